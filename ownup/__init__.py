@@ -1,0 +1,3 @@
+"""ownup: a client-service desk for agencies."""
+
+__version__ = "0.1.0"
