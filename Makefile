@@ -1,0 +1,52 @@
+# ownup: two commands from a fresh clone.
+#   make run   installs, migrates a SQLite database under ./var/, loads demo data, serves :8000
+#   make test  installs everything the tests need, runs ruff and pytest on SQLite and PostgreSQL
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint test-sqlite test-postgres browser-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/ownup migrate
+	$(BIN)/ownup demo --if-empty
+	@echo "Demo login: olivia@northlight.example / ownup-demo  (http://$(HOST):$(PORT)/)"
+	$(BIN)/ownup serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser tests (never a downloaded browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: $(STAMP) browser-deps
+	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: $(STAMP) browser-deps
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -p no:cacheprovider
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,12 @@
+from .selectors import memberships_of
+
+
+def workspace(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "workspace": getattr(request, "workspace", None),
+        "membership": getattr(request, "membership", None),
+        "all_memberships": memberships_of(user),
+    }

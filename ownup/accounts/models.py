@@ -1,0 +1,114 @@
+"""Workspaces (tenants), memberships with roles, user profiles and API tokens."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. Europe/London).")
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    DIRECTOR = "director", "Director"
+    MANAGER = "manager", "Manager"
+    MEMBER = "member", "Member"
+
+
+#: Roles that may change workspace-level things (clients, policies, templates).
+MANAGING_ROLES = frozenset({Role.OWNER, Role.DIRECTOR, Role.MANAGER})
+#: Roles that may override playbook gates and publish with open findings.
+DIRECTING_ROLES = frozenset({Role.OWNER, Role.DIRECTOR})
+
+
+class Workspace(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.role})"
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in MANAGING_ROLES
+
+    @property
+    def can_direct(self) -> bool:
+        return self.role in DIRECTING_ROLES
+
+
+class Profile(models.Model):
+    """A person's own timezone and working hours (their quiet hours for notifications)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    work_start = models.TimeField(default="09:00")
+    work_end = models.TimeField(default="17:30")
+    #: ISO weekdays the person works, as digits: "12345" is Monday to Friday.
+    work_days = models.CharField(max_length=7, default="12345")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(work_start__lt=models.F("work_end")),
+                name="profile_work_hours_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.timezone})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API: only its SHA-256 is stored; shown once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,93 @@
+"""Writes for accounts: workspaces, people, memberships and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import ApiToken, Membership, Profile, Role, Workspace
+
+User = get_user_model()
+
+TOKEN_PREFIX = "ou_"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def workspace_create(*, name: str, slug: str = "", timezone_name: str = "UTC") -> Workspace:
+    workspace = Workspace(name=name, slug=slug or slugify(name)[:60], timezone=timezone_name)
+    workspace.full_clean()
+    workspace.save()
+    return workspace
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    timezone_name: str = "UTC",
+    is_staff: bool = False,
+):
+    email = User.objects.normalize_email(email).lower()
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    user.is_staff = user.is_superuser = is_staff
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    profile = Profile(user=user, timezone=timezone_name)
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    return user
+
+
+@transaction.atomic
+def membership_set(*, workspace: Workspace, user, role: str = Role.MEMBER) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        workspace=workspace, user=user, defaults={"role": role}
+    )
+    membership.full_clean()
+    return membership
+
+
+@transaction.atomic
+def token_create(*, user, workspace: Workspace, name: str = "API token") -> tuple[ApiToken, str]:
+    """Create a token and return it with the raw key, which is never stored."""
+    if not Membership.objects.filter(user=user, workspace=workspace).exists():
+        raise ValueError(f"{user} is not a member of {workspace.slug}")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, workspace=workspace, name=name, prefix=raw[:10], key_hash=hash_token(raw)
+    )
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def profile_update(*, user, **fields) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    return profile

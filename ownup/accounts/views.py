@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .decorators import workspace_required
+from .forms import ProfileForm, TokenForm
+from .middleware import SESSION_KEY
+from .models import ApiToken, Profile
+
+
+@workspace_required
+def settings_page(request):
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            services.profile_update(user=request.user, **form.cleaned_data)
+            messages.success(request, "Your settings are saved.")
+            return redirect("settings")
+    else:
+        form = ProfileForm(instance=profile)
+    tokens = ApiToken.objects.filter(user=request.user, workspace=request.workspace).order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": tokens,
+            "members": selectors.members_of(request.workspace),
+        },
+    )
+
+
+@require_POST
+@workspace_required
+def token_create(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the token a name of at most 80 characters.")
+        return redirect("settings")
+    _, raw = services.token_create(
+        user=request.user, workspace=request.workspace, name=form.cleaned_data["name"]
+    )
+    return render(request, "accounts/token_created.html", {"raw": raw})
+
+
+@require_POST
+@workspace_required
+def token_revoke(request, token_id):
+    token = selectors.get_in_workspace(
+        ApiToken.objects.filter(user=request.user), request.workspace, pk=token_id
+    )
+    services.token_revoke(token=token)
+    messages.success(request, f"Token {token.name} revoked.")
+    return redirect("settings")
+
+
+@require_POST
+@workspace_required
+def workspace_switch(request):
+    membership = selectors.memberships_of(request.user).filter(
+        workspace__slug=request.POST.get("slug", "")
+    ).first()
+    if membership is None:
+        raise Http404("Not found.")
+    request.session[SESSION_KEY] = str(membership.workspace_id)
+    return redirect("dashboard")

@@ -1,0 +1,98 @@
+"""The JSON API at /api/v1/: one NinjaAPI that mounts each app's router.
+
+Callers authenticate with ``Authorization: Bearer <token>`` (a token belongs to one
+user in one workspace) or, from the web UI, with the session cookie plus CSRF token.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from ownup.accounts.models import Membership
+from ownup.accounts.selectors import token_authenticate
+from ownup.errors import Conflict
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        api_token = token_authenticate(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.workspace = api_token.workspace
+        request.membership = Membership.objects.get(
+            user=api_token.user, workspace=api_token.workspace
+        )
+        request.api_token = api_token
+        return api_token
+
+
+class WorkspaceSessionAuth(SessionAuth):
+    """The browser session, valid only while the user belongs to a workspace."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and getattr(request, "workspace", None) is not None:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="ownup API",
+    version="1",
+    description="Clients, policies, messages, incidents and reports of one agency workspace.",
+    auth=[TokenAuth(), WorkspaceSessionAuth()],
+    urls_namespace="api-1",
+)
+
+
+def _field_errors(exc: ValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": msg}
+            for field, msgs in exc.message_dict.items()
+            for msg in msgs
+        ]
+    return [{"loc": ["body"], "msg": msg} for msg in exc.messages]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    msg = str(exc) or "Your role in this workspace does not allow this."
+    return api.create_response(request, {"detail": msg}, status=403)
+
+
+@api.exception_handler(DatabaseError)
+def on_database_error(request, exc):
+    response = api.create_response(
+        request, {"detail": "The database is unavailable; try again shortly."}, status=503
+    )
+    response["Retry-After"] = "5"
+    return response
+
+
+def require_role(request, roles) -> None:
+    if request.membership is None or request.membership.role not in roles:
+        raise PermissionDenied("Your role in this workspace does not allow this.")
+
+
+def _mount() -> None:
+    from ownup.clients.api import router as clients_router
+
+    api.add_router("/", clients_router)
+
+
+_mount()

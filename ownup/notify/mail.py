@@ -1,0 +1,42 @@
+"""Mail plumbing: Django's EMAIL_BACKEND writes to the outbox; the worker delivers."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+
+from . import services
+
+
+class OutboxBackend(BaseEmailBackend):
+    """Queues each message in the outbox table instead of talking to a server."""
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            services.outbox_enqueue_message(message=message)
+        return len(email_messages)
+
+
+def delivery_connection():
+    """A real connection to where mail goes, from EMAIL_URL (smtp://… or console)."""
+    url = urlparse(settings.EMAIL_URL)
+    if url.scheme in {"console", ""}:
+        return get_connection("django.core.mail.backends.console.EmailBackend")
+    if url.scheme == "locmem":
+        return get_connection("django.core.mail.backends.locmem.EmailBackend")
+    if url.scheme not in {"smtp", "smtps", "submission"}:
+        raise ValueError(f"EMAIL_URL scheme {url.scheme!r} is not smtp, smtps or console")
+    return get_connection(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host=url.hostname or "127.0.0.1",
+        port=url.port or (465 if url.scheme == "smtps" else 587 if url.scheme == "submission"
+                          else 25),
+        username=unquote(url.username or ""),
+        password=unquote(url.password or ""),
+        use_ssl=url.scheme == "smtps",
+        use_tls=url.scheme == "submission",
+        timeout=20,
+    )

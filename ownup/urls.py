@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("ownup.accounts.urls")),
+    path("clients/", include("ownup.clients.urls")),
+    path("", include("ownup.web.urls")),
+]

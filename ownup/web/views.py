@@ -1,0 +1,43 @@
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+
+from ownup.accounts.decorators import workspace_required
+
+from .panels import panels_for
+
+#: What each section will hold, shown until its app fills it.
+SECTIONS = {
+    "inbox": ("Inbox", "Client threads with their acknowledge-by and respond-by clocks, "
+              "a reply box that sends through the outbox, and the unmatched-mail queue."),
+    "incidents": ("Incidents", "Situations run through the recovery playbook: inform early, "
+                  "huddle, own up, show the fix, agree realistic timelines, prevent, review."),
+    "learnings": ("Learnings", "Lessons from blameless post-mortems, searchable, surfaced "
+                  "again when similar work or incidents come up."),
+    "reports": ("Reports", "Track record and consistency per client and agency-wide, "
+                "with charts and CSV/PDF exports."),
+}
+
+
+@workspace_required
+def dashboard(request):
+    return render(request, "web/dashboard.html",
+                  {"panels": panels_for("dashboard", request=request)})
+
+
+@workspace_required
+def section(request, name):
+    if name not in SECTIONS:
+        raise Http404("Not found.")
+    title, promise = SECTIONS[name]
+    return render(request, "web/section.html", {"title": title, "promise": promise})
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,181 @@
+"""Shared fixtures: an owner and a member in workspace A, an outsider in workspace B.
+
+Every view and endpoint test uses them to prove that an outsider gets 404, an anonymous
+caller is sent to login (UI) or gets 401 (API), and a member without the role gets 403.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+os.environ.setdefault("OWNUP_VAR_DIR", "/tmp/ownup-test-var")
+
+PASSWORD = "correct horse battery"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests create many users: a fast hasher keeps the suite quick (production keeps PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ws_a(db):
+    from ownup.accounts.services import workspace_create
+
+    return workspace_create(name="Agency A", slug="agency-a", timezone_name="Europe/London")
+
+
+@pytest.fixture
+def ws_b(db):
+    from ownup.accounts.services import workspace_create
+
+    return workspace_create(name="Agency B", slug="agency-b")
+
+
+def _person(workspace, email, role, name=""):
+    from ownup.accounts.services import membership_set, user_create
+
+    first, _, last = name.partition(" ")
+    user = user_create(email=email, password=PASSWORD, first_name=first, last_name=last)
+    membership_set(workspace=workspace, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(ws_a):
+    return _person(ws_a, "owner@a.example", "owner", "Olive Owner")
+
+
+@pytest.fixture
+def director(ws_a):
+    return _person(ws_a, "director@a.example", "director", "Dina Director")
+
+
+@pytest.fixture
+def member(ws_a):
+    return _person(ws_a, "member@a.example", "member", "Milo Member")
+
+
+@pytest.fixture
+def outsider(ws_b):
+    return _person(ws_b, "outsider@b.example", "owner", "Otto Outsider")
+
+
+def _logged_in(user):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def owner_web(owner):
+    return _logged_in(owner)
+
+
+@pytest.fixture
+def member_web(member):
+    return _logged_in(member)
+
+
+@pytest.fixture
+def outsider_web(outsider):
+    return _logged_in(outsider)
+
+
+@pytest.fixture
+def anon_web(db):
+    from django.test import Client
+
+    return Client()
+
+
+class ApiClient:
+    """A tiny JSON client for /api/v1 with a bearer token."""
+
+    def __init__(self, token: str | None):
+        from django.test import Client
+
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _url(self, path: str) -> str:
+        return path if path.startswith("/") else f"/api/v1/{path}"
+
+    def get(self, path, **params):
+        return self.client.get(self._url(path), params, headers=self.headers)
+
+    def _send(self, method, path, data):
+        return getattr(self.client, method)(
+            self._url(path), data=json.dumps(data), content_type="application/json",
+            headers=self.headers,
+        )
+
+    def post(self, path, data=None):
+        return self._send("post", path, data if data is not None else {})
+
+    def patch(self, path, data):
+        return self._send("patch", path, data)
+
+    def put(self, path, data):
+        return self._send("put", path, data)
+
+    def delete(self, path):
+        return self.client.delete(self._url(path), headers=self.headers)
+
+
+def _token(user, workspace):
+    from ownup.accounts.services import token_create
+
+    return token_create(user=user, workspace=workspace)[1]
+
+
+@pytest.fixture
+def owner_api(owner, ws_a):
+    return ApiClient(_token(owner, ws_a))
+
+
+@pytest.fixture
+def member_api(member, ws_a):
+    return ApiClient(_token(member, ws_a))
+
+
+@pytest.fixture
+def outsider_api(outsider, ws_b):
+    return ApiClient(_token(outsider, ws_b))
+
+
+@pytest.fixture
+def anon_api(db):
+    return ApiClient(None)
+
+
+@pytest.fixture
+def client_a(ws_a, owner, director, member):
+    from ownup.clients.services import client_create, contact_create
+
+    client = client_create(
+        workspace=ws_a, name="Harbour Coffee", email_domains=["harbour.example"],
+        owner=owner, director=director, members=[member],
+    )
+    contact_create(client=client, name="Ellie Marsh", email="ellie@harbour.example")
+    return client
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith("/login/")
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_outbox(settings):
+    """As in production: Django mail is queued in the outbox; the worker delivers it
+    (here into django.core.mail.outbox unless a test points EMAIL_URL at real SMTP)."""
+    settings.EMAIL_BACKEND = "ownup.notify.mail.OutboxBackend"
+    settings.EMAIL_URL = "locmem://"

@@ -1,0 +1,46 @@
+"""The README's run path on a fresh database: migrate, demo, serve, /healthz answers."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+OWNUP = [sys.executable, "-m", "ownup.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_fresh_database_migrates_and_serves(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["OWNUP_VAR_DIR"] = str(tmp_path / "var")
+    for args in (["migrate"], ["demo", "--if-empty"]):
+        r = subprocess.run(OWNUP + args, env=env, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+    assert (tmp_path / "var" / "ownup.sqlite3").exists()
+    port = _free_port()
+    server = subprocess.Popen(OWNUP + ["serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    assert r.status == 200
+                    assert json.load(r)["database"] == "ok"
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
+            assert b"Sign in to ownup" in r.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
