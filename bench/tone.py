@@ -1,0 +1,64 @@
+"""Throughput of the tone check on one core.
+
+    .venv/bin/python bench/tone.py [--messages 20000]
+
+Runs check(text, kind) over the labelled corpus (tests/core/data/tone_corpus.jsonl) repeated to
+at least --messages messages, single-threaded, and compares messages/second with the 1,000/s
+target. Rules are compiled at import, before timing starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ownup.core.tone import check  # noqa: E402
+
+CORPUS = ROOT / "tests" / "core" / "data" / "tone_corpus.jsonl"
+TARGET = 1000.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--messages", type=int, default=20000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    items = [(r["text"], r["kind"], tuple(r.get("names", ()))) for r in records]
+    reps = -(-args.messages // len(items))
+    batch = items * reps
+    chars = sum(len(t) for t, _, _ in batch)
+    rates = []
+    for _ in range(args.rounds):
+        t0 = time.perf_counter()
+        for text, kind, names in batch:
+            check(text, kind, names=names)
+        rates.append(len(batch) / (time.perf_counter() - t0))
+    rate = statistics.median(rates)
+    print(
+        f"tone check: {len(batch)} messages ({len(items)} distinct, mean {chars / len(batch):.0f}"
+        f" chars) x {args.rounds} rounds on one core"
+    )
+    print(
+        f"median {rate:,.0f} messages/s (min {min(rates):,.0f}, max {max(rates):,.0f}); "
+        f"{1e6 / rate:.0f} us/message"
+    )
+    print(
+        f"target >= {TARGET:,.0f} messages/s: {'met' if rate >= TARGET else 'NOT met'}"
+        f" ({rate / TARGET:.1f}x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The tone check for client-facing messages: pure Python, offline, explainable.
+
+``check(text, kind)`` flags excuses, blame, minimising and over-promising, reports which good
+elements are present (apology, ownership, empathy, a next step with a time) and, for the message
+kind, turns the missing required elements into findings. Every phrase lives in ``rules.toml``;
+the engine (``engine.py``) adds sentence-local context: negation, "a circumstance is an excuse only
+next to a failure", and "a next step needs an action and a time".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import analyse
+from .rules import Ruleset, build_ruleset, load_default_rules
+
+__all__ = [
+    "CATEGORIES",
+    "ELEMENTS",
+    "KINDS",
+    "REQUIRED_ELEMENTS",
+    "RULES_VERSION",
+    "Finding",
+    "ToneReport",
+    "build_ruleset",
+    "check",
+]
+
+CATEGORIES = ("excuse", "blame", "minimizing", "overpromise")
+ELEMENTS = ("apology", "ownership", "empathy", "next_step")
+KINDS = ("acknowledgement", "apology", "update", "closure", "other")
+
+# What each kind of message must contain. Choices, from the seeds:
+# - acknowledgement: a next step with a time ("I will get to the bottom of this first thing in the
+#   morning and call you", 004). Empathy is encouraged but not required: the seed's own holding
+#   reply has none, and a quick, concrete acknowledgement beats a late warm one.
+# - apology: apologise, own the agency's share, say what happens next and when (002, 003).
+# - update: what happens next and when (000: keep the client informed, adjusted timelines).
+# - closure: restate the agency's share with the prevention measure (003: "this provides closure").
+# - other: nothing required.
+REQUIRED_ELEMENTS: dict[str, tuple[str, ...]] = {
+    "acknowledgement": ("next_step",),
+    "apology": ("apology", "ownership", "next_step"),
+    "update": ("next_step",),
+    "closure": ("ownership",),
+    "other": (),
+}
+
+_RULES: Ruleset = load_default_rules()
+RULES_VERSION: int = _RULES.version
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. ``text[start:end]`` is the flagged phrase; missing elements use 0, 0."""
+
+    category: str
+    start: int
+    end: int
+    message: str
+    suggestion: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass
+class ToneReport:
+    findings: list[Finding]
+    present: dict[str, bool]
+    kind: str = "other"
+    rules_version: int = field(default=RULES_VERSION, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the message has no finding (problems or missing elements)."""
+        return not self.findings
+
+    def categories(self) -> set[str]:
+        return {f.category for f in self.findings}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``ownup tone --json`` and ``POST /api/v1/tone/check``."""
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "present": {e: bool(self.present.get(e, False)) for e in ELEMENTS},
+        }
+
+
+def check(
+    text: str,
+    kind: str = "other",
+    *,
+    names: Iterable[str] = (),
+    rules: Ruleset | None = None,
+) -> ToneReport:
+    """Check one client-facing message.
+
+    ``names``: people (the workspace's users, the client's contacts); a name used as the subject
+    of a failure ("Sam forgot to ...", "it was Jo's fault") is a ``blame`` finding.
+    ``rules``: an alternative compiled ruleset (tests, workspace experiments); default the
+    packaged rules.toml.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind {kind!r}; allowed: {', '.join(KINDS)}")
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    rs = rules or _RULES
+    if isinstance(names, str):
+        names = (names,)
+    hits, present = analyse(text, rs, names)
+    findings = [Finding(cat, s, e, rule.message, rule.suggestion) for cat, s, e, rule in hits]
+    for element in REQUIRED_ELEMENTS[kind]:
+        if not present[element]:
+            message, suggestion = rs.missing[element]
+            findings.append(Finding(f"missing_{element}", 0, 0, message, suggestion))
+    return ToneReport(findings=findings, present=present, kind=kind, rules_version=rs.version)

@@ -1,0 +1,128 @@
+"""Run a compiled :class:`Ruleset` over one message.
+
+Context handling, all sentence-local and explainable:
+
+* negation: a negatable phrase is ignored when a negation word appears in the same clause in the
+  few words before it ("we can't guarantee", "it wasn't your team's fault");
+* ``needs = "failure"``: a circumstance (outage, busy week, illness) is an excuse only when the
+  sentence, or the one before it, mentions a failure (late, missed, didn't, sorry ...). The seed's
+  business-as-usual example, "I'm working from a coffee shop because our internet is down. I'll
+  get that release out this morning", names the circumstance but no failure, so it passes;
+* ``unless_after``: "sorry to hear" is sympathy, not an apology;
+* next step: a sentence with a commitment ("I'll", "we will", "next step") and a time
+  ("at 2 p.m.", "by Friday", "first thing", "within the hour").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, Rule, Ruleset
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[A-Z0-9\"'\u201c\u2018(\[])|\n\s*")
+_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013()]|\s-\s|\bbut\b", re.IGNORECASE)
+_WORDS_BACK = 8
+
+Hit = tuple[str, int, int, Rule]
+
+
+class _Sentences:
+    """Sentence spans of a text, for bisecting a character offset to its sentence."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        ends = []
+        for m in _SENTENCE_END.finditer(text):
+            ends.append(m.start() + 1 if text[m.start()] != "\n" else m.start())
+            starts.append(m.end())
+        ends.append(len(text))
+        self.starts = starts
+        self.ends = ends
+
+    def index(self, pos: int) -> int:
+        return max(0, bisect_right(self.starts, pos) - 1)
+
+    def span(self, i: int) -> tuple[int, int]:
+        return self.starts[i], self.ends[i]
+
+
+def _negated(text: str, start: int, sentence_start: int, rs: Ruleset) -> bool:
+    before = text[sentence_start:start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    words = before.split()[-_WORDS_BACK:]
+    return bool(words) and rs.negation.search(" ".join(words)) is not None
+
+
+def _has_failure_context(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
+    lo = sents.span(max(0, idx - 1))[0]
+    hi = sents.span(idx)[1]
+    return rs.failure.search(text, lo, hi) is not None
+
+
+def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Ruleset) -> bool:
+    if rule.unless_after is not None and rule.unless_after.match(text, m.end()):
+        return False
+    idx = sents.index(m.start())
+    if rule.negatable and _negated(text, m.start(), sents.span(idx)[0], rs):
+        return False
+    if rule.needs == "failure" and not _has_failure_context(text, sents, idx, rs):
+        return False
+    return True
+
+
+def find_problems(text: str, rs: Ruleset, sents: _Sentences, names: Iterable[str]) -> list[Hit]:
+    """Every accepted finding match as (category, start, end, rule), in text order."""
+    hits: list[Hit] = []
+    for category in FINDING_CATEGORIES:
+        group = rs.findings[category]
+        for m in group.regex.finditer(text):
+            rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
+            if _accept(text, m, rule, sents, rs):
+                hits.append((category, m.start(), m.end(), rule))
+    names_re = rs.names_regex(names)
+    if names_re is not None:
+        taken = [(s, e) for c, s, e, _ in hits if c == "blame"]
+        for m in names_re.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            if _negated(text, m.start(), sents.span(sents.index(m.start()))[0], rs):
+                continue
+            hits.append(("blame", m.start(), m.end(), rs.name_rule))
+    hits.sort(key=lambda h: (h[1], h[2], FINDING_CATEGORIES.index(h[0])))
+    return hits
+
+
+def find_elements(text: str, rs: Ruleset, sents: _Sentences) -> dict[str, bool]:
+    present: dict[str, bool] = {}
+    for element in CUE_ELEMENTS:
+        group = rs.elements[element]
+        present[element] = any(
+            _accept(text, m, group.rules[int(m.lastgroup[1:])], sents, rs)  # type: ignore[index]
+            for m in group.regex.finditer(text)
+        )
+    present["next_step"] = _has_next_step(text, rs, sents)
+    return present
+
+
+def _has_next_step(text: str, rs: Ruleset, sents: _Sentences) -> bool:
+    checked: set[int] = set()
+    for m in rs.time.finditer(text):
+        idx = sents.index(m.start())
+        if idx in checked:
+            continue
+        checked.add(idx)
+        lo, hi = sents.span(idx)
+        if rs.commitment.search(text, lo, hi) is not None:
+            return True
+    return False
+
+
+def analyse(text: str, rs: Ruleset, names: Iterable[str] = ()) -> tuple[list[Hit], dict[str, bool]]:
+    sents = _Sentences(text)
+    return find_problems(text, rs, sents, names), find_elements(text, rs, sents)

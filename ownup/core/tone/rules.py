@@ -1,0 +1,166 @@
+"""Load ``rules.toml`` and compile it once into a :class:`Ruleset`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .patterns import PatternError, compile_alternation, compile_phrase
+
+FINDING_CATEGORIES = ("excuse", "blame", "minimizing", "overpromise")
+CUE_ELEMENTS = ("apology", "ownership", "empathy")
+ELEMENT_NAMES = ("apology", "ownership", "empathy", "next_step")
+_FLAGS = re.IGNORECASE
+# Every phrase starts at a word start or at a non-word character; rejecting positions inside a
+# word up front lets the regex engine skip most positions without trying each alternative.
+_GUARD = r"(?:(?<!\w)|(?!\w))"
+
+
+@dataclass(frozen=True)
+class Rule:
+    category: str
+    id: str
+    message: str
+    suggestion: str
+    negatable: bool = True
+    needs: str | None = None
+    unless_after: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """All rules of one category joined into one regex; group ``r<i>`` is ``rules[i]``."""
+
+    regex: re.Pattern[str]
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    version: int
+    findings: dict[str, RuleGroup]
+    elements: dict[str, RuleGroup]
+    negation: re.Pattern[str]
+    failure: re.Pattern[str]
+    commitment: re.Pattern[str]
+    time: re.Pattern[str]
+    missing: dict[str, tuple[str, str]]
+    macros: dict[str, str] = field(repr=False)
+    name_rule: Rule = field(repr=False)
+
+    def names_regex(self, names: Iterable[str]) -> re.Pattern[str] | None:
+        """A regex for a named person as the subject of a failure (cached per name set)."""
+        cleaned = tuple(sorted({n.strip() for n in names if n and n.strip()}))
+        if not cleaned:
+            return None
+        return _names_regex(cleaned, tuple(sorted(self.macros.items())))
+
+
+@lru_cache(maxsize=256)
+def _names_regex(
+    names: tuple[str, ...], macro_items: tuple[tuple[str, str], ...]
+) -> re.Pattern[str]:
+    macros = dict(macro_items)
+    who = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+    fail = compile_phrase("({fail})", macros)
+    poss = r"['\u2019]s"
+    parts = [
+        rf"(?<!\w){who}(?!\w)(?:{poss})?(?:\s+(?:just|then|had|has|also))?\s+{fail}",
+        rf"(?<!\w){who}(?!\w)(?:\s+\S+){{0,4}}?\s+{fail}",
+        rf"(?<!\w)(?:it|this|that)\s+(?:was|is)\s+(?:all\s+)?{who}{poss}"
+        r"(?:\s+(?:fault|mistake|error|doing|slip|call))?(?!\w)",
+        rf"(?<!\w){who}{poss}\s+(?:fault|mistake|error|doing|slip)(?!\w)",
+        rf"(?<!\w)(?:blame|fault\s+of)\s+{who}(?!\w)",
+    ]
+    return re.compile("|".join(parts), _FLAGS)
+
+
+def _group(category: str, entries: list[Mapping[str, Any]], macros: Mapping[str, str]) -> RuleGroup:
+    rules: list[Rule] = []
+    parts: list[str] = []
+    for i, entry in enumerate(entries):
+        patterns = entry.get("patterns") or []
+        if not patterns:
+            raise PatternError(f"{category} rule {entry.get('id', i)!r} has no patterns")
+        unless = entry.get("unless_after") or []
+        unless_re = (
+            re.compile(r"[\s,]*" + compile_alternation(list(unless), macros), _FLAGS)
+            if unless
+            else None
+        )
+        needs = entry.get("needs")
+        if needs not in (None, "failure"):
+            raise PatternError(f"{category} rule {entry.get('id')!r}: unknown needs {needs!r}")
+        rules.append(
+            Rule(
+                category=category,
+                id=str(entry.get("id", f"{category}-{i}")),
+                message=str(entry.get("message", "")),
+                suggestion=str(entry.get("suggestion", "")),
+                negatable=bool(entry.get("negatable", True)),
+                needs=needs,
+                unless_after=unless_re,
+            )
+        )
+        parts.append(f"(?P<r{i}>" + compile_alternation(list(patterns), macros) + ")")
+    return RuleGroup(
+        regex=re.compile(_GUARD + "(?:" + "|".join(parts) + ")", _FLAGS), rules=tuple(rules)
+    )
+
+
+def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
+    """Compile parsed rules data (the structure of rules.toml)."""
+    macros = {str(k): str(v) for k, v in data.get("macros", {}).items()}
+    cues = data.get("cues", {})
+    negation = re.compile(
+        compile_phrase("(" + str(cues.get("negation", "not|no|never")) + ")", macros), _FLAGS
+    )
+    failure = re.compile(
+        _GUARD + compile_alternation(list(cues.get("failure", [])), macros), _FLAGS
+    )
+    findings = {c: _group(c, list(data.get(c, [])), macros) for c in FINDING_CATEGORIES}
+    elements = {e: _group(e, list(data.get(e, [])), macros) for e in CUE_ELEMENTS}
+    step = data.get("next_step", {})
+    commitment = re.compile(_GUARD + compile_alternation(list(step["commitment"]), macros), _FLAGS)
+    time = re.compile(_GUARD + compile_alternation(list(step["time"]), macros), _FLAGS)
+    missing = {
+        e: (str(v.get("message", "")), str(v.get("suggestion", "")))
+        for e, v in data.get("missing", {}).items()
+    }
+    for e in ELEMENT_NAMES:
+        missing.setdefault(e, (f"The message has no {e.replace('_', ' ')}.", ""))
+    blame = findings["blame"].rules
+    name_rule = Rule(
+        category="blame",
+        id="named-person",
+        message="Names a person as the cause of the failure.",
+        suggestion=(
+            "Blameless: the team failed and the team fixes it. Describe what happened "
+            "without naming anyone."
+        ),
+    )
+    if blame:
+        name_rule = Rule("blame", "named-person", name_rule.message, blame[0].suggestion)
+    return Ruleset(
+        version=int(data.get("version", 0)),
+        findings=findings,
+        elements=elements,
+        negation=negation,
+        failure=failure,
+        commitment=commitment,
+        time=time,
+        missing=missing,
+        macros=macros,
+        name_rule=name_rule,
+    )
+
+
+def load_default_rules() -> Ruleset:
+    """Read and compile the packaged rules.toml (done once at import of the tone package)."""
+    text = resources.files(__package__).joinpath("rules.toml").read_text(encoding="utf-8")
+    return build_ruleset(tomllib.loads(text))

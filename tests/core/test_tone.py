@@ -1,0 +1,394 @@
+"""Focused unit tests of the tone check: each rule kind, offsets, negation, context, unicode."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import FrozenInstanceError
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ownup.core.tone import (
+    CATEGORIES,
+    ELEMENTS,
+    KINDS,
+    REQUIRED_ELEMENTS,
+    RULES_VERSION,
+    Finding,
+    ToneReport,
+    build_ruleset,
+    check,
+)
+from ownup.core.tone.patterns import PatternError, compile_phrase
+
+
+def flagged(text: str, kind: str = "other", **kw) -> list[tuple[str, str]]:
+    """(category, flagged phrase) for each problem finding."""
+    return [
+        (f.category, text[f.start : f.end])
+        for f in check(text, kind, **kw).findings
+        if not f.category.startswith("missing_")
+    ]
+
+
+def cats(text: str, **kw) -> set[str]:
+    return {c for c, _ in flagged(text, **kw)}
+
+
+# --- interface ---------------------------------------------------------------------------------
+
+
+def test_constants():
+    assert CATEGORIES == ("excuse", "blame", "minimizing", "overpromise")
+    assert ELEMENTS == ("apology", "ownership", "empathy", "next_step")
+    assert KINDS == ("acknowledgement", "apology", "update", "closure", "other")
+    assert set(REQUIRED_ELEMENTS) == set(KINDS)
+    for required in REQUIRED_ELEMENTS.values():
+        assert set(required) <= set(ELEMENTS)
+    assert REQUIRED_ELEMENTS["apology"] == ("apology", "ownership", "next_step")
+    assert REQUIRED_ELEMENTS["acknowledgement"] == ("next_step",)
+    assert REQUIRED_ELEMENTS["other"] == ()
+
+
+def test_unknown_kind_names_the_allowed_kinds():
+    with pytest.raises(ValueError) as exc:
+        check("hello", "complaint")
+    for kind in KINDS:
+        assert kind in str(exc.value)
+
+
+def test_to_dict_shape_is_exact():
+    report = check("It's only a small glitch.", "acknowledgement")
+    d = report.to_dict()
+    assert list(d) == ["findings", "present"]
+    assert list(d["present"]) == list(ELEMENTS)
+    assert all(isinstance(v, bool) for v in d["present"].values())
+    for f in d["findings"]:
+        assert list(f) == ["category", "start", "end", "message", "suggestion"]
+        assert f["message"] and f["suggestion"]
+    assert [f["category"] for f in d["findings"]] == ["minimizing", "missing_next_step"]
+    assert json.loads(json.dumps(d)) == d
+
+
+def test_report_ok_and_kind():
+    good = check("I'll call you at 2 p.m. with an answer.", "acknowledgement")
+    assert isinstance(good, ToneReport)
+    assert good.ok and good.kind == "acknowledgement" and good.findings == []
+    bad = check("I'll call you at 2 p.m., it's no big deal.", "acknowledgement")
+    assert not bad.ok
+
+
+def test_finding_is_frozen():
+    f = Finding("blame", 1, 2, "m", "s")
+    with pytest.raises(FrozenInstanceError):
+        f.start = 3  # type: ignore[misc]
+
+
+def test_rules_file_is_versioned():
+    data = tomllib.loads(
+        resources.files("ownup.core.tone").joinpath("rules.toml").read_text(encoding="utf-8")
+    )
+    assert isinstance(data["version"], int) and data["version"] == RULES_VERSION >= 1
+    for category in CATEGORIES:
+        for rule in data[category]:
+            assert rule["id"] and rule["patterns"] and rule["message"] and rule["suggestion"]
+
+
+# --- each finding category ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The delay was beyond our control.", "beyond our control"),
+        ("Not ideal, but these things happen.", "these things happen"),
+        ("Sorry, the release didn't go out because our internet was down.", "internet was down"),
+        ("The report is late due to a busy week on our side.", "busy week"),
+        ("We missed the deadline as we were short-staffed.", "short-staffed"),
+        ("Apologies for the late reply, I was off sick.", "off sick"),
+        ("Due to unforeseen circumstances the launch has slipped.", "unforeseen circumstances"),
+    ],
+)
+def test_excuse(text, phrase):
+    assert ("excuse", phrase) in flagged(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("The intern sent the wrong file.", "The intern sent the wrong"),
+        ("Your team approved the copy on Tuesday.", "Your team approved"),
+        ("Honestly, the printer messed up the colours.", "the printer messed up"),
+        ("I'm sorry you feel that way.", "sorry you feel"),
+        ("I'm sorry if you were upset by the post.", "sorry if you"),
+        ("It wasn't our fault.", "wasn't our fault"),
+        ("This was entirely the fault of the venue.", "fault of"),
+        ("Our supplier let us down badly.", "Our supplier let us down"),
+    ],
+)
+def test_blame(text, phrase):
+    assert ("blame", phrase) in flagged(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("It was only a small glitch.", "small glitch"),
+        ("No harm done!", "No harm done"),
+        ("Honestly it's not a big deal.", "not a big deal"),
+        ("Hardly anyone saw it.", "Hardly anyone"),
+        ("It was only up for ten minutes.", "only up for"),
+    ],
+)
+def test_minimizing(text, phrase):
+    assert ("minimizing", phrase) in flagged(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("We guarantee three national hits.", "guarantee"),
+        ("This will never happen again.", "will never happen again"),
+        ("You'll be 100% happy.", "100%"),
+        ("You're definitely front page on Sunday.", "definitely"),
+        ("It won't happen again, I promise.", "won't happen again"),
+    ],
+)
+def test_overpromise(text, phrase):
+    assert ("overpromise", phrase) in flagged(text)
+
+
+# --- negation and context ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can't guarantee coverage in any particular title.",
+        "I cannot guarantee the result, but I'll pitch twelve outlets by Friday.",
+        "There's no excuse for this, and I'm sorry.",
+        "I won't make excuses: we missed it.",
+        "It wasn't your team's fault at all.",
+        "It wasn\u2019t your team\u2019s fault at all.",
+        "I'm not going to pretend this was a small glitch.",
+        "Nobody on your side did anything wrong.",
+    ],
+)
+def test_negated_phrases_are_not_flagged(text):
+    assert flagged(text) == []
+
+
+def test_non_apology_is_blame_but_real_apology_is_an_apology():
+    bad = check("I'm sorry you feel that way.")
+    assert {f.category for f in bad.findings} == {"blame"} and not bad.present["apology"]
+    good = check("I'm sorry we let you down.")
+    assert good.findings == []
+    assert good.present["apology"] and good.present["ownership"]
+
+
+def test_sorry_to_hear_is_empathy_not_apology():
+    report = check("I'm so sorry to hear the stand hasn't arrived.")
+    assert report.present["empathy"] and not report.present["apology"]
+
+
+def test_business_as_usual_circumstance_is_not_an_excuse():
+    # The seed's good example (002): the disruption is mentioned, no failure is excused.
+    good = (
+        "I'm working from a coffee shop because our internet is down. I'll get that release out "
+        "this morning, but if you need me, best to call me on my mobile."
+    )
+    report = check(good, "update")
+    assert report.findings == []
+    assert report.present["next_step"]
+    # The seed's bad example: the same circumstance offered as the reason for a failure.
+    bad = "Sorry I didn't get that media release out yesterday because our internet was down."
+    assert ("excuse", "internet was down") in flagged(bad)
+
+
+def test_circumstance_in_the_sentence_after_the_failure_is_an_excuse():
+    text = "Apologies for not sending the recap on Friday. My laptop died over the weekend."
+    assert "excuse" in cats(text)
+
+
+# --- elements -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll call you at 2 p.m.",
+        "You'll have the revised plan by Friday.",
+        "I will get to the bottom of this first thing in the morning and call you.",
+        "We'll confirm within the hour.",
+        "I'll ring you tomorrow at 10.",
+        "I'll send the numbers at 14:30.",
+        "Next step is a call with your team on 3 June.",
+    ],
+)
+def test_next_step_with_action_and_time(text):
+    assert check(text).present["next_step"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll call you soon.",  # action, no time
+        "We'll get back to you as soon as possible.",
+        "Tomorrow is the launch.",  # time, no action
+        "The call was at 2 p.m. yesterday.",
+        "",
+    ],
+)
+def test_no_next_step_without_action_and_time(text):
+    assert not check(text).present["next_step"]
+
+
+@pytest.mark.parametrize(
+    ("text", "element"),
+    [
+        ("Please accept my apologies.", "apology"),
+        ("I apologize for the error.", "apology"),
+        ("That was our mistake.", "ownership"),
+        ("That\u2019s on me.", "ownership"),
+        ("We got this wrong.", "ownership"),
+        ("We should have checked the embargo.", "ownership"),
+        ("I know how much this launch meant to you.", "empathy"),
+        ("I completely understand why you're frustrated.", "empathy"),
+        ("I can imagine how that looked to your board.", "empathy"),
+    ],
+)
+def test_elements_present(text, element):
+    assert check(text).present[element]
+
+
+def test_denied_ownership_is_not_ownership():
+    report = check("It wasn't our fault.")
+    assert not report.present["ownership"]
+
+
+def test_missing_elements_become_findings_by_kind():
+    text = "Sorry about the typo in the newsletter."
+    report = check(text, "apology")
+    missing = [f for f in report.findings if f.category.startswith("missing_")]
+    assert [f.category for f in missing] == ["missing_ownership", "missing_next_step"]
+    assert all(f.start == f.end == 0 and f.message and f.suggestion for f in missing)
+    assert check(text, "other").findings == []
+    closure = check("The issue has been resolved.", "closure")
+    assert [f.category for f in closure.findings] == ["missing_ownership"]
+
+
+def test_missing_findings_come_after_problems():
+    report = check("It's only a small glitch.", "update")
+    assert [f.category for f in report.findings] == ["minimizing", "missing_next_step"]
+
+
+# --- names (blameless post-mortems) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sam forgot to check the embargo.", "Priya sent the wrong file.", "It was Jo's fault."],
+)
+def test_named_person_as_subject_of_failure_is_blame(text):
+    assert "blame" in cats(text, names=["Sam", "Priya", "Jo"])
+
+
+def test_names_only_flag_failures():
+    names = ["Sam", "Priya"]
+    assert flagged("Hi Sam, Priya is updating the keyword list this afternoon.", names=names) == []
+    assert flagged("Sam forgot to check the embargo.") == []  # unknown name, no finding
+    assert cats("Sam forgot to check the embargo.", names="Sam") == {"blame"}
+
+
+# --- offsets, curly quotes, unicode, empty text -------------------------------------------------
+
+
+def test_offsets_point_at_the_phrase():
+    text = "Hi Tom,\n\nSorry! It was only a small glitch, and no harm done. We guarantee it."
+    found = check(text).findings
+    assert [text[f.start : f.end] for f in found] == ["small glitch", "no harm done", "guarantee"]
+    assert all(0 <= f.start < f.end <= len(text) for f in found)
+    assert [f.start for f in found] == sorted(f.start for f in found)
+
+
+def test_curly_apostrophes():
+    assert ("overpromise", "won\u2019t happen again") in flagged("It won\u2019t happen again.")
+    assert check("We can\u2019t guarantee it.").findings == []
+    assert check("I\u2019ll call you at 3.").present["next_step"]
+
+
+def test_unicode_text_keeps_python_offsets():
+    text = "Bonjour Zoë 👋 — désolé! Honestly it’s no big deal, ça arrive."
+    (f,) = check(text).findings
+    assert f.category == "minimizing" and text[f.start : f.end] == "no big deal"
+
+
+def test_case_insensitive():
+    assert ("overpromise", "GUARANTEED") in flagged("RESULTS GUARANTEED")
+
+
+def test_empty_text():
+    report = check("")
+    assert report.findings == [] and not any(report.present.values())
+    assert {f.category for f in check("", "apology").findings} == {
+        "missing_apology",
+        "missing_ownership",
+        "missing_next_step",
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(KINDS))
+def test_never_crashes_and_offsets_are_valid(text, kind):
+    report = check(text, kind)
+    for f in report.findings:
+        if f.category.startswith("missing_"):
+            assert f.start == f.end == 0
+        else:
+            assert f.category in CATEGORIES
+            assert 0 <= f.start < f.end <= len(text)
+    assert check(text, kind) == report
+
+
+# --- rules are data -----------------------------------------------------------------------------
+
+
+def test_adding_a_phrase_to_the_rules_data_flags_it():
+    raw = resources.files("ownup.core.tone").joinpath("rules.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(raw)
+    text = "The squirrels ate the cable, so the report slipped."
+    assert "excuse" not in cats(text)
+    data["excuse"][0]["patterns"].append("squirrels ate the cable")
+    custom = build_ruleset(data)
+    report = check(text, rules=custom)
+    assert [(f.category, text[f.start : f.end]) for f in report.findings] == [
+        ("excuse", "squirrels ate the cable")
+    ]
+
+
+def test_phrase_syntax():
+    import re
+
+    def m(phrase, text):
+        return re.search(compile_phrase(phrase), text, re.IGNORECASE) is not None
+
+    assert m("that's on me", "that\u2019s on me")
+    assert m("[really] sorry", "sorry") and m("[really] sorry", "really  sorry")
+    assert m("sorry [that] you feel", "sorry you feel") and m(
+        "sorry [that] you feel", "sorry that you feel"
+    )
+    assert m("apologi*", "apologize") and m("apologi*", "apologies")
+    assert m("the ~ team", "the web team") and not m("the ~ team", "the team")
+    assert m("never ... again", "never let this happen again") and not m(
+        "never ... again", "never. Again"
+    )
+    assert m("at #", "at 9") and not m("at #", "at nine")
+    assert not m("blip", "blipping")  # word boundaries
+    assert m("re:\\d+%", "100%")
+    with pytest.raises(PatternError):
+        compile_phrase("(was )?late")
+    with pytest.raises(PatternError):
+        compile_phrase("{nomacro}")

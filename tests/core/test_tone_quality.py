@@ -1,0 +1,76 @@
+"""Held-out quality of the tone check on the labelled corpus (tests/core/data/tone_corpus.jsonl).
+
+Rules were tuned on the "tune" split only; this asserts the floor reached on the "test" split.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ownup.core.tone import CATEGORIES, ELEMENTS, KINDS, check
+
+CORPUS = Path(__file__).parent / "data" / "tone_corpus.jsonl"
+LABELS = CATEGORIES + ELEMENTS
+F1_FLOOR = 0.85
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[dict]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _scores(records: list[dict]) -> dict[str, float]:
+    counts: dict[str, Counter] = {label: Counter() for label in LABELS}
+    for r in records:
+        report = check(r["text"], r["kind"], names=r.get("names", ()))
+        found = report.categories()
+        for label in LABELS:
+            predicted = label in found if label in CATEGORIES else report.present[label]
+            actual = bool(r["labels"][label])
+            counts[label][
+                "tp" if predicted and actual else "fp" if predicted else "fn" if actual else "tn"
+            ] += 1
+    f1 = {}
+    for label, c in counts.items():
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        rc = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        f1[label] = 2 * p * rc / (p + rc) if p + rc else 0.0
+    return f1
+
+
+def test_corpus_is_well_formed(corpus):
+    assert len(corpus) >= 200
+    ids = [r["id"] for r in corpus]
+    assert len(set(ids)) == len(ids)
+    for r in corpus:
+        assert r["kind"] in KINDS
+        assert r["split"] in ("tune", "test")
+        assert set(r["labels"]) == set(LABELS)
+        assert all(v in (0, 1) for v in r["labels"].values())
+        assert r["text"].strip()
+    test_share = sum(r["split"] == "test" for r in corpus) / len(corpus)
+    assert 0.35 <= test_share <= 0.45
+    for label in LABELS:  # every category has positives and negatives in the held-out split
+        values = {r["labels"][label] for r in corpus if r["split"] == "test"}
+        assert values == {0, 1}, label
+
+
+def test_split_is_deterministic_by_id(corpus):
+    for r in corpus:
+        n = int(r["id"][1:])
+        assert r["split"] == ("test" if n % 5 in (2, 4) else "tune")
+
+
+def test_held_out_f1_per_category(corpus):
+    f1 = _scores([r for r in corpus if r["split"] == "test"])
+    low = {label: round(v, 3) for label, v in f1.items() if v < F1_FLOOR}
+    assert not low, f"held-out F1 below {F1_FLOOR}: {low}"
+
+
+def test_tune_f1_per_category(corpus):
+    f1 = _scores([r for r in corpus if r["split"] == "tune"])
+    assert min(f1.values()) >= F1_FLOOR, f1
