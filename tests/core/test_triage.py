@@ -1,0 +1,434 @@
+"""Unit tests of ownup.core.triage: signals, offsets, negation, quoting, policy rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ownup.core import triage
+from ownup.core.triage import (
+    CLASSES,
+    MOODS,
+    Signal,
+    Triage,
+    TriageRules,
+    analysed_text,
+    classify,
+    compile_rules,
+)
+
+CORPUS = Path(__file__).parent / "data" / "triage_corpus.jsonl"
+
+
+def labels(result: Triage) -> set[str]:
+    return {s.label for s in result.signals}
+
+
+def assert_offsets(subject: str, body: str, result: Triage) -> None:
+    text = analysed_text(subject, body)
+    for s in result.signals:
+        if s.label == "rule:vip_contact":
+            assert (s.text, s.start, s.end) == ("", 0, 0)
+        else:
+            assert text[s.start : s.end] == s.text, s
+            assert s.text
+
+
+# --- interface ------------------------------------------------------------------------------
+
+
+def test_constants_and_dataclasses():
+    assert CLASSES == ("routine", "urgent", "emergency")
+    assert MOODS == ("calm", "concerned", "angry")
+    sig = Signal("urgent:chaser", "chasing", 3, 10)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sig.start = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TriageRules().vip_contacts = ("x",)  # type: ignore[misc]
+
+
+def test_to_dict_shape_is_exact():
+    result = classify("Still waiting", "Any update on the report? We need it today.")
+    d = result.to_dict()
+    assert list(d) == ["class", "mood", "signals"]
+    assert d["class"] == result.message_class == "urgent"
+    assert all(list(s) == ["label", "text", "start", "end"] for s in d["signals"])
+    json.dumps(d)  # serialisable
+
+
+def test_analysed_text_is_subject_blank_line_body():
+    assert analysed_text("Subj", "Body") == "Subj\n\nBody"
+
+
+def test_empty_message_is_routine_calm():
+    result = classify("", "")
+    assert (result.message_class, result.mood, result.signals) == ("routine", "calm", [])
+
+
+def test_plain_message_is_routine_calm():
+    result = classify("Photos", "Hi, photos from the event attached. Thanks, Sam")
+    assert (result.message_class, result.mood) == ("routine", "calm")
+
+
+# --- each signal kind -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "label", "expected_class"),
+    [
+        ("Our post is going viral for all the wrong reasons.", "emergency:viral", "emergency"),
+        (
+            "We think we have had a data breach on the microsite.",
+            "emergency:data_breach",
+            "emergency",
+        ),
+        ("Our checkout is broken since the release.", "emergency:checkout", "emergency"),
+        ("It is charging customers twice.", "emergency:checkout", "emergency"),
+        (
+            "Ads show £5 instead of £500 and the regulator has called.",
+            "emergency:wrong_price",
+            "emergency",
+        ),
+        (
+            "Cease and desist received: take the ads down immediately.",
+            "emergency:legal",
+            "emergency",
+        ),
+        ("We are issuing a product recall.", "emergency:safety", "emergency"),
+        (
+            "The email went out to the wrong list with the redundancy plans.",
+            "emergency:wrong_audience",
+            "emergency",
+        ),
+        ("Still waiting for the report.", "urgent:chaser", "urgent"),
+        ("Sorry to chase, any update on the proofs?", "urgent:chaser", "urgent"),
+        ("Please send the deck by end of day.", "urgent:deadline_today", "urgent"),
+        ("The printer needs it by 3pm.", "urgent:deadline_today", "urgent"),
+        ("We are reviewing our agency relationship.", "urgent:relationship_risk", "urgent"),
+    ],
+)
+def test_class_signals(body, label, expected_class):
+    result = classify("Message", body)
+    assert label in labels(result)
+    assert result.message_class == expected_class
+    assert_offsets("Message", body, result)
+
+
+@pytest.mark.parametrize(
+    ("body", "label", "mood"),
+    [
+        ("This is a f***ing mess.", "mood:angry:profanity", "angry"),
+        ("What the hell happened to the ads", "mood:angry:profanity", "angry"),
+        ("Frankly this is unacceptable.", "mood:angry:unacceptable", "angry"),
+        ("I am extremely disappointed with the shoot.", "mood:angry:disappointed", "angry"),
+        ("I'm a bit worried about the numbers.", "mood:concerned:worry", "concerned"),
+        ("We are slightly nervous about the launch.", "mood:concerned:worry", "concerned"),
+    ],
+)
+def test_mood_signals(body, label, mood):
+    result = classify("Message", body)
+    assert label in labels(result)
+    assert result.mood == mood
+
+
+def test_shouting_needs_several_caps_words_and_skips_acronyms():
+    body = "The price is WRONG and it is STILL LIVE on the site."
+    result = classify("Ads", body)
+    shouts = [s for s in result.signals if s.label == "mood:angry:shouting"]
+    assert [s.text for s in shouts] == ["WRONG", "STILL LIVE"]
+    assert_offsets("Ads", body, result)
+    # Acronyms are not shouting, and one capitalised word is not either.
+    calm = classify("Report", "The PPC and SEO report for the CEO is ready, see the PDF. Thanks")
+    assert "mood:angry:shouting" not in labels(calm)
+    assert "mood:angry:shouting" not in labels(classify("x", "Please read this NOW."))
+
+
+def test_exclamations_are_a_mood_signal_but_not_anger_alone():
+    result = classify("Ads", "Why is this still running?! I told you!!!")
+    assert "mood:angry:exclamations" in labels(result)
+    assert result.mood == "concerned"
+    assert classify("Ads", "Why is this still running?! Ridiculous!!").mood == "angry"
+
+
+def test_weak_evidence_alone_is_urgent_not_emergency():
+    # A wrong price or a lawyer's name alone needs corroboration to be an emergency.
+    assert classify("x", "The banner shows £5 instead of £50.").message_class == "urgent"
+    assert classify("x", "Our lawyers have written about the ad.").message_class == "urgent"
+
+
+def test_calm_but_emergency():
+    body = "Hi, quick heads up, our checkout seems to be charging people twice. Cheers, Rob"
+    result = classify("Checkout", body)
+    assert (result.message_class, result.mood) == ("emergency", "calm")
+
+
+def test_emergency_with_no_understatement_reads_as_concerned():
+    result = classify("Recall", "We are recalling the trike. Can you draft the notice?")
+    assert (result.message_class, result.mood) == ("emergency", "concerned")
+
+
+def test_angry_but_routine():
+    body = (
+        "Our council closed the car park, I'm fuming about it. Mention Mill Lane parking in "
+        "the next newsletter please."
+    )
+    result = classify("Parking", body)
+    assert (result.message_class, result.mood) == ("routine", "angry")
+
+
+# --- negation and context -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Could you update the menu? No rush at all.",
+        "This is not urgent, update the menu when you can.",
+        "Whenever you get a chance, could you send the breakdown?",
+        "It isn’t urgent, but could you share the lookbook?",
+    ],
+)
+def test_negated_urgency_is_routine(body):
+    result = classify("Request", body)
+    assert result.message_class == "routine"
+    assert any(s.label == "routine:no_rush" for s in result.signals)
+
+
+def test_not_a_crisis_is_not_an_emergency():
+    body = "This isn't a crisis but a Facebook group is discussing our comments. Keep an eye."
+    result = classify("Heads up", body)
+    assert result.message_class != "emergency"
+    assert "emergency:keyword" not in labels(result)
+    assert "routine:not_emergency" in labels(result)
+
+
+def test_out_of_office_boilerplate_is_routine():
+    body = (
+        "I am out of the office until Monday. For urgent matters please contact reception.\n\n"
+        "If this is a medical emergency, call 999."
+    )
+    result = classify("Automatic reply", body)
+    assert result.message_class == "routine"
+    assert not any(s.label.startswith(("urgent:", "emergency:")) for s in result.signals)
+
+
+def test_crisis_as_a_topic_is_not_a_crisis():
+    result = classify("Workshop", "Could we book the crisis communications plan workshop in May?")
+    assert result.message_class == "routine"
+
+
+# --- quoted text, signatures, disclaimers ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "> URGENT: the website is down and the checkout is broken!!!",
+        "On Sat, 6 Jul 2024 at 22:15, Chris <c@x.example> wrote:\nThe website is down, crisis!",
+        "On Sat, 6 Jul 2024 at 22:15, Chris Young <chris.young@some-long-domain.example>\n"
+        "wrote:\nThe website is down, crisis!",
+        "-----Original Message-----\nFrom: Chris\nSubject: crisis\n\nThe website is down!!!",
+        "From: Chris Young\nSent: 12 March 2024 10:14\nTo: Amy\n\nCrisis: website is down!!!",
+    ],
+)
+def test_quoted_old_message_does_not_drive_class(quote):
+    body = f"Thanks, that all makes sense.\n\n{quote}"
+    result = classify("Update", body)
+    assert (result.message_class, result.mood) == ("routine", "calm")
+    assert result.signals == []
+
+
+def test_new_text_above_the_quote_still_counts():
+    body = "Still waiting on this, we need it today.\n\n> Hi, we'll send it on Friday."
+    result = classify("Report", body)
+    assert result.message_class == "urgent"
+    assert all(s.start < len("Report\n\n") + 40 for s in result.signals)
+
+
+def test_reply_subject_is_ignored_but_forward_subject_is_read():
+    body = "All good now, thanks for the help."
+    assert classify("Re: URGENT: site down!", body).message_class == "routine"
+    assert classify("Fwd: our post is going viral", "See below.").message_class == "emergency"
+
+
+def test_signature_and_disclaimer_are_ignored():
+    body = (
+        "Please find the guidelines attached.\n\nKind regards,\nElena\nHead of Safety & Crisis\n"
+        "Emergency out-of-hours line: 020 7946 0000\n\n"
+        "This email is confidential. If you received it in error, this is urgent: delete it."
+    )
+    result = classify("Guidelines", body)
+    assert (result.message_class, result.mood, result.signals) == ("routine", "calm", [])
+    sig = "Photos attached.\n-- \nJo | 24/7 crisis hotline | We are going viral!"
+    assert classify("Photos", sig).message_class == "routine"
+
+
+def test_newsletter_footer_is_ignored():
+    body = "Top stories this week.\n\nUnsubscribe | Urgent update to our terms | data breach"
+    assert classify("Newsletter", body).message_class == "routine"
+
+
+# --- policy rules ---------------------------------------------------------------------------
+
+
+def test_vip_sender_raises_routine_to_urgent():
+    rules = TriageRules(vip_contacts=("@bigclient.example", "ceo@other.example"))
+    base = classify("Hello", "Photos attached.", sender="amy@bigclient.example")
+    assert base.message_class == "routine"
+    for sender in ("amy@bigclient.example", "Amy <AMY@BigClient.example>", "ceo@other.example"):
+        result = classify("Hello", "Photos attached.", sender=sender, rules=rules)
+        assert result.message_class == "urgent", sender
+        assert Signal("rule:vip_contact", "", 0, 0) in result.signals
+    other = classify("Hello", "Photos attached.", sender="cfo@other.example", rules=rules)
+    assert other.message_class == "routine"
+    assert "rule:vip_contact" not in labels(other)
+    # A VIP never lowers an emergency.
+    crisis = classify("x", "We have a data breach.", sender="amy@bigclient.example", rules=rules)
+    assert crisis.message_class == "emergency"
+
+
+def test_custom_keywords():
+    rules = TriageRules(emergency_keywords=("product withdrawal",), urgent_keywords=("launch",))
+    body = "Quick note: Product Withdrawal planned for the launch."
+    result = classify("Plan", body, rules=rules)
+    assert result.message_class == "emergency"
+    found = {(s.label, s.text) for s in result.signals}
+    assert ("rule:emergency_keyword", "Product Withdrawal") in found
+    assert ("rule:urgent_keyword", "launch") in found
+    assert_offsets("Plan", body, result)
+    # Whole words only, and not from quoted text.
+    assert classify("x", "Relaunching in May.", rules=rules).message_class == "routine"
+    quoted = classify("x", "Thanks.\n\n> product withdrawal", rules=rules)
+    assert quoted.message_class == "routine"
+    assert classify("x", "The launch is in May.", rules=rules).message_class == "urgent"
+
+
+def test_no_rules_and_empty_rules_agree():
+    body = "Could you update the site when you get a chance?"
+    assert classify("x", body).to_dict() == classify("x", body, rules=TriageRules()).to_dict()
+
+
+# --- unicode and offsets --------------------------------------------------------------------
+
+
+def test_unicode_offsets_hold():
+    subject = "Lookbook 🌸 İstanbul"
+    body = "Zoë here 😟 — our post went viral and we’re worried. İİİ still waiting!!"
+    result = classify(subject, body)
+    assert_offsets(subject, body, result)
+    assert {"emergency:viral", "mood:concerned:worry", "urgent:chaser"} <= labels(result)
+
+
+def _corpus() -> list[dict]:
+    with CORPUS.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_offsets_hold_on_the_whole_corpus():
+    for m in _corpus():
+        assert_offsets(m["subject"], m["body"], classify(m["subject"], m["body"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(max_size=40),
+    st.lists(
+        st.sampled_from(
+            [
+                "still waiting",
+                "URGENT",
+                "viral",
+                "no rush",
+                "> quoted",
+                "\n",
+                "!!",
+                "İ",
+                "’",
+                "not a crisis",
+                "today",
+                "On Mon wrote:",
+                "Kind regards,",
+                "worried",
+                " ",
+                "f***",
+            ]
+        )
+        | st.text(max_size=12),
+        max_size=20,
+    ),
+)
+def test_offsets_hold_on_arbitrary_text(subject, pieces):
+    body = " ".join(pieces)
+    result = classify(subject, body, rules=TriageRules(urgent_keywords=("today",)))
+    assert result.message_class in CLASSES and result.mood in MOODS
+    assert_offsets(subject, body, result)
+
+
+# --- the rules file and its compiler ---------------------------------------------------------
+
+
+def _naive_scan(data: dict, lowered: str) -> list[tuple[int, int, int]]:
+    """Reference semantics: one alternation, tried at every position, earlier rule wins."""
+    parts, loose = [], []
+    for i, entry in enumerate(data["rule"]):
+        wrapped = [triage._wrap(p, entry.get("word_boundary", True)) for p in entry["patterns"]]
+        group = f"(?P<r{i}>{'|'.join(wrapped)})"
+        (parts if entry.get("word_boundary", True) else loose).append(group)
+    words = re.compile("|".join(parts))
+    found = [(int(m.lastgroup[1:]), *m.span()) for m in words.finditer(lowered)]
+    for m in re.compile("|".join(loose)).finditer(lowered):
+        if not any(s < m.end() and m.start() < e for _, s, e in found):
+            found.append((int(m.lastgroup[1:]), *m.span()))
+    return found
+
+
+def test_first_character_dispatch_matches_the_naive_scan():
+    with triage.RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    for m in _corpus():
+        lowered = triage._lower(triage._new_text(m["subject"], m["body"]))
+        assert triage._scan(lowered) == _naive_scan(data, lowered), m["id"]
+
+
+def test_rules_file_is_versioned_and_labels_are_well_formed():
+    with triage.RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    assert isinstance(data["version"], int) and data["version"] >= 1
+    assert triage.RULES_VERSION == data["version"]
+    for entry in data["rule"]:
+        assert re.fullmatch(
+            r"(emergency|urgent|routine|context|mood:(angry|concerned|calm)):[a-z_]+",
+            entry["label"],
+        ), entry["label"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [("Viral", "lower case"), ("(?P<x>viral)", "named groups"), ("(viral", "missing")],
+)
+def test_compile_rules_rejects_bad_patterns(pattern, message):
+    data = {
+        "thresholds": {"emergency": 3, "urgent": 2, "angry": 3, "concerned": 1.5},
+        "rule": [{"label": "emergency:x", "emergency": 3, "patterns": [pattern]}],
+    }
+    with pytest.raises(Exception, match=message):
+        compile_rules(data)
+
+
+def test_compile_rules_accepts_a_minimal_file():
+    data = {
+        "version": 7,
+        "thresholds": {"emergency": 3, "urgent": 2, "angry": 3, "concerned": 1.5},
+        "rule": [{"label": "emergency:x", "emergency": 3, "patterns": ["sky is falling"]}],
+    }
+    compiled = compile_rules(data)
+    assert compiled.version == 7
+    assert [r.label for r in compiled.rules] == ["emergency:x"]
+    assert compiled.dispatch["s"].match("sky is falling now")

@@ -1,0 +1,67 @@
+"""Triage accuracy on the labelled corpus (tests/core/data/triage_corpus.jsonl).
+
+The corpus was written before the classifier; rules were tuned on the "tune" split only.
+bench/triage_quality.py prints the full per-class / per-mood precision and recall.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ownup.core.triage import CLASSES, MOODS, classify
+
+CORPUS = Path(__file__).parent / "data" / "triage_corpus.jsonl"
+FIELDS = {"id", "subject", "body", "sender", "class", "mood", "split"}
+
+# Held-out accuracy measured with rules version 1: class 0.941, mood 0.941 (68 messages).
+HELD_OUT_FLOOR = 0.85
+
+
+def _corpus() -> list[dict]:
+    with CORPUS.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_corpus_shape():
+    corpus = _corpus()
+    assert len(corpus) >= 150
+    assert len({m["id"] for m in corpus}) == len(corpus)
+    for n, m in enumerate(corpus, 1):
+        assert set(m) == FIELDS, m["id"]
+        assert m["id"] == f"m{n:03d}"
+        assert m["class"] in CLASSES and m["mood"] in MOODS, m["id"]
+        assert m["body"].strip() and "@" in m["sender"], m["id"]
+        # Deterministic split: every 2nd and 4th of each five messages is held out.
+        assert m["split"] == ("test" if n % 5 in (2, 4) else "tune"), m["id"]
+    splits = Counter(m["split"] for m in corpus)
+    assert 0.35 <= splits["test"] / len(corpus) <= 0.45
+    # Every class and mood is represented in the held-out split.
+    held_out = [m for m in corpus if m["split"] == "test"]
+    assert {m["class"] for m in held_out} == set(CLASSES)
+    assert {m["mood"] for m in held_out} == set(MOODS)
+
+
+def _accuracy(split: str) -> tuple[float, float]:
+    items = [m for m in _corpus() if m["split"] == split]
+    results = [classify(m["subject"], m["body"], sender=m["sender"]) for m in items]
+    cls = sum(r.message_class == m["class"] for r, m in zip(results, items, strict=True))
+    mood = sum(r.mood == m["mood"] for r, m in zip(results, items, strict=True))
+    return cls / len(items), mood / len(items)
+
+
+@pytest.mark.parametrize("split", ["test", "tune"])
+def test_accuracy_floor(split):
+    class_acc, mood_acc = _accuracy(split)
+    assert class_acc >= HELD_OUT_FLOOR, f"{split} class accuracy {class_acc:.3f}"
+    assert mood_acc >= HELD_OUT_FLOOR, f"{split} mood accuracy {mood_acc:.3f}"
+
+
+def test_emergencies_are_not_missed_often():
+    """Missing a live crisis is the costly error: held-out emergency recall >= 0.85."""
+    items = [m for m in _corpus() if m["split"] == "test" and m["class"] == "emergency"]
+    hits = sum(classify(m["subject"], m["body"]).message_class == "emergency" for m in items)
+    assert hits / len(items) >= 0.85
