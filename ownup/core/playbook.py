@@ -35,6 +35,8 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any, Literal, Protocol
 
+from ownup.core import policy
+
 __all__ = [
     "AdjustedDate",
     "CALENDAR",
@@ -171,28 +173,17 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 CLOCKS = ("business", "calendar")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
 
 
 def parse_duration(text: str, key: str = "duration") -> timedelta:
-    """Parse ``"4h"``, ``"90m"`` or ``"1h30m"``; errors name ``key``."""
-    match = _DURATION_RE.match(text) if isinstance(text, str) else None
-    if not match or not any(match.groups()):
-        raise PlaybookConfigError(
-            f"{key}: {text!r} is not a duration — write hours and minutes like '4h', '90m' or "
-            "'1h30m'"
-        )
-    hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return timedelta(hours=hours, minutes=minutes)
+    """Parse ``"4h"``, ``"90m"`` or ``"1h30m"`` (the policy's syntax); errors name ``key``."""
+    try:
+        return policy.parse_duration(text)
+    except ValueError as exc:
+        raise PlaybookConfigError(f"{key}: {exc}") from None
 
 
-def format_duration(value: timedelta) -> str:
-    """Inverse of :func:`parse_duration` for whole minutes (``timedelta(minutes=90)`` -> 1h30m)."""
-    minutes = int(value.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return f"{hours}h{minutes}m"
-    return f"{hours}h" if hours else f"{minutes}m"
+format_duration = policy.format_duration
 
 
 @dataclass(frozen=True, slots=True)
