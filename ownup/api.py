@@ -91,8 +91,12 @@ def require_role(request, roles) -> None:
 
 def _mount() -> None:
     from ownup.clients.api import router as clients_router
+    from ownup.policies.api import router as policies_router
+    from ownup.web.api import router as checks_router
 
     api.add_router("/", clients_router)
+    api.add_router("/", policies_router)
+    api.add_router("/", checks_router)
 
 
 _mount()

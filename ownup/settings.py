@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' Swagger UI locally (no CDN)
     "ownup.accounts",
     "ownup.clients",
+    "ownup.policies",
     "ownup.notify",
     "ownup.worker",
 ]

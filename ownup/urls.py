@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("ownup.accounts.urls")),
     path("clients/", include("ownup.clients.urls")),
+    path("", include("ownup.policies.urls")),
     path("", include("ownup.web.urls")),
 ]

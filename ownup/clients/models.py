@@ -38,6 +38,10 @@ class Client(models.Model):
     client_since = models.DateField(null=True, blank=True)
     email_domains = models.JSONField(default=list, blank=True, validators=[validate_domains])
     notes = models.TextField(blank=True)
+    policy = models.ForeignKey(
+        "policies.ResponsePolicy", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="clients",
+    )
     archived_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,6 +64,8 @@ class Client(models.Model):
         self.name = (self.name or "").strip()
         self.email_domains = sorted({d.strip().lower().lstrip("@") for d in self.email_domains})
         super().clean()
+        if self.policy_id and self.workspace_id and self.policy.workspace_id != self.workspace_id:
+            raise ValidationError({"policy": "The policy must belong to the client's workspace."})
 
 
 class Channel(models.TextChoices):

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import tone_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("tone/", tone_views.tone_page, name="tone"),
     path("<slug:name>/", views.section, name="section"),
 ]

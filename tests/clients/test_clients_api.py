@@ -124,3 +124,9 @@ def test_openapi_document(anon_api):
     r = anon_api.get("/api/v1/openapi.json")
     assert r.status_code == 200
     assert "/api/v1/clients" in r.json()["paths"]
+
+
+def test_interactive_docs_served_locally(anon_api):
+    r = anon_api.get("/api/v1/docs")
+    assert r.status_code == 200
+    assert b"/static/ninja/swagger-ui-bundle.js" in r.content and b"cdn." not in r.content
