@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import manager_required, workspace_required
@@ -17,6 +18,7 @@ from ownup.clients.selectors import client_list as clients_of
 from ownup.core.agreement import render_agreement
 from ownup.core.policy import DEFAULT_POLICY, PolicyError, dump_policy, policy_from_dict
 from ownup.errors import Conflict
+from ownup.web.pdf import text_pdf
 
 from . import selectors, services
 from .editor import document_from_post, editor_context
@@ -218,8 +220,7 @@ def client_policy_assign(request, client_id):
 def policy_agreement(request, policy_id):
     row = _policy(request, policy_id)
     agreement = render_agreement(selectors.core_policy(row), today=timezone.localdate())
-    return render(request, "policies/agreement.html",
-                  {"agreement": agreement, "policy": row, "client": None})
+    return _agreement_response(request, agreement, row, None)
 
 
 @workspace_required
@@ -229,6 +230,23 @@ def client_agreement(request, client_id):
     row = selectors.effective_policy_row(client)
     agreement = render_agreement(selectors.policy_for_client(client),
                                  today=timezone.localdate(), client_name=client.name)
+    return _agreement_response(request, agreement, row, client)
+
+
+def _agreement_response(request, agreement, row, client):
+    """The agreement as a page, or ?format=txt (to paste in an email) or ?format=pdf."""
+    fmt = request.GET.get("format", "html")
+    name = slugify(client.name if client else agreement.policy_name) or "agreement"
+    if fmt == "txt":
+        response = HttpResponse(agreement.as_text(), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{name}-working-agreement.txt"'
+        return response
+    if fmt == "pdf":
+        title = f"Working agreement{' with ' + client.name if client else ''}"
+        pdf = text_pdf(title, agreement.as_text(), subtitle=f"Policy: {agreement.policy_name}")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}-working-agreement.pdf"'
+        return response
     return render(request, "policies/agreement.html",
                   {"agreement": agreement, "policy": row, "client": client})
 

@@ -208,3 +208,14 @@ def test_demo_step_is_idempotent(db):
     harbour = workspace.clients.get(name="Harbour Coffee Co")
     assert atlas.policy == names["New York retainer"]
     assert harbour.policy == names["London retainer"]
+
+
+def test_agreement_as_text_and_pdf(owner_web, client_a, outsider_web):
+    txt = owner_web.get(f"/clients/{client_a.pk}/agreement/", {"format": "txt"})
+    assert txt.status_code == 200 and txt["Content-Type"].startswith("text/plain")
+    assert "routine" in txt.content.decode()
+    pdf = owner_web.get(f"/clients/{client_a.pk}/agreement/", {"format": "pdf"})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 1000
+    assert outsider_web.get(f"/clients/{client_a.pk}/agreement/",
+                            {"format": "pdf"}).status_code == 404
