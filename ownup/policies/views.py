@@ -152,7 +152,9 @@ def policy_preview(request):
         rows.append({"received": _when(received), "class": cls,
                      "ack": _when(ack.astimezone(zone)),
                      "respond": _when(respond.astimezone(zone))})
-    return render(request, "policies/_preview.html", {"rows": rows, "policy": policy})
+    days_off = selectors.next_days_off(policy, today=now_local.date(), limit=5)
+    return render(request, "policies/_preview.html",
+                  {"rows": rows, "policy": policy, "days_off": days_off})
 
 
 def _when(moment: datetime) -> str:

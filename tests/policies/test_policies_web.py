@@ -103,6 +103,14 @@ def test_preview_fragment(owner_web):
     assert b"hours.fri" in bad.content
 
 
+def test_preview_lists_next_public_holidays(owner_web):
+    us = owner_web.get("/policies/preview/", _form(country="US", subdivision="NY"))
+    days = us.content.decode().split('id="preview-days-off"')[1]
+    assert "Thanksgiving" in days or "Christmas" in days
+    none = owner_web.get("/policies/preview/", _form(country="", subdivision=""))
+    assert "Thanksgiving" not in none.content.decode()
+
+
 def test_import_textarea_and_upload_then_export(owner_web, ws_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
