@@ -91,12 +91,14 @@ def require_role(request, roles) -> None:
 
 def _mount() -> None:
     from ownup.clients.api import router as clients_router
+    from ownup.drafts.api import router as drafts_router
     from ownup.policies.api import router as policies_router
     from ownup.web.api import router as checks_router
 
     api.add_router("/", clients_router)
     api.add_router("/", policies_router)
     api.add_router("/", checks_router)
+    api.add_router("/", drafts_router)
 
 
 _mount()

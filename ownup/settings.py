@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ownup.accounts",
     "ownup.clients",
     "ownup.policies",
+    "ownup.drafts",
     "ownup.notify",
     "ownup.worker",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("ownup.accounts.urls")),
     path("clients/", include("ownup.clients.urls")),
+    path("templates/", include("ownup.drafts.urls")),
     path("", include("ownup.policies.urls")),
     path("", include("ownup.web.urls")),
 ]
