@@ -92,6 +92,8 @@ def require_role(request, roles) -> None:
 def _mount() -> None:
     from ownup.clients.api import router as clients_router
     from ownup.drafts.api import router as drafts_router
+    from ownup.inbox.api import router as inbox_router
+    from ownup.incidents.api import router as incidents_router
     from ownup.policies.api import router as policies_router
     from ownup.web.api import router as checks_router
 
@@ -99,6 +101,8 @@ def _mount() -> None:
     api.add_router("/", policies_router)
     api.add_router("/", checks_router)
     api.add_router("/", drafts_router)
+    api.add_router("/", inbox_router)
+    api.add_router("/", incidents_router)
 
 
 _mount()

@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "ownup.accounts",
     "ownup.clients",
     "ownup.policies",
+    "ownup.inbox",
     "ownup.drafts",
+    "ownup.incidents",
     "ownup.notify",
     "ownup.worker",
 ]

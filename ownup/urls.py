@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("ownup.accounts.urls")),
     path("clients/", include("ownup.clients.urls")),
     path("templates/", include("ownup.drafts.urls")),
+    path("inbox/", include("ownup.inbox.urls")),
+    path("incidents/", include("ownup.incidents.urls")),
     path("", include("ownup.policies.urls")),
     path("", include("ownup.web.urls")),
 ]

@@ -8,10 +8,6 @@ from .panels import panels_for
 
 #: What each section will hold, shown until its app fills it.
 SECTIONS = {
-    "inbox": ("Inbox", "Client threads with their acknowledge-by and respond-by clocks, "
-              "a reply box that sends through the outbox, and the unmatched-mail queue."),
-    "incidents": ("Incidents", "Situations run through the recovery playbook: inform early, "
-                  "huddle, own up, show the fix, agree realistic timelines, prevent, review."),
     "learnings": ("Learnings", "Lessons from blameless post-mortems, searchable, surfaced "
                   "again when similar work or incidents come up."),
     "reports": ("Reports", "Track record and consistency per client and agency-wide, "

@@ -1,0 +1,165 @@
+"""Client threads, their messages, and mail that could not be stored (quarantine)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from ownup.accounts.models import Workspace
+
+
+class MessageClass(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+    EMERGENCY = "emergency", "Emergency"
+
+
+class ThreadStatus(models.TextChoices):
+    OPEN = "open", "Waiting on us"
+    WAITING_ON_CLIENT = "waiting_on_client", "Waiting on client"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", "Outbound"
+
+
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    MEETING = "meeting", "Meeting"
+    CHAT = "chat", "Chat"
+    SOCIAL = "social", "Social"
+
+
+class Thread(models.Model):
+    """A conversation with a client (client is null while the sender is unmatched).
+
+    The clocks (acknowledge_by, respond_by) run from the first unanswered inbound message.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="threads")
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="threads",
+    )
+    subject = models.CharField(max_length=998, blank=True)
+    normalized_subject = models.CharField(max_length=500, blank=True)
+    message_class = models.CharField(
+        max_length=16, choices=MessageClass.choices, default=MessageClass.ROUTINE
+    )
+    class_overridden = models.BooleanField(default=False)
+    mood = models.CharField(max_length=16, default="calm")
+    status = models.CharField(
+        max_length=20, choices=ThreadStatus.choices, default=ThreadStatus.OPEN
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_threads",
+    )
+    acknowledge_by = models.DateTimeField(null=True, blank=True)
+    respond_by = models.DateTimeField(null=True, blank=True, db_index=True)
+    clock_started_at = models.DateTimeField(null=True, blank=True)  # for the at-risk share
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        indexes = [
+            models.Index(fields=["workspace", "normalized_subject"], name="thread_subject_idx"),
+            models.Index(fields=["workspace", "status", "respond_by"], name="thread_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(message_class__in=MessageClass.values),
+                name="thread_class_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ThreadStatus.values), name="thread_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or "(no subject)"
+
+    @property
+    def clocks_running(self) -> bool:
+        return self.respond_by is not None and self.answered_at is None
+
+    def next_deadline(self):
+        """The next deadline still to meet: acknowledge-by until acknowledged, then respond-by."""
+        if not self.clocks_running:
+            return None
+        if self.acknowledged_at is None and self.acknowledge_by is not None:
+            return self.acknowledge_by
+        return self.respond_by
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="messages")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    channel = models.CharField(
+        max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+    )
+    message_id = models.CharField(max_length=998, null=True, blank=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    sender = models.CharField(max_length=320, blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    sent_at = models.DateTimeField()
+    body_text = models.TextField(blank=True)
+    body_html_sanitized = models.TextField(blank=True)
+    is_auto_reply = models.BooleanField(default=False)
+    triage = models.JSONField(default=dict, blank=True)
+    parse_warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sent_at", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "message_id"],
+                condition=models.Q(message_id__isnull=False),
+                name="message_id_unique_in_workspace",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values), name="message_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=MessageChannel.values),
+                name="message_channel_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.subject or '(no subject)'}"
+
+
+class Quarantine(models.Model):
+    """Raw mail that could not be stored, kept with the reason: nothing is dropped."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="quarantine")
+    reason = models.TextField()
+    raw = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reason[:80]

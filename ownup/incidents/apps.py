@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "ownup.incidents"
+    label = "incidents"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ownup.web.panels import register_panel
+
+        from .views import dashboard_panel
+
+        register_panel("dashboard", dashboard_panel)

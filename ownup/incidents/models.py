@@ -1,0 +1,127 @@
+"""Incidents run through the recovery playbook, and their append-only timelines.
+
+Blameless by construction: no field names an individual as the cause. The playbook's facts
+(``ownup.core.playbook.IncidentFacts``) are stored as JSON in ``facts`` so the pure machine
+can be rebuilt; the other columns are the human picture and filterable copies.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ownup.accounts.models import Workspace
+from ownup.core.playbook import DEFAULT_SEVERITIES
+
+SEVERITY_CHOICES = [
+    (name, s.title) for name, s in sorted(DEFAULT_SEVERITIES.items(), key=lambda i: i[1].rank)
+]
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Responsibility(models.TextChoices):
+    OURS = "ours", "Ours"
+    SHARED = "shared", "Shared"
+    THIRD_PARTY = "third_party", "A third party"
+    CLIENT = "client", "The client"
+
+
+class Incident(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="incidents")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="incidents"
+    )
+    title = models.CharField(max_length=200)
+    severity = models.CharField(max_length=40, choices=SEVERITY_CHOICES)
+    foreseen = models.BooleanField(default=False)
+    detected_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    what_happened = models.TextField(blank=True)
+    impact_text = models.TextField(blank=True)
+    impact_money = models.CharField(max_length=200, blank=True)
+    impact_audience = models.CharField(max_length=200, blank=True)
+    impact_deliverables = models.TextField(blank=True)
+    impact_time_lost = models.CharField(max_length=200, blank=True)
+    why_it_happened = models.TextField(blank=True)
+    client_perception = models.TextField(blank=True)
+    responsibility = models.CharField(
+        max_length=16, choices=Responsibility.choices, default=Responsibility.OURS
+    )
+    responsibility_note = models.TextField(blank=True)
+    facts = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        indexes = [models.Index(fields=["workspace", "status"], name="incident_ws_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=IncidentStatus.values),
+                name="incident_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        self.title = (self.title or "").strip()
+        super().clean()
+        if self.client_id and self.workspace_id and self.client.workspace_id != self.workspace_id:
+            raise ValidationError({"client": "The client must belong to the incident's workspace."})
+
+
+class TimelineImmutable(Exception):
+    """Raised on any attempt to change or remove a timeline entry."""
+
+
+class TimelineQuerySet(models.QuerySet):
+    """Bulk ``update()``/``delete()`` are refused too (cascades from a deleted workspace or
+    incident still work: Django's collector does not go through these methods)."""
+
+    def update(self, **kwargs):
+        raise TimelineImmutable("Timeline entries are append-only; they cannot be changed.")
+
+    def delete(self):
+        raise TimelineImmutable("Timeline entries are append-only; they cannot be deleted.")
+
+
+class TimelineEntry(models.Model):
+    """One line of an incident's history. Append-only: rows are never updated or deleted."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=32)
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = TimelineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise TimelineImmutable("Timeline entries are append-only; they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TimelineImmutable("Timeline entries are append-only; they cannot be deleted.")

@@ -1,0 +1,50 @@
+import mailbox
+
+import pytest
+
+from ownup.cli import main
+from ownup.inbox.models import Message, Quarantine
+
+from .conftest import DATA, raw
+
+pytestmark = pytest.mark.django_db
+
+
+def _mbox(tmp_path):
+    path = tmp_path / "mail.mbox"
+    box = mailbox.mbox(str(path))
+    for name in ("contact.eml", "unmatched.eml", "reply.eml", "contact.eml"):
+        box.add(raw(name))
+    box.add(b"\x00\x01\xff garbage entry with no headers\n")
+    box.flush()
+    box.close()
+    return path
+
+
+def test_mbox_counts_add_up(ws_a, client_a, tmp_path, capsys):
+    assert main(["import-mail", str(_mbox(tmp_path))]) == 0
+    captured = capsys.readouterr()
+    assert "5 messages read" in captured.err
+    assert captured.out.strip() == (
+        "imported: 2, duplicates: 1, unmatched: 1, quarantined: 1 (read: 5)"
+    )
+    assert Message.objects.count() == 3 and Quarantine.objects.count() == 1
+
+
+def test_eml_and_maildir(ws_a, client_a, tmp_path, capsys):
+    assert main(["import-mail", str(DATA / "contact.eml"), "--workspace", "agency-a"]) == 0
+    assert "imported: 1," in capsys.readouterr().out
+    box = mailbox.Maildir(str(tmp_path / "md"))
+    box.add(raw("contact.eml"))
+    box.add(raw("domain.eml"))
+    assert main(["import-mail", str(tmp_path / "md")]) == 0
+    assert "imported: 1, duplicates: 1," in capsys.readouterr().out
+
+
+def test_bad_path_and_workspace_are_user_errors(ws_a, tmp_path, capsys):
+    assert main(["import-mail", str(tmp_path / "missing.mbox")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["import-mail", str(DATA / "contact.eml"), "--workspace", "nope"]) == 2
+    assert "no workspace" in capsys.readouterr().err
+    assert main(["import-mail", str(tmp_path)]) == 2
+    assert "not a Maildir" in capsys.readouterr().err

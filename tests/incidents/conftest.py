@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+import pytest
+
+
+@pytest.fixture
+def open_incident(ws_a, client_a, member):
+    from django.utils import timezone
+
+    from ownup.incidents.services import incident_open
+
+    return incident_open(
+        workspace=ws_a, client=client_a, title="Wrong budget on search campaign",
+        severity="major", foreseen=False, detected_at=timezone.now() - timedelta(hours=2),
+        user=member, what_happened="Daily budget set 10x", responsibility="ours",
+    )
+
+
+def all_steps() -> dict:
+    return {
+        "informed": {"channel": "phone", "notes": "Called Ellie, explained and apologised."},
+        "huddled": {"participants": ["Milo", "Dina"], "facts": "Budget typo",
+                    "options": [{"what": "Refund overspend", "cost": "£400", "time": "1 day",
+                                 "risk": "low"}]},
+        "owned": {"how": "On the call"},
+        "plan_agreed": {"option_index": 0, "goals": "Refund by Friday",
+                        "timelines": [{"deliverable": "Report", "original": "2026-01-05",
+                                       "revised": "2026-01-09"}]},
+        "fixed": {"what": "Budget corrected", "evidence": "Screenshot in drive"},
+        "prevented": {"measures": [{"what": "Two-person budget check", "owner": "Dina",
+                                    "due": "2026-12-31"}]},
+        "reviewed": {"postmortem_ref": "https://wiki.example/pm/1"},
+    }

@@ -1,0 +1,34 @@
+import subprocess
+
+import pytest
+
+from ownup.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_and_show(open_incident, capsys):
+    assert main(["incident", "list", "--workspace", "agency-a"]) == 0
+    out = capsys.readouterr().out
+    assert str(open_incident.pk) in out and "Client informed" in out
+    assert main(["incident", "list", "--workspace", "agency-a", "--status", "closed"]) == 0
+    assert "no incidents" in capsys.readouterr().out
+    assert main(["incident", "show", str(open_incident.pk), "--workspace", "agency-a"]) == 0
+    out = capsys.readouterr().out
+    assert "checklist:" in out and "[ ] Client informed" in out and "opened" in out
+
+
+def test_mistakes_are_one_line(open_incident, ws_b, capsys):
+    assert main(["incident", "show", "nope", "--workspace", "agency-a"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ownup: error: no incident nope") and "Traceback" not in err
+    assert main(["incident", "show", str(open_incident.pk), "--workspace", "agency-b"]) == 2
+    assert "no incident" in capsys.readouterr().err
+    assert main(["incident", "list"]) == 2  # two workspaces: must name one
+    assert "--workspace" in capsys.readouterr().err
+
+
+def test_console_script_help():
+    r = subprocess.run(["/work/main/.venv/bin/ownup", "incident", "--help"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "show" in r.stdout
