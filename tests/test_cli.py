@@ -65,6 +65,13 @@ def test_demo_is_idempotent(capsys):
     zones = {c.team.get(role="owner").user.profile.timezone for c in Client.objects.all()}
     assert zones == {"Europe/London", "America/New_York"}
     assert "sign in as" in capsys.readouterr().out
+    from ownup.inbox.models import Message, Thread
+    from ownup.incidents.models import Incident
+
+    assert sorted(Incident.objects.values_list("status", flat=True)) == [
+        "closed", "closed", "open"]
+    assert Thread.objects.filter(status="open", client__isnull=False).count() == 3
+    assert Message.objects.count() == 5
     assert main(["demo", "--if-empty"]) == 0
     assert "skipped" in capsys.readouterr().out
 

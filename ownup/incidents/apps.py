@@ -7,8 +7,11 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from ownup.demo import register_demo_step
         from ownup.web.panels import register_panel
 
+        from .demo import demo_incidents
         from .views import dashboard_panel
 
         register_panel("dashboard", dashboard_panel)
+        register_demo_step(demo_incidents)
