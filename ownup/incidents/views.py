@@ -186,72 +186,66 @@ def evidence_from_post(step: str, post) -> dict:
     return data
 
 
+def _act(request, incident, action, success: str = ""):
+    """Run one playbook action: on success flash ``success`` and go back to the incident,
+    on a ValidationError show the incident page again with the message (422)."""
+    try:
+        action()
+    except ValidationError as exc:
+        return _fail(request, incident, exc)
+    if success:
+        messages.success(request, success)
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
 @require_POST
 @workspace_required
 def incident_step(request, incident_id, step):
     incident = _incident(request, incident_id)
-    try:
-        evidence = evidence_from_post(step, request.POST)
-        services.incident_record_step(incident=incident, step=step, evidence=evidence,
-                                      user=request.user)
-    except ValidationError as exc:
-        return _fail(request, incident, exc)
-    messages.success(request, f"{pb.STEP_TITLES[pb.Step(step)]} recorded.")
-    return redirect("incident_detail", incident_id=incident.pk)
+    return _act(request, incident, lambda: services.incident_record_step(
+        incident=incident, step=step, evidence=evidence_from_post(step, request.POST),
+        user=request.user,
+    ), success=f"{pb.STEP_TITLES.get(step, step)} recorded.")
 
 
 @require_POST
 @workspace_required
 def incident_severity(request, incident_id):
     incident = _incident(request, incident_id)
-    try:
-        services.incident_change_severity(incident=incident, user=request.user,
-                                          severity=request.POST.get("severity", ""),
-                                          reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        return _fail(request, incident, exc)
-    messages.success(request, "Severity changed.")
-    return redirect("incident_detail", incident_id=incident.pk)
+    return _act(request, incident, lambda: services.incident_change_severity(
+        incident=incident, user=request.user, severity=request.POST.get("severity", ""),
+        reason=request.POST.get("reason", ""),
+    ), success="Severity changed.")
 
 
 @require_POST
 @workspace_required
 def incident_close(request, incident_id):
     incident = _incident(request, incident_id)
-    try:
-        services.incident_close(incident=incident, user=request.user,
-                                closing_message=request.POST.get("closing_message", ""),
-                                override_reason=request.POST.get("override_reason", ""))
-    except ValidationError as exc:
-        return _fail(request, incident, exc)
-    messages.success(request, "Incident closed.")
-    return redirect("incident_detail", incident_id=incident.pk)
+    return _act(request, incident, lambda: services.incident_close(
+        incident=incident, user=request.user,
+        closing_message=request.POST.get("closing_message", ""),
+        override_reason=request.POST.get("override_reason", ""),
+    ), success="Incident closed.")
 
 
 @require_POST
 @workspace_required
 def incident_reopen(request, incident_id):
     incident = _incident(request, incident_id)
-    try:
-        services.incident_reopen(incident=incident, user=request.user,
-                                 reason=request.POST.get("reason", ""),
-                                 clear=request.POST.getlist("clear"))
-    except ValidationError as exc:
-        return _fail(request, incident, exc)
-    messages.success(request, "Incident reopened.")
-    return redirect("incident_detail", incident_id=incident.pk)
+    return _act(request, incident, lambda: services.incident_reopen(
+        incident=incident, user=request.user, reason=request.POST.get("reason", ""),
+        clear=request.POST.getlist("clear"),
+    ), success="Incident reopened.")
 
 
 @require_POST
 @workspace_required
 def incident_note(request, incident_id):
     incident = _incident(request, incident_id)
-    try:
-        services.incident_add_note(incident=incident, user=request.user,
-                                   text=request.POST.get("text", ""))
-    except ValidationError as exc:
-        return _fail(request, incident, exc)
-    return redirect("incident_detail", incident_id=incident.pk)
+    return _act(request, incident, lambda: services.incident_add_note(
+        incident=incident, user=request.user, text=request.POST.get("text", ""),
+    ))
 
 
 def _sheet(incident) -> dict:
