@@ -92,9 +92,15 @@ def require_role(request, roles) -> None:
 def _mount() -> None:
     from ownup.clients.api import router as clients_router
     from ownup.drafts.api import router as drafts_router
+    from ownup.goals.api import router as goals_router
     from ownup.inbox.api import router as inbox_router
     from ownup.incidents.api import router as incidents_router
+    from ownup.learnings.api import router as learnings_router
+    from ownup.mailboxes.api import router as mailboxes_router
+    from ownup.notify.api import router as notify_router
     from ownup.policies.api import router as policies_router
+    from ownup.postmortems.api import router as postmortems_router
+    from ownup.reports.api import router as reports_router
     from ownup.web.api import router as checks_router
 
     api.add_router("/", clients_router)
@@ -103,6 +109,9 @@ def _mount() -> None:
     api.add_router("/", drafts_router)
     api.add_router("/", inbox_router)
     api.add_router("/", incidents_router)
+    for router in (notify_router, mailboxes_router, postmortems_router, learnings_router,
+                   reports_router, goals_router):
+        api.add_router("/", router)
 
 
 _mount()

@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "ownup.incidents",
     "ownup.notify",
     "ownup.worker",
+    "ownup.mailboxes",
+    "ownup.postmortems",
+    "ownup.learnings",
+    "ownup.reports",
+    "ownup.goals",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""Models for goals."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Models for learnings."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Models for mailboxes."""
+
+from django.db import models  # noqa: F401

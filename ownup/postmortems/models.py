@@ -1,0 +1,3 @@
+"""Models for postmortems."""
+
+from django.db import models  # noqa: F401

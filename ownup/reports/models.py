@@ -1,0 +1,3 @@
+"""Models for reports."""
+
+from django.db import models  # noqa: F401
