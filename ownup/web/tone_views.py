@@ -40,3 +40,16 @@ def tone_page(request):
     if request.headers.get("HX-Request"):
         return render(request, "web/_tone_result.html", ctx)
     return render(request, "web/tone.html", ctx)
+
+
+@workspace_required
+def tone_live(request):
+    """The live result for a ``_tone_field.html`` textarea (posted with its whole form)."""
+    field = request.POST.get("tone_field", "body")
+    r = _result_context(request.POST.get(field, ""), request.POST.get("tone_kind", "other"))
+    return render(request, "web/_tone_live.html", {"r": r})
+
+
+def tone_field_context(text: str, kind: str) -> dict:
+    """For re-rendering a form server-side with the check already shown."""
+    return _result_context(text, kind)
