@@ -90,6 +90,7 @@ def require_role(request, roles) -> None:
 
 
 def _mount() -> None:
+    from ownup.audit.api import router as audit_router
     from ownup.clients.api import router as clients_router
     from ownup.drafts.api import router as drafts_router
     from ownup.goals.api import router as goals_router
@@ -110,7 +111,7 @@ def _mount() -> None:
     api.add_router("/", inbox_router)
     api.add_router("/", incidents_router)
     for router in (notify_router, mailboxes_router, postmortems_router, learnings_router,
-                   reports_router, goals_router):
+                   reports_router, goals_router, audit_router):
         api.add_router("/", router)
 
 

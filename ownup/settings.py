@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ownup.learnings",
     "ownup.reports",
     "ownup.goals",
+    "ownup.audit",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ownup.accounts.middleware.WorkspaceMiddleware",
+    "ownup.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

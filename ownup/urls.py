@@ -13,6 +13,7 @@ urlpatterns = [
     path("incidents/", include("ownup.incidents.urls")),
     path("notifications/", include("ownup.notify.urls")),
     path("settings/mailboxes/", include("ownup.mailboxes.urls")),
+    path("settings/audit/", include("ownup.audit.urls")),
     path("postmortems/", include("ownup.postmortems.urls")),
     path("learnings/", include("ownup.learnings.urls")),
     path("reports/", include("ownup.reports.urls")),

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from .models import Profile
 
@@ -25,3 +26,24 @@ class ProfileForm(forms.ModelForm):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, initial="API token")
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The sign-in form, refusing to even try a password while the account is locked."""
+
+    def clean(self):
+        from math import ceil
+
+        from .throttle import lockout_left
+
+        email = self.cleaned_data.get("username", "")
+        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        left = lockout_left(email=email, ip=ip)
+        if left is not None:
+            minutes = max(1, ceil(left.total_seconds() / 60))
+            raise forms.ValidationError(
+                f"Too many failed sign-ins. Sign-in is locked for {minutes} more "
+                f"minute{'s' if minutes != 1 else ''}; you can also reset your password.",
+                code="locked",
+            )
+        return super().clean()

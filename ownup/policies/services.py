@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ownup.accounts.models import Workspace
+from ownup.audit.services import audit_record
 from ownup.clients.models import Client
 from ownup.core.policy import PolicyError, load_policy, policy_from_dict, policy_to_dict
 from ownup.errors import Conflict
@@ -77,6 +78,7 @@ def policy_create(
     if is_default:
         _clear_default(workspace)
     _save(policy)
+    audit_record(action="policy.created", workspace=workspace, target=policy.name)
     return policy
 
 
@@ -101,6 +103,7 @@ def policy_update(
     policy.full_clean(validate_unique=False, validate_constraints=False)
     _check_name_free(policy.workspace, policy.name, exclude_id=policy.pk)
     _save(policy)
+    audit_record(action="policy.updated", workspace=policy.workspace, target=policy.name)
     return policy
 
 
@@ -110,6 +113,7 @@ def policy_set_default(*, policy: ResponsePolicy) -> ResponsePolicy:
     if not policy.is_default:
         policy.is_default = True
         policy.save(update_fields=["is_default", "updated_at"])
+        audit_record(action="policy.default_set", workspace=policy.workspace, target=policy.name)
     return policy
 
 
@@ -121,6 +125,7 @@ def policy_delete(*, policy: ResponsePolicy) -> None:
             f"{used} client{'s' if used != 1 else ''} use{'s' if used == 1 else ''} "
             f"the policy {policy.name!r}: assign them another policy first."
         )
+    audit_record(action="policy.deleted", workspace=policy.workspace, target=policy.name)
     policy.delete()
 
 
@@ -131,4 +136,6 @@ def policy_assign(*, client: Client, policy: ResponsePolicy | None) -> Client:
         raise ValidationError({"policy": "The policy must belong to the client's workspace."})
     client.policy = policy
     client.save(update_fields=["policy", "updated_at"])
+    audit_record(action="policy.assigned", workspace=client.workspace, target=client.name,
+                 detail={"policy": policy.name if policy else None})
     return client

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from ownup.accounts.models import DIRECTING_ROLES
+
+from .selectors import audit_events
+
+router = Router(tags=["audit"])
+
+
+class AuditOut(Schema):
+    created_at: datetime
+    action: str
+    actor: str | None
+    target: str
+    detail: dict
+    ip: str | None
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.email if obj.actor else None
+
+
+@router.get("/audit", response=list[AuditOut])
+@paginate(LimitOffsetPagination)
+def audit_list(request, action: str = ""):
+    """Sign-ins, exports, permission and policy changes in this workspace (directors)."""
+    from ownup.api import require_role
+
+    require_role(request, DIRECTING_ROLES)
+    return audit_events(workspace=request.workspace, action=action)
