@@ -9,6 +9,8 @@ EMAIL_URL         where the worker delivers mail: smtp://host:port, or "console"
 DEFAULT_FROM_EMAIL
 OWNUP_SECRETS_KEY key for secrets stored encrypted (IMAP, SMTP, webhooks); derived
                   from SECRET_KEY when unset.
+HTTPS             "1" behind TLS: secure cookies, redirect to https, HSTS (with
+                  subdomains and preload unless HSTS_SUBDOMAINS=0 / HSTS_PRELOAD=0).
 """
 
 from __future__ import annotations
@@ -165,6 +167,8 @@ if _env_bool("HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
