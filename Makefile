@@ -10,12 +10,13 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres browser-deps bench clean
+.PHONY: run test install lint test-sqlite test-postgres browser-deps bench clean lock audit
 
-$(STAMP): pyproject.toml
+# Every dependency (the build backend included) is pinned with hashes in requirements.lock.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -47,6 +48,16 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+# Re-pin after changing dependencies in pyproject.toml (pip-tools in a throwaway venv).
+lock:
+	$(PYTHON) -m venv /tmp/ownup-piptools && /tmp/ownup-piptools/bin/pip install --quiet pip-tools
+	/tmp/ownup-piptools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra test \
+	  --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+# Known vulnerabilities in the pinned dependencies (needs PyPI's or OSV's vulnerability API).
+audit: $(STAMP)
+	$(BIN)/pip-audit --require-hashes --disable-pip --progress-spinner off -r requirements.lock
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
