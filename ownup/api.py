@@ -7,7 +7,7 @@ user in one workspace) or, from the web UI, with the session cookie plus CSRF to
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
@@ -75,8 +75,24 @@ def on_forbidden(request, exc):
     return api.create_response(request, {"detail": msg}, status=403)
 
 
+def _value_out_of_range(request):
+    return api.create_response(
+        request,
+        {"detail": [{"loc": ["query"], "msg": "A value is out of range (too large or too long)."}]},
+        status=422,
+    )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    return _value_out_of_range(request)
+
+
 @api.exception_handler(DatabaseError)
 def on_database_error(request, exc):
+    """A database that cannot be reached is 503; a value it refuses (DataError) is the caller's."""
+    if isinstance(exc, DataError) or isinstance(exc.__cause__, OverflowError):
+        return _value_out_of_range(request)
     response = api.create_response(
         request, {"detail": "The database is unavailable; try again shortly."}, status=503
     )

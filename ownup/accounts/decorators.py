@@ -23,6 +23,8 @@ def workspace_required(view=None, *, roles=None):
                 raise PermissionDenied("Your role in this workspace does not allow this.")
             return func(request, *args, **kwargs)
 
+        # Read by the isolation tests: which roles this view admits (None: every member).
+        wrapper.workspace_roles = frozenset(roles) if roles is not None else None
         return wrapper
 
     return decorate(view) if view is not None else decorate
