@@ -55,23 +55,26 @@ def test_duplicate_user_refused(owner, capsys):
 def test_demo_is_idempotent(capsys):
     from ownup.accounts.models import Membership
     from ownup.clients.models import Client, Contact
+    from ownup.inbox.models import Message, Thread
+
+    def counted():
+        return (Client.objects.count(), Contact.objects.count(), Membership.objects.count(),
+                Thread.objects.count(), Message.objects.count())
 
     assert main(["demo"]) == 0
-    counts = (Client.objects.count(), Contact.objects.count(), Membership.objects.count())
+    counts = counted()
     assert main(["demo"]) == 0
-    assert counts == (Client.objects.count(), Contact.objects.count(),
-                      Membership.objects.count())
+    assert counts == counted()
     assert counts[0] == 8 and counts[2] == 5
     zones = {c.team.get(role="owner").user.profile.timezone for c in Client.objects.all()}
     assert zones == {"Europe/London", "America/New_York"}
     assert "sign in as" in capsys.readouterr().out
-    from ownup.inbox.models import Message, Thread
     from ownup.incidents.models import Incident
 
     assert sorted(Incident.objects.values_list("status", flat=True)) == [
         "closed", "closed", "open"]
-    assert Thread.objects.filter(status="open", client__isnull=False).count() == 3
-    assert Message.objects.count() == 5
+    assert Thread.objects.filter(status="open", client__isnull=False).count() >= 3
+    assert Thread.objects.filter(client__isnull=True).exists()  # one for the unmatched queue
     assert main(["demo", "--if-empty"]) == 0
     assert "skipped" in capsys.readouterr().out
 

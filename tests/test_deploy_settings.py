@@ -10,6 +10,7 @@ def test_check_deploy_is_clean(tmp_path):
     env = {**os.environ, "HTTPS": "1", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
            "OWNUP_VAR_DIR": str(tmp_path), "ALLOWED_HOSTS": "ownup.example"}
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "-m", "ownup.cli", "manage", "check", "--deploy", "--fail-level",
          "WARNING"],

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ownup.accounts.models import DIRECTING_ROLES
+from ownup.pagination import Page
 
 from .selectors import audit_events
 
@@ -26,7 +27,7 @@ class AuditOut(Schema):
 
 
 @router.get("/audit", response=list[AuditOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def audit_list(request, action: str = ""):
     """Sign-ins, exports, permission and policy changes in this workspace (directors)."""
     from ownup.api import require_role

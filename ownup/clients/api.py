@@ -4,11 +4,12 @@ from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ownup.accounts.models import MANAGING_ROLES
 from ownup.accounts.selectors import get_in_workspace
 from ownup.api import require_role
+from ownup.pagination import Page
 
 from . import selectors, services
 from .models import Channel, ClientStatus, Contact
@@ -106,7 +107,7 @@ def _client(request, client_id: str):
 
 
 @router.get("/clients", response=list[ClientOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_clients(request, q: str = "", status: str = "", archived: bool = False):
     return selectors.client_list(workspace=request.workspace, q=q, status=status, archived=archived)
 
@@ -152,7 +153,7 @@ def set_team(request, client_id: str, payload: TeamIn):
 
 
 @router.get("/clients/{client_id}/contacts", response=list[ContactOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_contacts(request, client_id: str, archived: bool = False):
     client = _client(request, client_id)
     return client.contacts.model.objects.filter(client=client, archived_at__isnull=not archived)

@@ -5,3 +5,14 @@ class GoalsConfig(AppConfig):
     name = "ownup.goals"
     label = "goals"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ownup.demo import register_demo_step
+        from ownup.web.panels import register_panel
+
+        from .demo import demo_goals
+        from .views import client_panel, dashboard_panel
+
+        register_panel("client", client_panel)
+        register_panel("dashboard", dashboard_panel)
+        register_demo_step(demo_goals)

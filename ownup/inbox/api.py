@@ -1,19 +1,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from ownup.accounts.models import MANAGING_ROLES
 from ownup.accounts.selectors import get_in_workspace
+from ownup.api import require_role
 from ownup.clients.models import Client
+from ownup.pagination import Page
 
 from . import selectors, services
-from .models import Direction, MessageChannel, Thread
+from .models import Direction, MessageChannel, MessageClass, Thread
 
 router = Router(tags=["inbox"])
+
+
+class ClockStateOut(Schema):
+    label: str = Field(description="acknowledge or respond: the deadline being measured")
+    due: datetime | None
+    left_seconds: int | None = Field(description="Time left on the class's clock (business "
+                                     "seconds for a business clock)")
+    at_risk: bool
+    breached: bool
+    paused: bool
+    clock: str
 
 
 class ClocksOut(Schema):
@@ -25,11 +40,39 @@ class ClocksOut(Schema):
     respond_by: datetime | None
     acknowledged_at: datetime | None
     answered_at: datetime | None
+    resolved_at: datetime | None
+    paused: bool
+    respond_remaining_seconds: int | None
     next_deadline: datetime | None
+    clock: ClockStateOut | None = None
 
     @staticmethod
     def resolve_next_deadline(obj) -> datetime | None:
         return obj.next_deadline()
+
+    @staticmethod
+    def resolve_paused(obj) -> bool:
+        return obj.is_paused
+
+    @staticmethod
+    def resolve_clock(obj, context) -> dict | None:
+        if not hasattr(obj, "workspace_id"):
+            return None
+        request = context["request"]
+        cache = getattr(request, "_inbox_policies", None)
+        if cache is None:
+            cache = request._inbox_policies = selectors.PolicyCache(request.workspace)
+        state = selectors.clock_state(obj, policies=cache)
+        left = state["left"]
+        return {
+            "label": state["label"],
+            "due": state["due"],
+            "left_seconds": None if left is None else int(left.total_seconds()),
+            "at_risk": state["at_risk"],
+            "breached": state["breached"],
+            "paused": state["paused"],
+            "clock": state["clock"],
+        }
 
 
 class ThreadOut(ClocksOut):
@@ -66,15 +109,46 @@ class MessageOut(Schema):
     is_auto_reply: bool
     triage: dict
     parse_warnings: list[str]
+    sent_by: str | None
+    verdict: str
+    late_by_seconds: int | None
+    off_hours: bool
+    acknowledges: bool
+    ack_seconds: int | None
+    answers: bool
+    respond_seconds: int | None
+    tone_check: dict
     created_at: datetime
+
+    @staticmethod
+    def resolve_sent_by(obj) -> str | None:
+        return obj.sent_by.email if obj.sent_by_id else None
+
+
+class EventOut(Schema):
+    kind: str
+    actor: str | None
+    from_value: str
+    to_value: str
+    note: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.email if obj.actor_id else None
 
 
 class ThreadDetailOut(ThreadOut):
     messages: list[MessageOut]
+    events: list[EventOut]
 
     @staticmethod
     def resolve_messages(obj):
         return list(obj.messages.all())
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(selectors.thread_events(obj))
 
 
 class MessageCreatedOut(MessageOut):
@@ -117,12 +191,21 @@ def create_message(request, payload: MessageIn):
 
 
 @router.get("/threads", response=list[ThreadOut])
-@paginate(LimitOffsetPagination)
-def list_threads(request, status: str = "open", client: str = ""):
+@paginate(Page)
+def list_threads(request, status: str = "open", client: str = "", owner: str = "",
+                 message_class: str = ""):
+    """Default: waiting on us, the next deadline first. ``owner``: a user id, or "none"."""
     if client:
         client_obj = get_in_workspace(Client.objects.all(), request.workspace, pk=client)
         client = str(client_obj.pk)
-    return selectors.thread_list(workspace=request.workspace, status=status, client=client)
+    if owner and owner != "none":
+        people = {str(u.pk) for u in selectors.workspace_people(request.workspace)}
+        if owner not in people:
+            raise ValidationError({"owner": "No such person in this workspace."})
+    if message_class and message_class not in MessageClass.values:
+        raise ValidationError({"message_class": "Must be routine, urgent or emergency."})
+    return selectors.thread_list(workspace=request.workspace, status=status, client=client,
+                                 owner=owner, message_class=message_class)
 
 
 @router.get("/threads/{thread_id}", response=ThreadDetailOut)
@@ -130,3 +213,136 @@ def get_thread(request, thread_id: str):
     return get_in_workspace(
         selectors.thread_detail_qs(request.workspace), request.workspace, pk=thread_id
     )
+
+
+def _thread(request, thread_id: str) -> Thread:
+    return get_in_workspace(
+        selectors.thread_detail_qs(request.workspace), request.workspace, pk=thread_id
+    )
+
+
+def _fresh(request, thread: Thread) -> Thread:
+    return _thread(request, str(thread.pk))
+
+
+class ReplyIn(Schema):
+    body: str = Field(..., min_length=1)
+    subject: str = Field("", max_length=998)
+    kind: str = Field("other", description="Tone check kind: acknowledgement, apology, ...")
+    tone_confirmed: bool = Field(False, description="Send even with tone findings open")
+    answers: bool = Field(False, description="This reply answers the client")
+    to: list[str] = Field([], description="Recipients; default the client's last sender")
+
+
+@router.post("/threads/{thread_id}/reply", response={201: MessageCreatedOut})
+def reply(request, thread_id: str, payload: ReplyIn):
+    """Send a reply through the outbox; 422 with the tone check's message if it has findings
+    and tone_confirmed is false."""
+    thread = _thread(request, thread_id)
+    msg = services.thread_reply(thread=thread, user=request.user, **payload.dict())
+    return Status(201, msg)
+
+
+class StatusIn(Schema):
+    status: Literal["open", "answered", "waiting_on_client", "resolved"]
+
+
+@router.post("/threads/{thread_id}/status", response=ThreadDetailOut)
+def set_status(request, thread_id: str, payload: StatusIn):
+    thread = _thread(request, thread_id)
+    services.thread_set_status(thread=thread, status=payload.status, user=request.user)
+    return _fresh(request, thread)
+
+
+class ClassifyIn(Schema):
+    message_class: MessageClass
+    note: str = Field("", max_length=2000)
+
+
+@router.post("/threads/{thread_id}/classify", response=ThreadDetailOut)
+def classify(request, thread_id: str, payload: ClassifyIn):
+    thread = _thread(request, thread_id)
+    services.thread_classify(thread=thread, message_class=payload.message_class,
+                             user=request.user, note=payload.note)
+    return _fresh(request, thread)
+
+
+class AssignIn(Schema):
+    owner: str | None = Field(None, description="User id or email of a workspace member; "
+                              "null for nobody")
+
+
+@router.post("/threads/{thread_id}/assign", response=ThreadDetailOut)
+def assign(request, thread_id: str, payload: AssignIn):
+    thread = _thread(request, thread_id)
+    owner = None
+    if payload.owner:
+        people = selectors.workspace_people(request.workspace)
+        owner = next((u for u in people if payload.owner in (str(u.pk), u.email)), None)
+        if owner is None:
+            raise ValidationError({"owner": "No such person in this workspace."})
+    services.thread_assign(thread=thread, owner=owner, user=request.user)
+    return _fresh(request, thread)
+
+
+class LogIn(Schema):
+    channel: Literal["phone", "meeting"]
+    summary: str = Field(..., min_length=1)
+    direction: Direction = Direction.OUTBOUND
+    who: str = Field("", max_length=320)
+    at: datetime | None = None
+    next_step: str = ""
+    answers: bool = False
+
+
+@router.post("/threads/{thread_id}/log", response={201: MessageCreatedOut})
+def log(request, thread_id: str, payload: LogIn):
+    """Log a phone call or meeting on the thread."""
+    thread = _thread(request, thread_id)
+    msg = services.call_log(thread=thread, user=request.user, **payload.dict())
+    return Status(201, msg)
+
+
+class UnmatchedOut(Schema):
+    id: UUID
+    subject: str
+    sender: str | None
+    message_count: int
+    last_message_at: datetime
+
+
+@router.get("/unmatched", response=list[UnmatchedOut])
+@paginate(Page)
+def list_unmatched(request):
+    return selectors.unmatched_list(workspace=request.workspace)
+
+
+class AssignClientIn(Schema):
+    client: str
+    add_contact: bool = False
+    contact_name: str = Field("", max_length=200)
+
+
+@router.post("/unmatched/{thread_id}/assign", response=ThreadDetailOut)
+def assign_client(request, thread_id: str, payload: AssignClientIn):
+    thread = _thread(request, thread_id)
+    client = _lookup(Client.objects.all(), request, payload.client, "client")
+    services.thread_assign_client(thread=thread, client=client, user=request.user,
+                                  add_contact=payload.add_contact,
+                                  contact_name=payload.contact_name)
+    return _fresh(request, thread)
+
+
+class QuarantineOut(Schema):
+    id: int
+    reason: str
+    size: int
+    created_at: datetime
+
+
+@router.get("/quarantine", response=list[QuarantineOut])
+@paginate(Page)
+def list_quarantine(request):
+    """Mail that could not be stored (managers)."""
+    require_role(request, MANAGING_ROLES)
+    return selectors.quarantine_list(workspace=request.workspace)

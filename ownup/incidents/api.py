@@ -6,11 +6,13 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
+from ownup.pagination import Page
 
 from . import selectors, services
 from .models import Responsibility
@@ -64,6 +66,26 @@ class IncidentDetailOut(IncidentOut):
     checklist: list[ChecklistItemOut]
     metrics: dict[str, float | None]
     facts: dict[str, Any]
+    team: list[int]
+    thread_ids: list[UUID]
+    next_update_due: datetime | None
+    update_overdue: bool
+
+    @staticmethod
+    def resolve_team(obj) -> list[int]:
+        return sorted(obj.team.values_list("pk", flat=True))
+
+    @staticmethod
+    def resolve_thread_ids(obj) -> list:
+        return list(obj.thread_links.order_by("linked_at").values_list("thread_id", flat=True))
+
+    @staticmethod
+    def resolve_next_update_due(obj):
+        return selectors.update_state(obj)["due"]
+
+    @staticmethod
+    def resolve_update_overdue(obj) -> bool:
+        return selectors.update_state(obj)["overdue"]
 
     @staticmethod
     def resolve_checklist(obj) -> list[dict]:
@@ -93,11 +115,51 @@ class PictureFields(Schema):
 
 
 class IncidentIn(PictureFields):
-    client_id: str
-    title: str = Field(..., min_length=1, max_length=200)
+    client_id: str | None = None
+    thread_id: str | None = None
+    title: str = Field("", max_length=200)
     severity: str
     foreseen: bool = False
     detected_at: datetime
+    team: list[int] = []
+
+
+class ThreadLinkIn(Schema):
+    thread_id: str
+
+
+class TeamIn(Schema):
+    team: list[int]
+
+
+class CorrectIn(Schema):
+    reason: str
+    detected_at: datetime | None = None
+    foreseen: bool | None = None
+
+
+class MessageIn(Schema):
+    moment: str
+    subject: str
+    body: str
+    tone_confirmed: bool = False
+    send: bool = False
+
+
+class MessageOut(Schema):
+    id: int
+    moment: str
+    subject: str
+    body: str
+    to: list[str]
+    tone_check: dict[str, Any]
+    tone_confirmed: bool
+    queued: bool
+    sent_at: datetime
+
+    @staticmethod
+    def resolve_queued(obj) -> bool:
+        return obj.outbox_id is not None
 
 
 class PicturePatch(Schema):
@@ -188,7 +250,7 @@ def _incident(request, incident_id: str):
 
 
 @router.get("/incidents", response=list[IncidentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_incidents(request, status: str = "", client_id: str = "", severity: str = ""):
     client = None
     if client_id:
@@ -197,12 +259,43 @@ def list_incidents(request, status: str = "", client_id: str = "", severity: str
                                    client=client, severity=severity)
 
 
+def _thread(request, thread_id: str):
+    from ownup.inbox.models import Thread
+
+    return get_in_workspace(Thread.objects.all(), request.workspace, pk=thread_id)
+
+
+def _users(request, ids: list[int]) -> list:
+    from django.contrib.auth import get_user_model
+
+    users = list(get_user_model().objects.filter(
+        pk__in=ids, memberships__workspace=request.workspace))
+    if len(users) != len(set(ids)):
+        raise ValidationError({"team": "Everyone on the team must be a member of the workspace."})
+    return users
+
+
 @router.post("/incidents", response={201: IncidentDetailOut})
 def create_incident(request, payload: IncidentIn):
+    """Open an incident; with ``thread_id`` the client and title default to the thread's and
+    the thread is linked (a thread of another workspace is 404)."""
     data = payload.dict()
-    client = get_in_workspace(Client.objects.all(), request.workspace, pk=data.pop("client_id"))
+    thread_id = data.pop("thread_id")
+    thread = _thread(request, thread_id) if thread_id else None
+    client_id = data.pop("client_id")
+    if client_id:
+        client = get_in_workspace(Client.objects.all(), request.workspace, pk=client_id)
+    elif thread is not None and thread.client_id:
+        client = thread.client
+    else:
+        raise ValidationError({"client_id": "Choose the client (or a thread with a client)."})
+    if not data["title"].strip():
+        if thread is None or not thread.subject.strip():
+            raise ValidationError({"title": "Give the incident a title."})
+        data["title"] = thread.subject[:200]
+    team = _users(request, data.pop("team"))
     incident = services.incident_open(workspace=request.workspace, client=client,
-                                      user=request.user, **data)
+                                      user=request.user, thread=thread, team=team, **data)
     return Status(201, _incident(request, incident.pk))
 
 
@@ -249,3 +342,67 @@ def reopen_incident(request, incident_id: str, payload: ReopenIn):
 @router.get("/incidents/{incident_id}/timeline", response=list[TimelineOut])
 def get_timeline(request, incident_id: str):
     return list(selectors.timeline_of(_incident(request, incident_id)))
+
+
+@router.post("/incidents/{incident_id}/threads", response=IncidentDetailOut)
+def link_thread(request, incident_id: str, payload: ThreadLinkIn):
+    incident = _incident(request, incident_id)
+    services.incident_link_thread(incident=incident, thread=_thread(request, payload.thread_id),
+                                  user=request.user)
+    return _incident(request, incident_id)
+
+
+@router.delete("/incidents/{incident_id}/threads/{thread_id}", response=IncidentDetailOut)
+def unlink_thread(request, incident_id: str, thread_id: str):
+    incident = _incident(request, incident_id)
+    services.incident_unlink_thread(incident=incident, thread=_thread(request, thread_id),
+                                    user=request.user)
+    return _incident(request, incident_id)
+
+
+@router.put("/incidents/{incident_id}/team", response=IncidentDetailOut)
+def set_team(request, incident_id: str, payload: TeamIn):
+    incident = _incident(request, incident_id)
+    services.incident_set_team(incident=incident, users=_users(request, payload.team),
+                               user=request.user)
+    return _incident(request, incident_id)
+
+
+@router.post("/incidents/{incident_id}/correct", response=IncidentDetailOut)
+def correct_facts(request, incident_id: str, payload: CorrectIn):
+    services.incident_correct_facts(incident=_incident(request, incident_id), user=request.user,
+                                    **payload.dict())
+    return _incident(request, incident_id)
+
+
+@router.get("/incidents/{incident_id}/messages", response=list[MessageOut])
+def list_messages(request, incident_id: str):
+    return list(_incident(request, incident_id).messages.all())
+
+
+@router.post("/incidents/{incident_id}/messages", response={201: MessageOut})
+def create_message(request, incident_id: str, payload: MessageIn):
+    """Record (or with ``send`` queue to the client's contact) a message for a playbook moment.
+    The tone check runs; open findings need ``tone_confirmed`` (else 422 with the findings)."""
+    from ownup.drafts.selectors import template_for
+    from ownup.web.tone_gate import tone_gate
+
+    from .models import MOMENT_TEMPLATES, Moment
+
+    incident = _incident(request, incident_id)
+    if payload.moment not in Moment.values:
+        raise ValidationError({"moment": f"Choose one of {', '.join(Moment.values)}."})
+    kind = template_for(request.workspace, MOMENT_TEMPLATES[Moment(payload.moment)]).tone_kind
+    gate = tone_gate(payload.body, kind, payload.tone_confirmed)
+    if not gate.ok:
+        raise ValidationError({"body": [gate.message] + [
+            f"{f['category']}: {f['message']}" for f in gate.report["findings"]]})
+    contact = selectors.primary_contact(incident.client)
+    message = services.incident_message_record(
+        incident=incident, moment=payload.moment, subject=payload.subject, body=payload.body,
+        tone_report=gate.report, confirmed=payload.tone_confirmed, user=request.user,
+        send=payload.send, to=[contact.email] if contact else [])
+    return Status(201, message)
+
+
+from . import disruption_api  # noqa: E402,F401  (adds the /disruptions endpoints to the router)
