@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.learning_list, name="learnings"),
+    path("<int:learning_id>/applied/", views.learning_apply, name="learning_apply"),
+]
