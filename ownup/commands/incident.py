@@ -56,6 +56,15 @@ def run_show(args) -> int:
     print(f"{incident.title}")
     print(f"client: {incident.client.name}  severity: {incident.severity}  "
           f"status: {incident.status}  detected: {incident.detected_at.isoformat()}")
+    team = ", ".join(sorted(u.get_full_name() or u.email for u in incident.team.all()))
+    print(f"team: {team or '-'}")
+    due = selectors.update_state(incident)
+    if due["due"]:
+        late = " (OVERDUE)" if due["overdue"] else ""
+        print(f"next client update due: {due['due'].isoformat(timespec='minutes')}{late}")
+    metrics = selectors.incident_metrics(incident)
+    print("metrics: " + "  ".join(
+        f"{k.replace('_', ' ')}={selectors.format_metric(v)}" for k, v in metrics.items()))
     print("checklist:")
     for item in selectors.incident_checklist(incident):
         mark = "x" if item.done else " "

@@ -10,8 +10,10 @@ class IncidentsConfig(AppConfig):
         from ownup.demo import register_demo_step
         from ownup.web.panels import register_panel
 
-        from .demo import demo_incidents
+        from . import continuity  # noqa: F401  (registers the thread and incident sources)
+        from .demo import demo_disruption, demo_incidents
         from .views import dashboard_panel
 
         register_panel("dashboard", dashboard_panel)
         register_demo_step(demo_incidents)
+        register_demo_step(demo_disruption)

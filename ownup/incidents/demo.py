@@ -51,7 +51,7 @@ def demo_incidents(workspace) -> None:
             detected_at=now - timedelta(minutes=30), user=people["sam"],
             what_happened=title, why_it_happened="A step of the checklist was skipped.",
             client_perception="Frustrated, but reassured by the quick call.",
-            responsibility="ours",
+            responsibility="ours", team=[people["sam"], people["dan"]],
         )
         for step, evidence in _steps(days_ago, ["Sam Patel", "Dan Okafor"]).items():
             if severity == "minor" and step in {"huddled", "plan_agreed"}:
@@ -63,10 +63,35 @@ def demo_incidents(workspace) -> None:
             closing_message="Thank you for your patience: the fix and the new check are in "
                             "place, and we will review it together at our next meeting.",
         )
+    atlas = Client.objects.get(workspace=workspace, name="Atlas Robotics")
+    from ownup.inbox.models import Thread
+
+    thread = Thread.objects.filter(workspace=workspace, client=atlas).order_by(
+        "-last_message_at").first()
     services.incident_open(
-        workspace=workspace, client=Client.objects.get(workspace=workspace, name="Atlas Robotics"),
+        workspace=workspace, client=atlas,
         title="Wrong product price in the launch newsletter", severity="major", foreseen=False,
-        detected_at=now - timedelta(hours=1), user=people["maya"],
+        detected_at=now - timedelta(hours=1), user=people["maya"], thread=thread,
+        team=[people["maya"], people["jo"]],
         what_happened="The newsletter quoted last year's price.", responsibility="shared",
         client_perception="Worried about customers holding them to the old price.",
+    )
+
+
+def demo_disruption(workspace) -> None:
+    """Sam's home internet is down this afternoon: what of theirs falls due, to hand over."""
+    from ownup.demo import demo_people
+
+    from .continuity import disruption_record
+    from .models import Disruption
+
+    if Disruption.objects.filter(workspace=workspace).exists():
+        return
+    people = demo_people(workspace)
+    now = timezone.now()
+    disruption_record(
+        workspace=workspace, kind="internet_down", starts=now - timedelta(hours=1),
+        ends=now + timedelta(hours=6), affected=[people["sam"], people["maya"]],
+        note="Office line down; BT engineer booked. Sam and Maya work from the café on mobile "
+             "— clients see business as usual.", user=people["olivia"],
     )

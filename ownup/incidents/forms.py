@@ -34,9 +34,12 @@ class IncidentForm(PictureForm):
         label="Detected at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
+    team = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Team working it (you, if nobody is picked)",
+    )
 
     class Meta(PictureForm.Meta):
-        fields = ["client", "severity", "foreseen", "detected_at", *PICTURE]
+        fields = ["client", "severity", "foreseen", "detected_at", "team", *PICTURE]
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,4 +48,51 @@ class IncidentForm(PictureForm):
         self.fields["client"].queryset = Client.objects.filter(
             workspace=workspace, archived_at__isnull=True
         )
-        self.order_fields(["client", "title", "severity", "foreseen", "detected_at"])
+        self.fields["team"].queryset = workspace_users(workspace)
+        self.fields["team"].label_from_instance = person_name
+        self.order_fields(["client", "title", "severity", "foreseen", "detected_at", "team"])
+
+
+def workspace_users(workspace):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__workspace=workspace).order_by(
+        "first_name", "email")
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.email
+
+
+class CorrectForm(forms.Form):
+    detected_at = forms.DateTimeField(
+        label="Detected at", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    foreseen = forms.ChoiceField(choices=[("", "(unchanged)"), ("yes", "Foreseen"),
+                                          ("no", "Unforeseen")], required=False)
+    reason = forms.CharField(max_length=500)
+
+
+class DisruptionForm(forms.Form):
+    kind = forms.ChoiceField(choices=[])
+    starts = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    ends = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    affected = forms.ModelMultipleChoiceField(queryset=None, label="Who is affected")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           label="Note (internal — never sent to clients)")
+
+    def __init__(self, *args, workspace, **kwargs):
+        from .models import DisruptionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DisruptionKind.choices
+        self.fields["affected"].queryset = workspace_users(workspace)
+        self.fields["affected"].label_from_instance = person_name

@@ -59,6 +59,13 @@ class Incident(models.Model):
     )
     responsibility_note = models.TextField(blank=True)
     facts = models.JSONField(default=dict)
+    #: The people working the incident (informed of every change; reassignable in a disruption).
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="incident_teams"
+    )
+    threads = models.ManyToManyField(
+        "inbox.Thread", through="IncidentThread", blank=True, related_name="incidents"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,3 +132,125 @@ class TimelineEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TimelineImmutable("Timeline entries are append-only; they cannot be deleted.")
+
+
+class IncidentThread(models.Model):
+    """A client thread linked to an incident (many threads per incident, and vice versa)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="thread_links")
+    thread = models.ForeignKey("inbox.Thread", on_delete=models.CASCADE,
+                               related_name="incident_links")
+    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "thread"], name="incident_thread_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} <-> {self.thread_id}"
+
+
+class Moment(models.TextChoices):
+    """The playbook moments a client message is drafted for (each has a default template)."""
+
+    INFORMED = "informed", "Client informed"
+    OWNED = "owned", "Apology and ownership"
+    UPDATE = "update", "Status update"
+    FIXED = "fixed", "Fix shown"
+    CLOSED = "closed", "Closing note"
+
+
+#: Which template (``ownup.core.drafts.DRAFT_KINDS``) each moment starts from.
+MOMENT_TEMPLATES = {
+    Moment.INFORMED: "acknowledgement",
+    Moment.OWNED: "apology",
+    Moment.UPDATE: "status_update",
+    Moment.FIXED: "fix_shown",
+    Moment.CLOSED: "closing",
+}
+
+
+class ClientMessage(models.Model):
+    """A message to the client drafted at a playbook moment, with what the tone check said."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="messages")
+    moment = models.CharField(max_length=16, choices=Moment.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    to = models.JSONField(default=list, blank=True)
+    tone_check = models.JSONField(default=dict, blank=True)
+    tone_confirmed = models.BooleanField(default=False)
+    #: Set when it was queued to the client (else it was recorded as sent another way).
+    outbox_id = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(moment__in=Moment.values),
+                                   name="client_message_moment_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class DisruptionKind(models.TextChoices):
+    INTERNET_DOWN = "internet_down", "Office internet down"
+    OFFICE_CLOSED = "office_closed", "Office closed"
+    PERSON_AWAY = "person_away", "Person away"
+    OTHER = "other", "Other"
+
+
+class Disruption(models.Model):
+    """An internal disruption: nothing about it is sent to clients (business as usual)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE,
+                                  related_name="disruptions")
+    kind = models.CharField(max_length=16, choices=DisruptionKind.choices)
+    starts = models.DateTimeField()
+    ends = models.DateTimeField()
+    affected = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="disruptions")
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=DisruptionKind.values),
+                                   name="disruption_kind_valid"),
+            models.CheckConstraint(condition=models.Q(ends__gt=models.F("starts")),
+                                   name="disruption_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts:%Y-%m-%d %H:%M}"
+
+
+class Reassignment(models.Model):
+    """A commitment handed to someone else during a disruption (the audit of who moved what)."""
+
+    disruption = models.ForeignKey(Disruption, on_delete=models.CASCADE,
+                                   related_name="reassignments")
+    ref = models.CharField(max_length=200)
+    title = models.CharField(max_length=300, blank=True)
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ref} -> {self.to_user_id}"

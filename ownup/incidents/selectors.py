@@ -75,13 +75,131 @@ def format_metric(value: timedelta | None) -> str:
     return " ".join(parts)
 
 
+def last_client_update(incident: Incident) -> datetime | None:
+    """The latest client message recorded or sent from the incident page (else None)."""
+    return incident.messages.order_by("-sent_at").values_list("sent_at", flat=True).first()
+
+
 def incident_next_update_due(incident: Incident) -> datetime | None:
-    """When the client next needs an update, on the client's business clock."""
+    """When the client next needs an update: the severity's cadence from the latest contact,
+    on the client's business clock (or elapsed time for a calendar-clock severity)."""
+    return pb.next_update_due(facts_of(incident), last_client_update(incident),
+                              policy_clock(incident))
+
+
+def policy_clock(incident: Incident):
+    """The client's business clock (from its response policy)."""
     from ownup.policies.selectors import policy_for_client
 
+    return policy_for_client(incident.client).business_clock()
+
+
+def update_state(incident: Incident, now: datetime | None = None) -> dict:
+    """The client-update cadence for display: ``due`` (or None once fixed/closed),
+    ``overdue``, ``clock`` ("business"/"calendar") and ``every`` ("4h")."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
     facts = facts_of(incident)
-    clock = policy_for_client(incident.client).business_clock()
-    return pb.next_update_due(facts, None, clock)
+    due = incident_next_update_due(incident)
+    overdue = due is not None and due < now
+    if due is None:
+        left = ""
+    elif overdue:
+        left = f"{format_metric(now - due)} late"
+    else:
+        left = f"in {format_metric(due - now)}"
+    return {
+        "due": due,
+        "overdue": overdue,
+        "left": left,
+        "clock": facts.severity.update_clock,
+        "every": pb.format_duration(facts.severity.update_every),
+    }
+
+
+def director_summary(incident: Incident) -> list[tuple[str, str]]:
+    """What the team has decided, in plain lines for directors (informed, not asked)."""
+    facts = facts_of(incident)
+    lines: list[tuple[str, str]] = [
+        ("Severity", f"{facts.severity.title} ({'foreseen' if facts.foreseen else 'unforeseen'})"),
+        ("Our share", f"{incident.get_responsibility_display()}"
+         + (f" — {incident.responsibility_note}" if incident.responsibility_note else "")),
+    ]
+    if facts.informed:
+        last = facts.informed[-1]
+        lines.append(("Client told", f"by {last.channel} ({len(facts.informed)} contact(s))"))
+    if facts.plan is not None:
+        plan = facts.plan
+        if plan.option_index is not None and facts.huddle is not None:
+            chosen = facts.huddle.options[plan.option_index].what
+        else:
+            chosen = plan.client_alternative
+        lines.append(("Plan agreed", f"{chosen} — goals: {plan.goals}"))
+        for d in plan.timelines:
+            lines.append(("Date moved", f"{d.deliverable}: {d.original.isoformat()} → "
+                          f"{d.revised.isoformat()}"))
+    elif facts.huddle is not None:
+        lines.append(("Options prepared", "; ".join(o.what for o in facts.huddle.options)))
+    if facts.fixed is not None:
+        lines.append(("Fixed", facts.fixed.what))
+    if facts.prevented is not None:
+        lines.append(("Prevention", "; ".join(
+            f"{m.what} ({m.owner}, by {m.due.isoformat()})" for m in facts.prevented.measures)))
+    step = pb.next_step(facts)
+    lines.append(("Next", pb.STEP_TITLES[step] if step else "Closed"))
+    return lines
+
+
+def primary_contact(client):
+    """The client's first active contact with an email address (None if there is none)."""
+    return client.contacts.filter(archived_at__isnull=True).exclude(email="").order_by(
+        "created_at", "name").first()
+
+
+def draft_values(incident: Incident, user, tz=None) -> dict[str, str]:
+    """Placeholder values for a client message about ``incident`` (``ownup.core.drafts``)."""
+    from django.utils import timezone
+
+    facts = facts_of(incident)
+    contact = primary_contact(incident.client)
+    due = incident_next_update_due(incident)
+    tz = tz or timezone.get_current_timezone()
+
+    def when(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        local = value.astimezone(tz)
+        day = "today" if local.date() == timezone.now().astimezone(tz).date() else \
+            local.strftime("%A %-d %B")
+        return f"{local:%H:%M} {day}"
+
+    fix = facts.fixed.what if facts.fixed else (facts.plan.goals if facts.plan else "")
+    prevention = "; ".join(m.what for m in facts.prevented.measures) if facts.prevented else ""
+    if facts.plan is not None and facts.plan.timelines:
+        d = facts.plan.timelines[0]
+        next_step, next_time = f"deliver the {d.deliverable.lower()}", d.revised.strftime(
+            "%A %-d %B")
+    else:
+        next_step, next_time = "call you with the next update", when(due)
+    return {
+        "contact_name": contact.name.split()[0] if contact else "",
+        "client_name": incident.client.name,
+        "sender_name": (user.get_full_name() or user.email) if user else "",
+        "subject_line": incident.title,
+        "what_happened": (incident.what_happened or "").rstrip(". "),
+        "our_share": (incident.responsibility_note or "").rstrip(". "),
+        "fix": fix.rstrip(". "),
+        "prevention": prevention.rstrip(". "),
+        "next_step": next_step,
+        "next_step_time": next_time,
+        "update_time": when(due),
+    }
+
+
+def threads_of(incident: Incident):
+    return [link.thread for link in incident.thread_links.select_related("thread").order_by(
+        "linked_at")]
 
 
 def timeline_of(incident: Incident) -> QuerySet[TimelineEntry]:

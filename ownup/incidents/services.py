@@ -23,7 +23,15 @@ from .facts import (
     parse_datetime,
     severity_named,
 )
-from .models import Incident, IncidentStatus, TimelineEntry
+from .models import (
+    MOMENT_TEMPLATES,
+    ClientMessage,
+    Incident,
+    IncidentStatus,
+    IncidentThread,
+    Moment,
+    TimelineEntry,
+)
 
 PICTURE_FIELDS = (
     "what_happened", "impact_text", "impact_money", "impact_audience", "impact_deliverables",
@@ -78,6 +86,99 @@ def _append_events(incident: Incident, user, events: Iterable[pb.Event], extra=N
         if extra and event.kind in (pb.EventKind.STEP_RECORDED, pb.EventKind.CLOSED):
             data.update(extra)
         _append(incident, user, event.kind.value, _summary(event), data, at=event.at)
+        if event.kind is pb.EventKind.NOTIFY:
+            _inform(incident, user, event)
+
+
+# --------------------------------------------------------------------------- informing people
+
+
+def people_for_roles(incident: Incident, roles: Iterable[str]) -> list:
+    """Who a playbook ``notify`` event's roles mean for this incident: ``team`` -> the incident
+    team; ``director`` -> the client's director, else the workspace's directors; ``owner`` ->
+    the workspace's owners. Informed, never asked."""
+    from ownup.clients.models import TeamMember
+
+    users: dict[int, Any] = {}
+    roles = set(roles)
+    if pb.TEAM_ROLE in roles:
+        users.update({u.pk: u for u in incident.team.all()})
+    if "director" in roles:
+        directors = [m.user for m in TeamMember.objects.filter(
+            client=incident.client, role="director").select_related("user")]
+        if not directors:
+            directors = [m.user for m in Membership.objects.filter(
+                workspace_id=incident.workspace_id, role="director").select_related("user")]
+        users.update({u.pk: u for u in directors})
+    if "owner" in roles:
+        users.update({m.user.pk: m.user for m in Membership.objects.filter(
+            workspace_id=incident.workspace_id, role="owner").select_related("user")})
+    return list(users.values())
+
+
+def _notify_key(incident: Incident, event: pb.Event) -> str:
+    if event.reason == "opened":
+        return f"incident:{incident.pk}:opened"
+    slug = "-".join(event.reason.split()).lower()
+    return f"incident:{incident.pk}:{slug}:{event.at.isoformat()}"
+
+
+_NOTIFY_EVENTS = {"opened": "incident_opened", "reopened": "incident_reopened",
+                  "closed by override": "incident_closed_override"}
+
+
+def _notify_event(reason: str) -> str:
+    """The notify rule name for a playbook notify reason (the notify app's vocabulary)."""
+    if reason.startswith("severity raised"):
+        return "severity_raised"
+    return _NOTIFY_EVENTS.get(reason, "incident_" + "_".join(reason.split()))
+
+
+def _inform(incident: Incident, actor, event: pb.Event) -> None:
+    """Queue notifications for a playbook ``notify`` event once the transaction commits.
+    Recipients come from the severity's roles (``people_for_roles``); a workspace that turned
+    the notify rule off is respected. The actor is not notified of their own change."""
+    try:
+        from ownup.notify.services import notify_users
+    except ImportError:  # the notify app without notify_users: nothing to send through
+        return
+    name = _notify_event(event.reason)
+    try:
+        from ownup.notify.rules import rule_for
+
+        if name in {"incident_opened", "severity_raised"} and not rule_for(
+                incident.workspace, name).enabled:
+            return
+    except ImportError:
+        pass
+    users = [u for u in people_for_roles(incident, event.roles)
+             if not (actor is not None and u.pk == getattr(actor, "pk", None))]
+    if not users:
+        return
+    from django.urls import reverse
+
+    sev = pb.DEFAULT_SEVERITIES.get(incident.severity)
+    title = sev.title if sev else incident.severity
+    subject = f"Incident {event.reason}: {incident.client.name} — {incident.title} ({title})"
+    body = (
+        f"For your information (nothing to approve): the team is handling "
+        f"'{incident.title}' for {incident.client.name}, now {title.lower()}.\n"
+        f"What happened: {incident.what_happened or 'being established'}\n"
+        f"Next step: {_next_title(incident)}"
+    )
+    url = reverse("incident_detail", kwargs={"incident_id": incident.pk})
+    key = _notify_key(incident, event)
+    workspace = incident.workspace
+    urgent = incident.severity == "critical"
+    transaction.on_commit(lambda: notify_users(
+        workspace=workspace, users=users, event=name, key=key, subject=subject, body=body,
+        url=url, urgent=urgent,
+    ))
+
+
+def _next_title(incident: Incident) -> str:
+    step = pb.next_step(facts_from_dict(incident.facts))
+    return pb.STEP_TITLES[step] if step else "none (closed)"
 
 
 def _locked(incident: Incident) -> Incident:
@@ -112,11 +213,18 @@ def incident_open(
     foreseen: bool,
     detected_at: datetime | str,
     user,
+    thread=None,
+    team: Iterable = (),
     **picture: Any,
 ) -> Incident:
+    """Open an incident; ``thread`` (optional) is linked; ``team`` defaults to the opener.
+    Directors/owners named by the severity are informed (on commit)."""
     _check_picture(picture)
     if client is None or client.workspace_id != workspace.pk:
         raise ValidationError({"client": "Choose a client of this workspace."})
+    if thread is not None:
+        _check_thread(workspace, thread)
+    members = _team_members(workspace, team) or ([user] if user and user.pk else [])
     now = _now()
     try:
         sev = severity_named(severity)
@@ -130,6 +238,88 @@ def incident_open(
     )
     incident.full_clean(validate_unique=False, validate_constraints=False)
     incident.save()
+    incident.team.set(members)
+    if thread is not None:
+        IncidentThread.objects.create(incident=incident, thread=thread,
+                                      linked_by=user if user and user.pk else None)
+    _append_events(incident, user, events)
+    if thread is not None:
+        _append(incident, user, "thread_linked", f"Opened from the thread '{thread}'",
+                {"thread": str(thread.pk)})
+    return incident
+
+
+def _check_thread(workspace: Workspace, thread) -> None:
+    if thread.workspace_id != workspace.pk:
+        raise ValidationError({"thread": "That thread is not in this workspace."})
+
+
+def _team_members(workspace: Workspace, users: Iterable) -> list:
+    users = [u for u in users if u is not None]
+    if not users:
+        return []
+    ids = {u.pk for u in users}
+    allowed = set(Membership.objects.filter(workspace=workspace, user_id__in=ids)
+                  .values_list("user_id", flat=True))
+    if ids - allowed:
+        raise ValidationError({"team": "Everyone on the team must be a member of the workspace."})
+    return users
+
+
+@transaction.atomic
+def incident_link_thread(*, incident: Incident, thread, user) -> IncidentThread:
+    """Link a client thread (same workspace) to the incident; linking twice is a no-op."""
+    _check_thread(incident.workspace, thread)
+    link, created = IncidentThread.objects.get_or_create(
+        incident=incident, thread=thread,
+        defaults={"linked_by": user if user and user.pk else None},
+    )
+    if created:
+        _append(incident, user, "thread_linked", f"Linked the thread '{thread}'",
+                {"thread": str(thread.pk)})
+    return link
+
+
+@transaction.atomic
+def incident_unlink_thread(*, incident: Incident, thread, user) -> None:
+    deleted, _ = IncidentThread.objects.filter(incident=incident, thread=thread).delete()
+    if deleted:
+        _append(incident, user, "thread_unlinked", f"Unlinked the thread '{thread}'",
+                {"thread": str(thread.pk)})
+
+
+@transaction.atomic
+def incident_set_team(*, incident: Incident, users: Iterable, user) -> Incident:
+    """Replace the team working the incident (at least one person)."""
+    members = _team_members(incident.workspace, users)
+    if not members:
+        raise ValidationError({"team": "Someone has to work the incident: pick at least one."})
+    before = set(incident.team.values_list("pk", flat=True))
+    after = {u.pk for u in members}
+    if before != after:
+        incident.team.set(members)
+        names = ", ".join(sorted(u.get_full_name() or u.email for u in members))
+        _append(incident, user, "team_changed", f"Team: {names}",
+                {"team": sorted(after), "before": sorted(before)})
+    return incident
+
+
+@transaction.atomic
+def incident_correct_facts(
+    *, incident: Incident, reason: str, user, detected_at: datetime | str | None = None,
+    foreseen: bool | None = None,
+) -> Incident:
+    """Correct when it was detected and/or whether it was foreseen, with a reason (on the
+    timeline). Detection after any recorded evidence is refused."""
+    incident = _locked(incident)
+    try:
+        when = None if detected_at in (None, "") else parse_datetime(
+            detected_at, "detected_at", timezone.get_current_timezone())
+        facts, events = pb.correct_facts(incident_facts(incident), reason=reason, at=_now(),
+                                         detected_at=when, foreseen=foreseen)
+    except PlaybookError as exc:
+        raise _invalid(exc) from None
+    _store(incident, facts)
     _append_events(incident, user, events)
     return incident
 
@@ -160,6 +350,14 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
     data = dict(evidence or {})
     if not data.get("at"):
         data["at"] = now
+    extra: dict[str, Any] = {}
+    if step == Step.OWNED:
+        # The apology drafted on the incident page carries the tone check onto the step.
+        drafted = incident.messages.filter(moment=Moment.OWNED).order_by("-sent_at").first()
+        if drafted is not None:
+            data["message_checked"] = True
+            extra["tone_check"] = drafted.tone_check
+            extra["message"] = drafted.pk
     try:
         step = Step(step)
         record = evidence_from_dict(step, data, timezone.get_current_timezone())
@@ -168,7 +366,8 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
         msg = str(exc) if isinstance(exc, PlaybookError) else f"{step!r} is not a step."
         raise ValidationError(msg) from None
     _store(incident, facts)
-    _append_events(incident, user, events, extra={"evidence": evidence_to_dict(record)})
+    _append_events(incident, user, events,
+                   extra={"evidence": evidence_to_dict(record), **extra})
     return incident
 
 
@@ -230,3 +429,54 @@ def incident_add_note(*, incident: Incident, text: str, user) -> TimelineEntry:
         raise ValidationError("Write the note first.")
     _append(incident, user, "note", text, {})
     return incident.timeline.order_by("-id").first()
+
+
+@transaction.atomic
+def incident_message_record(
+    *, incident: Incident, moment: str, subject: str, body: str, tone_report: dict,
+    confirmed: bool, user, send: bool = False, to: Iterable[str] = (),
+) -> ClientMessage:
+    """Record a client message drafted at a playbook moment with what the tone check said;
+    with ``send`` it is queued to ``to`` through the outbox. The timeline keeps the check."""
+    if moment not in Moment.values:
+        raise ValidationError({"moment": f"{moment!r} is not a moment of the playbook."})
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "Write the message first."})
+    if not subject:
+        raise ValidationError({"subject": "Give the message a subject."})
+    recipients = [a for a in to if a]
+    if send and not recipients:
+        raise ValidationError({"to": "The client has no contact with an email address."})
+    now = _now()
+    message = ClientMessage(
+        incident=incident, moment=moment, subject=subject[:300], body=body,
+        to=recipients if send else [], tone_check=tone_report or {}, tone_confirmed=confirmed,
+        sent_at=now, created_by=user if user and user.pk else None,
+    )
+    message.save()
+    if send:
+        from ownup.notify.services import outbox_enqueue
+
+        row = outbox_enqueue(to=recipients, subject=subject, body=body,
+                             workspace=incident.workspace,
+                             idempotency_key=f"incident:{incident.pk}:message:{message.pk}")
+        message.outbox_id = row.pk
+        message.save(update_fields=["outbox_id"])
+    findings = len((tone_report or {}).get("findings", []))
+    how = "queued to the client" if send else "recorded"
+    check = "passed the tone check" if not findings else (
+        f"sent with {findings} tone finding(s) confirmed" if confirmed else
+        f"{findings} tone finding(s)")
+    _append(incident, user, "client_message",
+            f"{Moment(moment).label} message {how} ({check}): {subject}",
+            {"moment": moment, "message": message.pk, "subject": subject, "body": body,
+             "sent": bool(send), "to": recipients if send else [],
+             "tone_check": tone_report or {}, "tone_confirmed": confirmed,
+             "template": MOMENT_TEMPLATES[Moment(moment)]}, at=now)
+    if send and moment == Moment.INFORMED and incident.status == IncidentStatus.OPEN:
+        # An acknowledgement emailed from here is the client being informed (by email).
+        incident_record_step(incident=incident, step=Step.INFORMED.value, user=user,
+                             evidence={"channel": "email", "at": now,
+                                       "notes": f"Emailed: {subject}"})
+    return message

@@ -17,8 +17,8 @@ from ownup.clients.models import Client
 from ownup.core import playbook as pb
 
 from . import selectors, services
-from .forms import PICTURE, IncidentForm, PictureForm
-from .models import SEVERITY_CHOICES, IncidentStatus
+from .forms import PICTURE, CorrectForm, IncidentForm, PictureForm, person_name, workspace_users
+from .models import MOMENT_TEMPLATES, SEVERITY_CHOICES, IncidentStatus, Moment
 
 ROWS = range(3)  # blank rows offered for options, adjusted dates and measures
 
@@ -55,9 +55,27 @@ def incident_list(request):
     })
 
 
+def _thread(request, thread_id):
+    from ownup.inbox.models import Thread
+
+    return get_in_workspace(Thread.objects.select_related("client"), request.workspace,
+                            pk=thread_id)
+
+
 @workspace_required
 def incident_create(request):
+    """Open an incident; ``?thread=<uuid>`` pre-fills client and title from a client thread
+    and links it (a thread of another workspace is 404)."""
     initial = {"detected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    thread = None
+    if thread_id := (request.POST.get("thread") or request.GET.get("thread")):
+        thread = _thread(request, thread_id)
+        initial["title"] = (thread.subject or "")[:200]
+        if thread.client_id:
+            initial["client"] = thread.client
+        if thread.last_message_at:  # the client's latest message is when we heard of it
+            initial["detected_at"] = timezone.localtime(
+                min(thread.last_message_at, timezone.now())).strftime("%Y-%m-%dT%H:%M")
     if client_id := request.GET.get("client"):
         initial["client"] = get_in_workspace(Client.objects.all(), request.workspace,
                                              pk=client_id)
@@ -68,6 +86,7 @@ def incident_create(request):
             incident = services.incident_open(
                 workspace=request.workspace, client=data["client"], severity=data["severity"],
                 foreseen=data["foreseen"], detected_at=data["detected_at"], user=request.user,
+                thread=thread, team=list(data.get("team") or ()),
                 **{k: data[k] for k in PICTURE},
             )
         except ValidationError as exc:
@@ -75,11 +94,13 @@ def incident_create(request):
         else:
             messages.success(request, "Incident opened. Work through the checklist below.")
             return redirect("incident_detail", incident_id=incident.pk)
-    return render(request, "incidents/form.html", {"form": form},
+    return render(request, "incidents/form.html", {"form": form, "thread": thread},
                   status=422 if form.errors else 200)
 
 
-def _detail_context(request, incident, picture_form=None, errors=None) -> dict:
+def _detail_context(request, incident, picture_form=None, errors=None, correct_form=None) -> dict:
+    from ownup.web.panels import panels_for
+
     facts = selectors.facts_of(incident)
     metrics = selectors.incident_metrics(incident)
     ok, missing = pb.can_close(facts)
@@ -103,7 +124,29 @@ def _detail_context(request, incident, picture_form=None, errors=None) -> dict:
                   if s not in (pb.Step.OPEN, pb.Step.CLOSED)],
         "can_override": request.membership.role in pb.OVERRIDE_ROLES,
         "errors": errors or [],
+        "update": selectors.update_state(incident),
+        "director_summary": selectors.director_summary(incident),
+        "is_director": request.membership.role in pb.OVERRIDE_ROLES,
+        "threads": selectors.threads_of(incident),
+        "linkable_threads": _linkable_threads(request, incident),
+        "team": sorted(incident.team.all(), key=person_name),
+        "people": [(u, person_name(u)) for u in workspace_users(request.workspace)],
+        "correct_form": correct_form or CorrectForm(initial={
+            "detected_at": timezone.localtime(incident.detected_at).strftime("%Y-%m-%dT%H:%M")}),
+        "moments": Moment.choices,
+        "client_messages": incident.messages.select_related("created_by"),
+        "panels": panels_for("incident", request=request, obj=incident),
+        "closing_draft": incident.messages.filter(moment=Moment.CLOSED).order_by(
+            "-sent_at").values_list("body", flat=True).first() or "",
     }
+
+
+def _linkable_threads(request, incident) -> list:
+    from ownup.inbox.models import Thread
+
+    linked = incident.thread_links.values_list("thread_id", flat=True)
+    return list(Thread.objects.filter(workspace=request.workspace, client=incident.client)
+                .exclude(pk__in=linked).order_by("-last_message_at")[:20])
 
 
 @workspace_required
@@ -248,6 +291,114 @@ def incident_note(request, incident_id):
     ))
 
 
+@require_POST
+@workspace_required
+def incident_link_thread(request, incident_id):
+    incident = _incident(request, incident_id)
+    thread = _thread(request, request.POST.get("thread", ""))
+    return _act(request, incident, lambda: services.incident_link_thread(
+        incident=incident, thread=thread, user=request.user), success="Thread linked.")
+
+
+@require_POST
+@workspace_required
+def incident_unlink_thread(request, incident_id, thread_id):
+    incident = _incident(request, incident_id)
+    thread = _thread(request, thread_id)
+    return _act(request, incident, lambda: services.incident_unlink_thread(
+        incident=incident, thread=thread, user=request.user), success="Thread unlinked.")
+
+
+@require_POST
+@workspace_required
+def incident_team(request, incident_id):
+    incident = _incident(request, incident_id)
+    users = list(workspace_users(request.workspace).filter(
+        pk__in=[v for v in request.POST.getlist("team") if v.isdigit()]))
+    return _act(request, incident, lambda: services.incident_set_team(
+        incident=incident, users=users, user=request.user), success="Team saved.")
+
+
+@require_POST
+@workspace_required
+def incident_correct(request, incident_id):
+    """Correct when it was detected / whether it was foreseen, with a reason (timeline)."""
+    incident = _incident(request, incident_id)
+    form = CorrectForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        foreseen = {"yes": True, "no": False}.get(data["foreseen"])
+        try:
+            services.incident_correct_facts(
+                incident=incident, user=request.user, reason=data["reason"],
+                detected_at=data["detected_at"], foreseen=foreseen)
+        except ValidationError as exc:
+            return render(request, "incidents/detail.html", _detail_context(
+                request, incident, errors=exc.messages, correct_form=form), status=422)
+        messages.success(request, "Corrected; the change is on the timeline.")
+        return redirect("incident_detail", incident_id=incident.pk)
+    errors = [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]
+    return render(request, "incidents/detail.html", _detail_context(
+        request, incident, errors=errors, correct_form=form), status=422)
+
+
+def _message_context(request, incident, moment, subject, body, gate=None, error=""):
+    from ownup.drafts.selectors import template_for
+    from ownup.web.tone_views import tone_field_context
+
+    template = template_for(request.workspace, MOMENT_TEMPLATES[moment])
+    contact = selectors.primary_contact(incident.client)
+    return {
+        "incident": incident, "moment": moment, "moment_label": Moment(moment).label,
+        "template": template, "subject": subject, "body": body,
+        "tone_kind": template.tone_kind, "contact": contact,
+        "tone_result": tone_field_context(body, template.tone_kind) if body else None,
+        "gate": gate, "error": error,
+    }
+
+
+@workspace_required
+def incident_message(request, incident_id, moment):
+    """Draft the client message for a playbook moment from the workspace's template, checked
+    as you type; record it (sent by phone/own mail) or queue it to the client's contact."""
+    from ownup.core.drafts import render_draft
+    from ownup.drafts.selectors import template_for
+    from ownup.web.tone_gate import confirmed_from, tone_gate
+
+    incident = _incident(request, incident_id)
+    if moment not in Moment.values:
+        from django.http import Http404
+
+        raise Http404("Not found.")
+    moment = Moment(moment)
+    if request.method != "POST":
+        template = template_for(request.workspace, MOMENT_TEMPLATES[moment])
+        subject, body = render_draft(template, selectors.draft_values(incident, request.user))
+        return render(request, "incidents/message.html",
+                      _message_context(request, incident, moment, subject, body))
+    subject = request.POST.get("subject", "")
+    body = request.POST.get("body", "")
+    ctx_kind = template_for(request.workspace, MOMENT_TEMPLATES[moment]).tone_kind
+    confirmed = confirmed_from(request.POST)
+    gate = tone_gate(body, ctx_kind, confirmed)
+    if not gate.ok:
+        return render(request, "incidents/message.html", _message_context(
+            request, incident, moment, subject, body, gate=gate, error=gate.message), status=422)
+    send = request.POST.get("action") == "send"
+    contact = selectors.primary_contact(incident.client)
+    try:
+        services.incident_message_record(
+            incident=incident, moment=moment, subject=subject, body=body,
+            tone_report=gate.report, confirmed=confirmed, user=request.user, send=send,
+            to=[contact.email] if contact else [])
+    except ValidationError as exc:
+        return render(request, "incidents/message.html", _message_context(
+            request, incident, moment, subject, body, gate=gate,
+            error=" ".join(exc.messages)), status=422)
+    messages.success(request, "Message queued to the client." if send else "Message recorded.")
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
 def _sheet(incident) -> dict:
     facts = selectors.facts_of(incident)
     step = pb.next_step(facts)
@@ -312,13 +463,19 @@ def incident_ics(request, incident_id):
 
 
 def dashboard_panel(request, obj=None) -> dict | None:
-    """The dashboard's "Open incidents" section, each with its next step."""
+    """The dashboard's "Open incidents" section beside waiting-on-us: each with its next step
+    and when the client's next update is due (overdue ones first and marked)."""
     if getattr(request, "workspace", None) is None:
         return None
     rows = []
+    now = timezone.now()
     for incident in selectors.open_incidents(request.workspace):
         step = selectors.incident_next_step(incident)
-        rows.append((incident, pb.STEP_TITLES[step] if step else ""))
+        rows.append((incident, pb.STEP_TITLES[step] if step else "",
+                     selectors.update_state(incident, now)))
     if not rows:
         return None
-    return {"template": "incidents/_dashboard_panel.html", "order": 30, "rows": rows}
+    rows.sort(key=lambda r: (not r[2]["overdue"], r[2]["due"] is None,
+                             r[2]["due"] or now))
+    return {"template": "incidents/_dashboard_panel.html", "order": 15, "rows": rows,
+            "overdue": sum(1 for r in rows if r[2]["overdue"])}

@@ -31,3 +31,23 @@ def all_steps() -> dict:
                                     "due": "2026-12-31"}]},
         "reviewed": {"postmortem_ref": "https://wiki.example/pm/1"},
     }
+
+
+def make_thread(workspace, client=None, subject="Budget doubled overnight", owner=None,
+                **extra):
+    from django.utils import timezone
+
+    from ownup.inbox.models import Thread
+
+    return Thread.objects.create(workspace=workspace, client=client, subject=subject,
+                                 owner=owner, last_message_at=timezone.now(), **extra)
+
+
+@pytest.fixture
+def thread_a(ws_a, client_a, member):
+    return make_thread(ws_a, client_a, owner=member)
+
+
+@pytest.fixture
+def thread_b(ws_b):
+    return make_thread(ws_b, None, subject="Someone else's thread")

@@ -16,6 +16,8 @@ def test_list_and_show(open_incident, capsys):
     assert main(["incident", "show", str(open_incident.pk), "--workspace", "agency-a"]) == 0
     out = capsys.readouterr().out
     assert "checklist:" in out and "[ ] Client informed" in out and "opened" in out
+    assert "team: Milo Member" in out and "time to inform=—" in out
+    assert "next client update due:" in out
 
 
 def test_mistakes_are_one_line(open_incident, ws_b, capsys):

@@ -129,7 +129,9 @@ def test_no_field_names_a_person_as_cause():
     user_fks = [f.name for f in Incident._meta.get_fields()
                 if f.is_relation and f.related_model and f.related_model._meta.label
                 == "auth.User"]
-    assert user_fks == []
+    # The only people on an incident are the team working it, never a cause.
+    assert user_fks == ["team"]
+    assert Incident._meta.get_field("team").many_to_many
 
 
 def test_evidence_parse_errors_are_plain():

@@ -68,6 +68,8 @@ def test_detail_checklist_and_step_forms(member_web, open_incident):
     assert r.status_code == 422
     open_incident.refresh_from_db()
     assert open_incident.facts["plan"]["timelines"][0]["revised"] == "2026-01-09"
+    page = member_web.get(f"/incidents/{open_incident.pk}/").content.decode()
+    assert "chosen by the client" in page and "Mon 5 Jan 2026" in page and "Fri 9 Jan 2026" in page
     r = member_web.post(f"/incidents/{open_incident.pk}/close/", {"closing_message": "Done"})
     assert r.status_code == 422 and b"still missing" in r.content
     r = member_web.post(f"/incidents/{open_incident.pk}/severity/",

@@ -1,0 +1,112 @@
+"""Disruptions over the API (managers only): record one, list the commitments at risk,
+reassign one. Nothing is sent to clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from ninja import Schema, Status
+
+from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.selectors import get_in_workspace
+from ownup.api import require_role
+
+from . import continuity
+from .api import router
+from .models import Disruption
+
+
+class DisruptionIn(Schema):
+    kind: str
+    starts: datetime
+    ends: datetime
+    affected: list[int]
+    note: str = ""
+
+
+class DisruptionOut(Schema):
+    id: int
+    kind: str
+    starts: datetime
+    ends: datetime
+    affected: list[int]
+    note: str
+
+    @staticmethod
+    def resolve_affected(obj) -> list[int]:
+        return sorted(obj.affected.values_list("pk", flat=True))
+
+
+class CommitmentOut(Schema):
+    kind: str
+    ref: str
+    owner: int
+    due: datetime
+    title: str
+    client: str
+    suggested: int | None
+
+
+class ReassignIn(Schema):
+    ref: str
+    to: int
+
+
+class ReassignOut(Schema):
+    ref: str
+    title: str
+    from_user: int | None
+    to_user: int | None
+    at: datetime
+
+    @staticmethod
+    def resolve_from_user(obj):
+        return obj.from_user_id
+
+    @staticmethod
+    def resolve_to_user(obj):
+        return obj.to_user_id
+
+
+def _get(request, disruption_id: int) -> Disruption:
+    require_role(request, MANAGING_ROLES)
+    return get_in_workspace(Disruption.objects.all(), request.workspace, pk=disruption_id)
+
+
+@router.get("/disruptions", response=list[DisruptionOut], tags=["continuity"])
+def list_disruptions(request):
+    require_role(request, MANAGING_ROLES)
+    return list(Disruption.objects.filter(workspace=request.workspace)[:200])
+
+
+@router.post("/disruptions", response={201: DisruptionOut}, tags=["continuity"])
+def create_disruption(request, payload: DisruptionIn):
+    require_role(request, MANAGING_ROLES)
+    row = continuity.disruption_record(workspace=request.workspace, user=request.user,
+                                       **payload.dict())
+    return Status(201, row)
+
+
+@router.get("/disruptions/{disruption_id}", response=DisruptionOut, tags=["continuity"])
+def get_disruption(request, disruption_id: int):
+    return _get(request, disruption_id)
+
+
+@router.get("/disruptions/{disruption_id}/commitments", response=list[CommitmentOut],
+            tags=["continuity"])
+def disruption_commitments(request, disruption_id: int):
+    disruption = _get(request, disruption_id)
+    items = continuity.commitments_at_risk(disruption)
+    suggested = continuity.suggestions(disruption, items)
+    return [{"kind": c.kind, "ref": c.ref, "owner": int(c.owner), "due": c.due,
+             "title": c.title, "client": c.client,
+             "suggested": int(suggested[c.ref]) if c.ref in suggested else None} for c in items]
+
+
+@router.post("/disruptions/{disruption_id}/reassign", response=ReassignOut, tags=["continuity"])
+def disruption_reassign(request, disruption_id: int, payload: ReassignIn):
+    disruption = _get(request, disruption_id)
+    to_user = get_user_model().objects.filter(pk=payload.to).first()
+    return continuity.commitment_reassign(disruption=disruption, ref=payload.ref,
+                                          to_user=to_user, user=request.user)
