@@ -281,3 +281,23 @@ def test_the_walk_covers_almost_every_route(world, db):
     total = len(list(_web_routes())) + len(list(_operations()))
     print("skipped:", *skipped, sep="\n  ")
     assert len(skipped) <= total // 5, skipped
+
+
+def test_every_state_changing_page_needs_the_csrf_token(world, db):
+    """A signed-in owner's browser tricked into posting from another site gets 403."""
+    from ownup.accounts.models import Membership
+
+    owner = Membership.objects.filter(workspace=world["demo"], role="owner").first().user
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(owner)
+    before = _row_counts(world["demo"])
+    posted = 0
+    for route, pattern in _web_routes():
+        url = _fill(route, world["demo"], _app_of(pattern.callback))
+        if url is None:
+            continue
+        r = c.post(url, {"name": "x"})
+        assert r.status_code in (403, 405), (url, r.status_code)
+        posted += r.status_code == 403
+    assert _row_counts(world["demo"]) == before
+    assert posted > 40
