@@ -30,12 +30,13 @@ def run(args) -> int:
                                threads=args.threads)
     except OSError as exc:
         raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
-    worker = None
+    worker = thread = None
     if not args.no_worker:
         from ownup.worker.loop import Worker
 
         worker = Worker()
-        threading.Thread(target=worker.run_forever, name="ownup-worker", daemon=True).start()
+        thread = threading.Thread(target=worker.run_forever, name="ownup-worker", daemon=True)
+        thread.start()
     print(f"ownup is serving on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
     try:
         server.run()
@@ -43,5 +44,6 @@ def run(args) -> int:
         pass
     finally:
         if worker:
-            worker.stopping.set()
+            worker.stopping.set()  # finish the batch in hand, then stop
+            thread.join(timeout=15)
     return 0

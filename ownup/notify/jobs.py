@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import logging
+
 from ownup.worker.claim import claim_due
 
 from . import services
 from .mail import delivery_connection
-from .models import OutboxEmail
+from .models import Notification, NotificationChannel, OutboxEmail
+
+log = logging.getLogger("ownup.notify")
 
 
 class OutboxQueue:
@@ -26,3 +30,37 @@ class OutboxQueue:
             except Exception:  # closing a broken connection must not hide the results
                 pass
         return len(rows)
+
+
+class NotificationQueue:
+    """Delivers email and chat notifications. One person's email rows due together (held
+    by quiet hours) go out as one mail."""
+
+    model = Notification
+
+    def __init__(self):
+        self.worker_id = ""
+
+    def claim(self, *, worker_id: str, now, limit: int):
+        self.worker_id = worker_id
+        return claim_due(Notification, worker_id=worker_id, now=now, limit=limit)
+
+    def process(self, rows) -> int:
+        worker_id = rows[0].claimed_by if rows else self.worker_id
+        done = 0
+        emails = [r for r in rows if r.channel == NotificationChannel.EMAIL]
+        if emails:
+            try:
+                done += services.deliver_email(rows=emails, worker_id=worker_id)
+            except Exception:  # the rows' lease runs out and they are tried again
+                log.exception("email notifications failed")
+        for row in rows:
+            if row.channel == NotificationChannel.APPRISE:
+                try:
+                    done += services.deliver_chat(row=row, worker_id=worker_id)
+                except Exception:
+                    log.exception("chat notification failed")
+            elif row.channel == NotificationChannel.IN_APP:  # normally never queued
+                services._finish([row], worker_id=worker_id, ok=True)
+                done += 1
+        return done

@@ -8,10 +8,6 @@ from .panels import panels_for
 
 #: What each section will hold, shown until its app fills it.
 SECTIONS = {
-    "learnings": ("Learnings", "Lessons from blameless post-mortems, searchable, surfaced "
-                  "again when similar work or incidents come up."),
-    "reports": ("Reports", "Track record and consistency per client and agency-wide, "
-                "with charts and CSV/PDF exports."),
 }
 
 

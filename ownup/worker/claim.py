@@ -11,12 +11,15 @@ double-claim a row. SQLite (one writer at a time): a conditional UPDATE per cand
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Model, Q
 
-LEASE = timedelta(minutes=5)
+#: How long a claim holds before another worker may take the row over (a killed worker's
+#: rows come back after this). OWNUP_WORKER_LEASE (seconds) shortens it for tests.
+LEASE = timedelta(seconds=float(os.environ.get("OWNUP_WORKER_LEASE") or 300))
 QUEUED, RUNNING = "queued", "sending"
 
 

@@ -19,9 +19,12 @@ log = logging.getLogger("ownup.worker")
 
 
 class Worker:
-    def __init__(self, *, interval: float = 1.0, batch: int = 50, worker_id: str | None = None):
+    def __init__(self, *, interval: float = 1.0, batch: int = 50, worker_id: str | None = None,
+                 queues: list[str] | None = None):
         self.interval = interval
         self.batch = batch
+        #: Only these queues (None: all). Scheduled jobs always run.
+        self.only = set(queues) if queues else None
         self.worker_id = worker_id or (
             f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         )
@@ -35,6 +38,8 @@ class Worker:
         """One pass over every queue and job; returns how many items it processed."""
         done = 0
         for name, queue in registry.queues().items():
+            if self.only is not None and name not in self.only:
+                continue
             if self.stopping.is_set():
                 break
             try:

@@ -17,6 +17,8 @@ class ScheduledJobSpec:
     func: Callable[[datetime], object]
     #: Given the time it last ran (or was due), the next time it is due.
     next_after: Callable[[datetime], datetime]
+    #: Runs on every pass of every worker (``every=timedelta(0)``): must be idempotent.
+    every_poll: bool = False
 
 
 def register_queue(name: str, queue) -> None:
@@ -28,7 +30,8 @@ def register_job(name: str, func, *, every: timedelta | None = None, next_after=
         if every is None:
             raise ValueError("a scheduled job needs `every` or `next_after`")
         next_after = lambda last: last + every  # noqa: E731
-    _jobs[name] = ScheduledJobSpec(name=name, func=func, next_after=next_after)
+    _jobs[name] = ScheduledJobSpec(name=name, func=func, next_after=next_after,
+                                   every_poll=every is not None and not every)
 
 
 def queues() -> dict[str, object]:

@@ -17,8 +17,14 @@ log = logging.getLogger("ownup.worker")
 
 def run_due_jobs(*, worker_id: str, now: datetime) -> int:
     ran = 0
-    for name, spec in registry.jobs().items():
-        row = ScheduledJob.objects.filter(name=name).first()
+    specs = registry.jobs()
+    for spec in specs.values():
+        if spec.every_poll:
+            ran += _run_every_poll(spec, now)
+    specs = {name: spec for name, spec in specs.items() if not spec.every_poll}
+    rows = {r.name: r for r in ScheduledJob.objects.filter(name__in=list(specs))}
+    for name, spec in specs.items():
+        row = rows.get(name)
         if row is None:
             try:
                 with transaction.atomic():
@@ -36,9 +42,24 @@ def run_due_jobs(*, worker_id: str, now: datetime) -> int:
             continue
         try:
             result = spec.func(now)
-            ScheduledJob.objects.filter(pk=row.pk).update(last_error="", last_result=str(result))
+            ScheduledJob.objects.filter(pk=row.pk).update(last_error="",
+                                                          last_result=str(result)[:2000])
         except Exception as exc:  # recorded on the row; the job runs again next time
             log.exception("job %s failed", name)
             ScheduledJob.objects.filter(pk=row.pk).update(last_error=repr(exc)[:2000])
-        ran += 1
+            result = None
+        # A job that reports how much it did (an int) counts that; an every-poll scan that
+        # found nothing returns 0 so the worker still sleeps between idle polls.
+        ran += result if isinstance(result, int) and not isinstance(result, bool) else 1
     return ran
+
+
+def _run_every_poll(spec, now: datetime) -> int:
+    """Every-poll jobs (idempotent scans) run in every worker on every pass, with no row to
+    claim: an idle pass writes nothing. Failures are logged and the next pass retries."""
+    try:
+        result = spec.func(now)
+    except Exception:
+        log.exception("job %s failed", spec.name)
+        return 0
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0

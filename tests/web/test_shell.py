@@ -27,7 +27,7 @@ def test_dashboard_and_empty_sections_say_what_comes(owner_web):
                   "Settings"):
         assert f">{label}<" in page
     assert "Waiting on us" in page
-    assert "Nothing here yet" in owner_web.get("/learnings/").content.decode()
+    assert "No learnings yet" in owner_web.get("/learnings/").content.decode()
     assert owner_web.get("/no-such-section/").status_code == 404
 
 

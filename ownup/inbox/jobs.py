@@ -1,0 +1,182 @@
+"""Time-based scans over client threads (registered by ownup.notify's AppConfig).
+
+Every poll, ``deadline_scan`` looks at the window since its last pass for:
+- acknowledge-by / respond-by crossing the reminder point (the rule's share of the target
+  left, 25% by default) -> the thread owner;
+- acknowledge-by / respond-by passing unmet -> the owner and the client's director;
+- an emergency-class thread whose clock started -> the whole account team, at once.
+Keys carry the thread and the deadline, so re-running a window notifies nobody twice. Rules
+and recipients are resolved once per (workspace, event, client, owner) and all rows are
+inserted in one bulk statement.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, Q, Value
+
+from ownup.notify.scans import advance, url_for, window
+
+log = logging.getLogger("ownup.notify")
+
+#: SQLite only: the reminder point is looked for among deadlines at most this far ahead
+#: (PostgreSQL computes it in the query).
+LOOKAHEAD = timedelta(days=3)
+#: The longest target (clock start to deadline) a reminder is computed for; bounds the
+#: PostgreSQL query to deadlines within share x this of now. Breaches have no such limit.
+MAX_TARGET = timedelta(days=14)
+
+SCAN_NAME = "inbox.deadlines"
+REMINDER_SCAN_NAME = "inbox.reminders"
+
+
+def _open_threads():
+    from ownup.inbox.models import Thread
+
+    return Thread.objects.filter(status="open", answered_at__isnull=True,
+                                 respond_by__isnull=False).select_related("workspace", "client")
+
+
+def _when(dt: datetime) -> str:
+    return dt.strftime("%a %d %b %H:%M UTC")
+
+
+def _who(thread) -> str:
+    return str(thread.client) if thread.client_id else "An unmatched sender"
+
+
+class _Batch:
+    def __init__(self):
+        from ownup.notify.rules import RuleBook
+
+        self.book = RuleBook()
+        self.intents: list[dict] = []
+        self.urls: dict = {}
+
+    def add(self, thread, event, key, subject, body, urgent=None):
+        ws = thread.workspace
+        rule = self.book.rule(ws, event)
+        if not rule.enabled:
+            return
+        users = self.book.recipients(ws, event, client=thread.client, thread=thread)
+        if not users:
+            return
+        self.intents.append(dict(
+            workspace=ws, users=users, event=event, key=key, subject=subject, body=body,
+            url=url_for("thread_detail", thread.pk), ref=f"thread:{thread.pk}",
+            urgent=rule.urgent if urgent is None else urgent, rule=event,
+        ))
+
+    def send(self) -> int:
+        from ownup.notify.services import notify_bulk
+
+        if not self.intents:
+            return 0
+        notify_bulk(self.intents)
+        return len(self.intents)
+
+
+def deadline_scan(now: datetime) -> int:
+    """Every poll: deadlines passed and emergencies arrived since the last pass."""
+    since, mark = window(SCAN_NAME, now)
+    batch = _Batch()
+    _breaches(batch, since, now)
+    _emergencies(batch, since, now)
+    sent = batch.send()
+    advance(mark, now, found=bool(sent))
+    return sent
+
+
+def reminder_scan(now: datetime) -> int:
+    """Every half minute: reminder points (the share of the target left) passed since the
+    last pass. A reminder may come up to the job's interval late; a breach never does."""
+    since, mark = window(REMINDER_SCAN_NAME, now)
+    batch = _Batch()
+    _approaching(batch, since, now)
+    sent = batch.send()
+    advance(mark, now, found=bool(sent))
+    return sent
+
+
+def _breaches(batch, since, now) -> None:
+    for t in _open_threads().filter(acknowledged_at__isnull=True, acknowledge_by__gt=since,
+                                    acknowledge_by__lte=now):
+        batch.add(
+            t, "ack_breached", f"ack-breached:{t.pk}:{t.acknowledge_by.isoformat()}",
+            f"Missed acknowledge-by: {t}",
+            f"{_who(t)} has not been acknowledged; it was due {_when(t.acknowledge_by)}. "
+            "Acknowledge now, and say when the full answer comes.")
+    for t in _open_threads().filter(respond_by__gt=since, respond_by__lte=now):
+        batch.add(
+            t, "respond_breached", f"respond-breached:{t.pk}:{t.respond_by.isoformat()}",
+            f"Missed respond-by: {t}",
+            f"{_who(t)} is still waiting for an answer; it was due {_when(t.respond_by)}.")
+
+
+def _point(column: str, share: float):
+    span = ExpressionWrapper(F(column) - F("clock_started_at"), output_field=DurationField())
+    return ExpressionWrapper(
+        F(column) - ExpressionWrapper(span * Value(share), output_field=DurationField()),
+        output_field=DateTimeField())
+
+
+def _shares(event: str) -> dict[float, list]:
+    """{share: [workspace ids]} for the workspaces that override the default, plus
+    {default share: None} meaning "every other workspace"."""
+    from ownup.notify.models import NotifyRule
+    from ownup.notify.rules import DEFAULT_RULES
+
+    result: dict = {}
+    overridden = []
+    for ws_id, share, enabled in NotifyRule.objects.filter(event=event).values_list(
+            "workspace_id", "lead_share", "enabled"):
+        overridden.append(ws_id)
+        if enabled:
+            result.setdefault(share or DEFAULT_RULES[event].lead_share, []).append(ws_id)
+    return {"default": (DEFAULT_RULES[event].lead_share, overridden), **{
+        s: (s, ids) for s, ids in result.items()}}
+
+
+def _approaching(batch, since, now) -> None:
+    """Threads whose reminder point (deadline - share x target) fell in (since, now]."""
+    specs = [("ack_approaching", "acknowledge_by", "acknowledge-by", "ack",
+              Q(acknowledged_at__isnull=True)),
+             ("respond_approaching", "respond_by", "respond-by", "respond", Q())]
+    base = _open_threads().filter(clock_started_at__isnull=False)
+    for event, column, label, short, extra in specs:
+        for name, (share, ids) in _shares(event).items():
+            qs = base.filter(extra, **{f"{column}__gt": now})
+            qs = qs.exclude(workspace_id__in=ids) if name == "default" else qs.filter(
+                workspace_id__in=ids)
+            if connection.vendor == "postgresql":
+                rows = qs.filter(**{f"{column}__lte": now + MAX_TARGET * share}).annotate(
+                    point=_point(column, share)).filter(point__gt=since, point__lte=now)
+            else:  # SQLite has no interval arithmetic: filter a bounded window in Python
+                rows = [t for t in qs.filter(**{f"{column}__lte": now + LOOKAHEAD})
+                        if since < getattr(t, column) - (getattr(t, column)
+                                                         - t.clock_started_at) * share <= now]
+            for t in rows:
+                deadline = getattr(t, column)
+                minutes = max(math.ceil((deadline - now).total_seconds() / 60), 1)
+                batch.add(
+                    t, event, f"{short}-approaching:{t.pk}:{deadline.isoformat()}",
+                    f"{label.capitalize()} in {minutes} min: {t}",
+                    f"{_who(t)} needs {'an acknowledgement' if short == 'ack' else 'an answer'}"
+                    f" by {_when(deadline)}.")
+
+
+def _emergencies(batch, since, now) -> None:
+    unacknowledged = Q(acknowledged_at__isnull=True) | Q(
+        clock_started_at__gt=F("acknowledged_at"))
+    for t in _open_threads().filter(unacknowledged, message_class="emergency",
+                                    last_message_at__gt=since, last_message_at__lte=now,
+                                    clock_started_at__isnull=False):
+        batch.add(
+            t, "emergency", f"emergency:{t.pk}:{t.clock_started_at.isoformat()}",
+            f"EMERGENCY from {_who(t)}: {t}",
+            f"{_who(t)} sent an emergency message. Everyone on the account is told at once; "
+            f"acknowledge by {_when(t.acknowledge_by or t.respond_by)}.", urgent=True)
