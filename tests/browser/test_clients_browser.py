@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
@@ -22,9 +23,8 @@ def test_create_client_with_contact_then_find_it(page, owner, ws_a):
 
     page.get_by_role("link", name="Clients").click()
     page.get_by_label("Search").fill("mbell")  # htmx filters as you type
-    page.wait_for_function(
-        "document.querySelectorAll('#client-rows tbody tr').length === 1 && "
-        "document.querySelector('#client-rows').innerText.includes('Juniper Health')")
+    expect(page.locator("#client-rows tbody tr")).to_have_count(1)
+    expect(page.locator("#client-rows")).to_contain_text("Juniper Health")
     page.get_by_role("link", name="Juniper Health").click()
     assert page.get_by_role("heading", name="Juniper Health").is_visible()
 

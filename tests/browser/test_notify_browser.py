@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
@@ -30,8 +31,8 @@ def test_bell_list_and_mark_read(page, owner, ws_a):
     assert page.locator("a.bell .bell-count").inner_text() == "1"
     page.get_by_role("button", name="Mark all read").click()
     page.get_by_text("Marked 1 notification read.").wait_for()
-    page.wait_for_function("document.querySelector('a.bell') && "
-                           "!document.querySelector('a.bell .bell-count')")
+    expect(page.locator("a.bell")).to_be_visible()
+    expect(page.locator("a.bell .bell-count")).to_have_count(0)
 
 
 def test_add_channel_and_send_test(page, owner, ws_a, webhook):  # noqa: F811

@@ -4,6 +4,7 @@ fixed, published, and its learning found in the library."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
@@ -67,8 +68,7 @@ def test_postmortem_flagged_fixed_published_and_learning_found(page, owner, clos
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Learnings").click()
     page.get_by_label("Search").fill("embargo")
-    page.wait_for_function(
-        "document.querySelector('#learning-results').innerText.includes('A second person')"
-        " && document.querySelector('#learning-results p').innerText.includes('embargo')")
+    expect(page.locator("#learning-results")).to_contain_text("A second person")
+    expect(page.locator("#learning-results p").first).to_contain_text("embargo")
     row = page.get_by_test_id("learning-row").first
     assert "A second person checks the embargo date" in row.inner_text()

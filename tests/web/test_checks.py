@@ -48,3 +48,27 @@ def test_tone_page_highlights_as_you_type(owner_web, anon_web):
                           headers={"HX-Request": "true"})
     assert "Ready to send" in good.content.decode()
     assert anon_web.get("/tone/").status_code == 302
+
+
+def test_pages_forbid_inline_script_and_remote_images(owner_web):
+    r = owner_web.get("/")
+    csp = r["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "img-src 'self' data:" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert r["X-Frame-Options"] == "DENY" and r["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_template_carries_inline_script():
+    """Inline handlers or <script> blocks would be blocked by the CSP: keep them out."""
+    import re
+    from pathlib import Path
+
+    import ownup
+
+    offenders = []
+    for path in Path(ownup.__file__).parent.rglob("templates/**/*.html"):
+        text = path.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", text) or re.search(
+                r"\son(click|change|submit|input|load|error)=|hx-on", text):
+            offenders.append(str(path))
+    assert offenders == []
