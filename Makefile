@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres browser-deps bench clean lock audit
+.PHONY: run test install lint test-sqlite test-postgres browser-deps system-deps bench clean lock audit
 
 # Every dependency (the build backend included) is pinned with hashes in requirements.lock.
 $(STAMP): pyproject.toml requirements.lock
@@ -28,12 +28,18 @@ run: $(STAMP)
 	@echo "Demo login: olivia@northlight.example / ownup-demo  (http://$(HOST):$(PORT)/)"
 	$(BIN)/ownup serve --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests (never a downloaded browser).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+# Debian packages the tests drive for real: chromium for the browser tests (never a
+# downloaded browser) and Dovecot's IMAP server for the mailbox tests (tests/imap.py).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
+	[ -z "$$missing" ] || { \
+	  echo "installing Debian's$$missing for the tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; }
+
+browser-deps: system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

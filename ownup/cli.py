@@ -12,6 +12,7 @@ from ownup.commands import UserError
 COMMAND_MODULES = [
     "serve",
     "worker",
+    "mail_sink",
     "admin",
     "demo",
     "users",
@@ -20,6 +21,7 @@ COMMAND_MODULES = [
     "triage",
     "tone",
     "mail",
+    "mailbox",
     "incident",
     "agenda",
     "backup",

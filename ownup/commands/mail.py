@@ -2,7 +2,8 @@
 
 Every message read ends up in exactly one count: imported (matched to a client), duplicate
 (its Message-ID is already stored), unmatched (stored, sender not a known client) or
-quarantined (kept raw with the reason it could not be stored).
+quarantined (kept raw with the reason it could not be stored). Messages are committed in
+batches; an interrupted import can simply be run again (duplicates are skipped).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import mailbox
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,8 @@ from pathlib import Path
 from . import UserError, setup_django
 from .users import add_workspace_arg, resolve_workspace
 
-PROGRESS_EVERY = 200
+PROGRESS_EVERY = 1000  # lines written when stderr is not a terminal
+BATCH = 200  # messages per transaction
 
 
 def register(subparsers) -> None:
@@ -33,48 +36,126 @@ def register(subparsers) -> None:
         default="inbound",
         help="mail received from clients (default) or sent by the agency",
     )
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
     add_workspace_arg(parser)
     parser.set_defaults(func=run)
 
 
+class Source:
+    """The messages at a path and how many there are (when cheap to know)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.box = None
+        if path.is_dir():
+            if not (path / "cur").is_dir() and not (path / "new").is_dir():
+                raise UserError(f"{path} is a directory but not a Maildir (no cur/ or new/)")
+            self.box = mailbox.Maildir(str(path), factory=None, create=False)
+            self.kind = "Maildir"
+            return
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(5)
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if head == b"From ":
+            self.box = mailbox.mbox(str(path), factory=None, create=False)
+            self.kind = "mbox"
+        else:
+            self.kind = "eml"
+
+    def keys(self) -> list:
+        return list(self.box.iterkeys()) if self.box is not None else [None]
+
+    def read(self, keys) -> Iterator[bytes]:
+        if self.box is None:
+            yield self.path.read_bytes()
+            return
+        for key in keys:
+            try:
+                yield self.box.get_bytes(key)
+            except (OSError, KeyError):  # removed while importing (a live Maildir)
+                continue
+
+
 def read_messages(path: Path) -> Iterator[bytes]:
     """Raw bytes of each message at ``path``: a Maildir, an mbox, or one .eml file."""
-    if path.is_dir():
-        if not (path / "cur").is_dir() and not (path / "new").is_dir():
-            raise UserError(f"{path} is a directory but not a Maildir (no cur/ or new/)")
-        box = mailbox.Maildir(str(path), factory=None, create=False)
-        for key in box.iterkeys():
-            yield box.get_bytes(key)
-        return
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(5)
-    except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if head == b"From ":
-        box = mailbox.mbox(str(path), factory=None, create=False)
-        for key in box.iterkeys():
-            yield box.get_bytes(key)
-        return
-    yield path.read_bytes()
+    source = Source(path)
+    yield from source.read(source.keys())
+
+
+class Progress:
+    """A one-line text progress bar on a terminal; occasional lines otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream, enabled: bool = True):
+        self.total, self.stream, self.enabled = total, stream, enabled
+        self.tty = enabled and stream.isatty()
+        self.started = self.last = time.monotonic()
+
+    def update(self, done: int, counts: Counter) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.tty:
+            if now - self.last < 0.1 and done != self.total:
+                return
+            self.last = now
+            share = done / self.total if self.total else 1.0
+            filled = int(self.WIDTH * share)
+            rate = done / max(now - self.started, 1e-6)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            self.stream.write(
+                f"\r[{bar}] {done}/{self.total} {share:6.1%}  {rate:,.0f} msg/s  "
+                f"quarantined {counts['quarantined']}"
+            )
+            self.stream.flush()
+        elif done % PROGRESS_EVERY == 0:
+            print(f"import-mail: {done}/{self.total} messages read", file=self.stream,
+                  flush=True)
+
+    def finish(self, done: int) -> None:
+        if not self.enabled:
+            return
+        seconds = time.monotonic() - self.started
+        if self.tty:
+            self.stream.write("\n")
+        rate = done / seconds if seconds > 0 else 0.0
+        print(f"import-mail: {done} messages read in {seconds:.1f} s ({rate:,.0f} msg/s), done",
+              file=self.stream, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         raise UserError(f"no such file or directory: {path}")
+    source = Source(path)
     setup_django()
+    from django.db import transaction
+
+    from ownup.inbox.matching import import_run
     from ownup.inbox.services import OUTCOMES, message_ingest
 
     workspace = resolve_workspace(args.workspace)
+    keys = source.keys()
+    progress = Progress(len(keys), sys.stderr, enabled=not args.quiet)
     counts: Counter[str] = Counter()
     read = 0
-    for raw in read_messages(path):
-        read += 1
-        counts[message_ingest(workspace, raw, direction=args.direction)] += 1
-        if read % PROGRESS_EVERY == 0:
-            print(f"import-mail: {read} messages read", file=sys.stderr, flush=True)
-    print(f"import-mail: {read} messages read, done", file=sys.stderr)
+    messages = source.read(keys)
+    with import_run(workspace):
+        while True:
+            with transaction.atomic():  # one commit per batch (fsync dominates otherwise)
+                start = read
+                for raw in messages:
+                    read += 1
+                    counts[message_ingest(workspace, raw, direction=args.direction)] += 1
+                    progress.update(read, counts)
+                    if read - start >= BATCH:
+                        break
+            if read - start < BATCH:
+                break
+    progress.finish(read)
     labels = {"duplicate": "duplicates"}
     print(", ".join(f"{labels.get(o, o)}: {counts[o]}" for o in OUTCOMES) + f" (read: {read})")
     return 0

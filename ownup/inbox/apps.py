@@ -8,7 +8,10 @@ class InboxConfig(AppConfig):
 
     def ready(self) -> None:
         from ownup.demo import register_demo_step
+        from ownup.web.panels import register_panel
 
         from .demo import demo_messages
+        from .views import dashboard_panel
 
+        register_panel("dashboard", dashboard_panel)
         register_demo_step(demo_messages)

@@ -1,4 +1,6 @@
-"""Demo client messages for `ownup demo`: a few threads waiting on the agency, one answered."""
+"""Demo client messages for `ownup demo`: threads waiting on the agency (one at risk, one
+breached), one waiting on the client (clock paused), an unmatched sender, and answered threads
+whose replies carry their judgements (one on time, one late)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ownup.clients.models import Client
+from ownup.demo import demo_people
 
 from . import services
 from .models import Message
@@ -19,29 +22,80 @@ INBOUND = [
     ("Juniper Health", "mbell@juniperhealth.example", "Still waiting on the coverage report",
      "Hi Maya, we are still waiting for last month's coverage report. Our board meets on "
      "Thursday and I need it before then. Marcus", 5),
-    ("Kestrel Outdoor", "ben@kestreloutdoor.example", "URGENT: wrong price on the ad",
-     "The paid search ad is showing the jacket at £19 instead of £190 and orders are coming in. "
-     "Please pull it now!!! Ben", 1),
     ("Atlas Robotics", "priya@atlasrobotics.example", "Interview request from Wired",
      "Hi Maya, a journalist at Wired asked for an interview with our CTO next week. Can you "
      "handle the briefing? Priya", 26),
+    # Eight days without an answer: breached on any business clock.
+    ("Lumen Motors", "grace.kim@lumenmotors.example", "Photos from the dealer event",
+     "Hi Maya, do you have the photos from the dealer event? We'd like to use two of them in "
+     "the newsletter. Grace", 24 * 8),
 ]
 
 
 def demo_messages(workspace) -> None:
-    if Message.objects.filter(workspace=workspace).exists():
-        return
+    if Message.objects.filter(workspace=workspace, subject=INBOUND[0][2]).exists():
+        return  # already loaded (other demo steps may add messages of their own)
     now = timezone.now()
+    people = demo_people(workspace)
+    maya, sam = people["maya"], people["sam"]
+
+    def client(name):
+        return Client.objects.get(workspace=workspace, name=name)
+
+    def inbound(name, sender, subject, body, at, thread=None):
+        return services.message_create(
+            workspace=workspace, direction="inbound", client=client(name), thread=thread,
+            sender=sender, subject=subject, body_text=body, sent_at=at,
+        )
+
+    def reply(msg, by, body, at, answered=False):
+        return services.message_create(
+            workspace=workspace, direction="outbound", thread=msg.thread,
+            client=msg.thread.client, sender=by.email, recipients=[msg.sender],
+            subject=f"Re: {msg.subject}", body_text=body, sent_at=at, answered=answered,
+        )
+
     for name, sender, subject, body, hours in INBOUND:
-        client = Client.objects.get(workspace=workspace, name=name)
-        services.message_create(workspace=workspace, direction="inbound", client=client,
-                                sender=sender, subject=subject, body_text=body,
-                                sent_at=now - timedelta(hours=hours))
-    answered = Message.objects.get(workspace=workspace, subject="Interview request from Wired")
+        inbound(name, sender, subject, body, now - timedelta(hours=hours))
+
+    # Answered on time: a same-day answer to Atlas.
+    atlas = Message.objects.get(workspace=workspace, subject="Interview request from Wired")
+    reply(atlas, maya, "Hi Priya, happy to. I'll send the briefing pack by Friday noon. Maya",
+          now - timedelta(hours=24), answered=True)
+
+    # At risk: an emergency on the around-the-clock clock (2 hours to respond), acknowledged
+    # quickly, with 20 minutes left.
+    price = inbound("Kestrel Outdoor", "ben@kestreloutdoor.example",
+                    "URGENT: wrong price on the ad",
+                    "The paid search ad is showing the jacket at £19 instead of £190 and orders "
+                    "are coming in. This is a crisis, please pull it now!!! Ben",
+                    now - timedelta(minutes=100))
+    services.thread_classify(thread=price.thread, message_class="emergency", user=sam,
+                             note="Wrong price live, orders coming in")
+    reply(price, sam, "Ben, I'm on it: the ad is paused now and I'll call you within the hour "
+          "with the order numbers.", now - timedelta(minutes=95))
+    services.thread_assign(thread=price.thread, owner=sam, user=sam)
+
+    # Waiting on the client: acknowledged, then paused until Brightwater sends the figures.
+    bank = inbound("Brightwater Bank", "asha.gill@brightwater.example", "Results day statement",
+                   "Hi Sam, can you draft the results day statement? Figures to follow. Asha",
+                   now - timedelta(hours=28))
+    reply(bank, sam, "Hi Asha, thanks. I'll draft it as soon as the figures arrive and send it "
+          "to you the same day.", now - timedelta(hours=27))
+    services.thread_set_status(thread=bank.thread, status="waiting_on_client", user=sam)
+
+    # Answered late: a week-old request answered days after its deadline.
+    copper = inbound("Copperleaf Foods", "leo@copperleaf.example", "Packaging shoot dates",
+                     "Hi Jo, could you confirm the dates for the packaging shoot? Leo",
+                     now - timedelta(days=9))
+    reply(copper, people["jo"], "Hi Leo, the shoot is booked for the 14th and 15th; I'll send "
+          "the call sheet by Monday.", now - timedelta(days=2), answered=True)
+
+    # An unknown sender waits in the unmatched queue.
     services.message_create(
-        workspace=workspace, direction="outbound", thread=answered.thread,
-        client=answered.thread.client, sender="maya@northlight.example",
-        recipients=["priya@atlasrobotics.example"], subject="Re: Interview request from Wired",
-        body_text="Hi Priya, happy to. I'll send the briefing pack by Friday noon. Maya",
-        sent_at=now - timedelta(hours=24), answered=True,
+        workspace=workspace, direction="inbound", sender="r.hughes@harbourfoods.example",
+        subject="New product line: PR support?",
+        body_text="Hello, we are launching a new product line in the spring and heard good "
+        "things about your team. Could we talk next week? Rosa Hughes",
+        sent_at=now - timedelta(hours=4),
     )

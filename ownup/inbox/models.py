@@ -27,6 +27,19 @@ class Direction(models.TextChoices):
     OUTBOUND = "outbound", "Outbound"
 
 
+class ReplyVerdict(models.TextChoices):
+    NOT_JUDGED = "", "Not judged"
+    ON_TIME = "on_time", "On time"
+    LATE = "late", "Late"
+
+
+class ThreadEventKind(models.TextChoices):
+    CLASSIFIED = "classified", "Reclassified"
+    ASSIGNED = "assigned", "Owner changed"
+    STATUS = "status", "Status changed"
+    CLIENT = "client", "Client assigned"
+
+
 class MessageChannel(models.TextChoices):
     EMAIL = "email", "Email"
     PHONE = "phone", "Phone"
@@ -72,6 +85,12 @@ class Thread(models.Model):
     clock_started_at = models.DateTimeField(null=True, blank=True)  # for the at-risk share
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # "Waiting on client" pauses the respond clock: when it started, the business time that
+    # was left, and every pause so far as [start, end] ISO strings (end null while paused).
+    paused_at = models.DateTimeField(null=True, blank=True)
+    respond_remaining_seconds = models.IntegerField(null=True, blank=True)
+    pauses = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField()
 
@@ -98,9 +117,27 @@ class Thread(models.Model):
     def clocks_running(self) -> bool:
         return self.respond_by is not None and self.answered_at is None
 
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+    def pause_spans(self) -> list[tuple]:
+        """The pauses as aware ``(start, end)`` pairs; an open pause ends now."""
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        out = []
+        for start, end in self.pauses or []:
+            a = datetime.fromisoformat(start)
+            b = datetime.fromisoformat(end) if end else timezone.now()
+            if b > a:
+                out.append((a, b))
+        return out
+
     def next_deadline(self):
         """The next deadline still to meet: acknowledge-by until acknowledged, then respond-by."""
-        if not self.clocks_running:
+        if not self.clocks_running or self.is_paused:
             return None
         if self.acknowledged_at is None and self.acknowledge_by is not None:
             return self.acknowledge_by
@@ -127,6 +164,24 @@ class Message(models.Model):
     is_auto_reply = models.BooleanField(default=False)
     triage = models.JSONField(default=dict, blank=True)
     parse_warnings = models.JSONField(default=list, blank=True)
+    # The judgement of a human outbound reply, made when it is recorded (see core.judging).
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sent_messages",
+    )
+    verdict = models.CharField(
+        max_length=10, choices=ReplyVerdict.choices, default=ReplyVerdict.NOT_JUDGED, blank=True
+    )
+    late_by_seconds = models.IntegerField(null=True, blank=True)
+    off_hours = models.BooleanField(default=False)
+    acknowledges = models.BooleanField(default=False)
+    ack_seconds = models.IntegerField(null=True, blank=True)
+    answers = models.BooleanField(default=False)
+    respond_seconds = models.IntegerField(null=True, blank=True)
+    tone_check = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,10 +199,48 @@ class Message(models.Model):
                 condition=models.Q(channel__in=MessageChannel.values),
                 name="message_channel_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(verdict__in=ReplyVerdict.values), name="message_verdict_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.direction} {self.subject or '(no subject)'}"
+
+    @property
+    def late_by_text(self) -> str:
+        from datetime import timedelta
+
+        from ownup.core.judging import format_span
+
+        return format_span(timedelta(seconds=self.late_by_seconds or 0))
+
+
+class ThreadEvent(models.Model):
+    """Audit rows of what a person changed on a thread: who, when, from what to what."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=16, choices=ThreadEventKind.choices)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ThreadEventKind.values),
+                name="thread_event_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.from_value} -> {self.to_value}"
 
 
 class Quarantine(models.Model):
@@ -156,6 +249,7 @@ class Quarantine(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="quarantine")
     reason = models.TextField()
     raw = models.BinaryField()
+    size = models.IntegerField(default=0)  # bytes of raw, for the quarantine page
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,3 +257,7 @@ class Quarantine(models.Model):
 
     def __str__(self) -> str:
         return self.reason[:80]
+
+    def save(self, *args, **kwargs):
+        self.size = len(self.raw or b"")
+        super().save(*args, **kwargs)

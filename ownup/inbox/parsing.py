@@ -7,12 +7,15 @@ detection, and a list of warnings instead of silent repairs. No Django.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
-from email.message import EmailMessage
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
@@ -45,20 +48,67 @@ def normalize_subject(subject: str) -> str:
     return " ".join(_PREFIX_RE.sub("", subject or "").split()).lower()[:500]
 
 
-def _header(msg: EmailMessage, name: str, warnings: list[str]) -> str:
+def _raw_headers(msg: Message) -> dict[str, str]:
+    """First value of each header as it came (8-bit bytes kept as surrogate escapes)."""
+    out: dict[str, str] = {}
+    for name, value in msg.raw_items():
+        out.setdefault(name.lower(), value if isinstance(value, str) else str(value))
+    return out
+
+
+_WORD_RE = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
+
+
+def _decode_words(value: str, notes: list[str]) -> str:
+    chunks = []
+    for chunk, charset in decode_header(value):
+        if isinstance(chunk, str):
+            chunks.append(chunk)
+            continue
+        try:
+            chunks.append(chunk.decode(charset or "raw-unicode-escape", "replace"))
+        except LookupError:
+            notes.append(f"unknown charset {charset!r}")
+            chunks.append(chunk.decode("utf-8", "replace"))
+    return "".join(chunks)
+
+
+def _decode_one(word: str, notes: list[str]) -> str:
     try:
-        value = msg.get(name)
-    except Exception as exc:  # noqa: BLE001 - a malformed header must not stop the import
-        warnings.append(f"unreadable {name} header ({type(exc).__name__})")
+        return _decode_words(word, notes)
+    except (HeaderParseError, ValueError, UnicodeError):
+        return word
+
+
+def _header(heads: dict[str, str], name: str, warnings: list[str], decode: bool = False) -> str:
+    """A header unfolded; with ``decode`` its RFC 2047 encoded words decoded too."""
+    value = heads.get(name.lower())
+    if value is None:
         return ""
-    return " ".join(str(value).split()) if value is not None else ""
+    notes = []
+    if not value.isascii():  # raw 8-bit bytes (made UTF-8 by _fix_8bit_headers)
+        value = value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    if decode and "=?" in value:
+        try:
+            value = _decode_words(value, notes)
+        except (HeaderParseError, ValueError, UnicodeError):
+            # One broken word spoils decode_header: decode word by word, keep the bad ones.
+            notes.append("undecodable encoded word kept as it is")
+            value = _WORD_RE.sub(lambda m: _decode_one(m.group(0), notes), value)
+    text = " ".join(value.split())
+    if "\ufffd" in text:
+        notes.append("undecodable bytes replaced")
+    for note in notes:
+        if f"{name} header: {note}" not in warnings:
+            warnings.append(f"{name} header: {note}")
+    return text
 
 
 def _ids(text: str) -> list[str]:
     return _ID_RE.findall(text or "")
 
 
-def _decode(part: EmailMessage, warnings: list[str]) -> str:
+def _decode(part: Message, warnings: list[str]) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001
@@ -97,13 +147,48 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def _is_auto_reply(msg: EmailMessage, warnings: list[str]) -> bool:
-    auto = _header(msg, "Auto-Submitted", warnings).lower()
+def _is_auto_reply(heads: dict[str, str], warnings: list[str]) -> bool:
+    auto = _header(heads, "Auto-Submitted", warnings).lower()
     if auto and auto != "no":
         return True
-    if _header(msg, "X-Autoreply", warnings) or _header(msg, "X-Autorespond", warnings):
+    if _header(heads, "X-Autoreply", warnings) or _header(heads, "X-Autorespond", warnings):
         return True
-    return _header(msg, "Precedence", warnings).lower() in _AUTO_PRECEDENCE
+    return _header(heads, "Precedence", warnings).lower() in _AUTO_PRECEDENCE
+
+
+def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode error handler: bytes that are not UTF-8 are read as Windows-1252 (else Latin-1)."""
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
+
+
+codecs.register_error("ownup-cp1252", _cp1252_fallback)
+
+
+def _fix_8bit_headers(raw: bytes) -> tuple[bytes, bool]:
+    """Header lines with raw 8-bit bytes that are not UTF-8 are read as Windows-1252
+    (Latin-1 where that has no character) instead of becoming replacement characters."""
+    cut = len(raw)
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        at = raw.find(sep)
+        if at != -1:
+            cut = min(cut, at)
+    head = raw[:cut]
+    if head.isascii():
+        return raw, False
+    changed = False
+    lines = head.split(b"\n")
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            lines[i] = line.decode("utf-8", errors="ownup-cp1252").encode("utf-8")
+            changed = True
+    if not changed:
+        return raw, False
+    return b"\n".join(lines) + raw[cut:], True
 
 
 def _clean(text: str) -> str:
@@ -114,27 +199,38 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     """Parse one message; every problem becomes a warning, never an exception."""
     out = ParsedMessage()
     w = out.warnings
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-    for defect in msg.defects:
-        w.append(f"defect: {type(defect).__name__}")
-    ids = _ids(_header(msg, "Message-ID", w))
+    fixed, recoded = _fix_8bit_headers(raw)
+    if recoded:
+        w.append("8-bit header bytes are not UTF-8; read as Windows-1252")
+    # compat32: the modern policy's header objects cost ~1 ms per message; headers are
+    # decoded here instead (_header), only those the inbox uses.
+    msg = BytesParser(policy=policy.compat32).parsebytes(fixed)
+    heads = _raw_headers(msg)
+    for part in msg.walk():
+        for defect in part.defects:
+            note = f"defect: {type(defect).__name__}"
+            if note not in w:
+                w.append(note)
+    ids = _ids(_header(heads, "Message-ID", w))
     if ids:
         out.message_id = ids[0][:998]
     else:
         out.message_id = f"<{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.ownup>"
         w.append("no Message-ID; one was derived from the content")
-    reply_ids = _ids(_header(msg, "In-Reply-To", w))
+    reply_ids = _ids(_header(heads, "In-Reply-To", w))
     out.in_reply_to = reply_ids[0][:998] if reply_ids else ""
-    out.references = _ids(_header(msg, "References", w))[-50:]
-    out.sender = parseaddr(_header(msg, "From", w))[1].lower()[:320]
+    out.references = _ids(_header(heads, "References", w))[-50:]
+    # Addresses come from the raw header (a decoded display name may hold commas or <>).
+    out.sender = parseaddr(_header(heads, "From", w))[1].lower()[:320]
+    _header(heads, "From", w, decode=True)  # only for its warnings
     rcpt: list[str] = []
     for name in ("To", "Cc"):
-        value = _header(msg, name, w)
+        value = _header(heads, name, w)
         if value:
             rcpt += [a.lower() for _, a in getaddresses([value]) if a]
     out.recipients = rcpt[:100]
-    out.subject = _clean(_header(msg, "Subject", w))[:998]
-    date = _header(msg, "Date", w)
+    out.subject = _clean(_header(heads, "Subject", w, decode=True))[:998]
+    date = _header(heads, "Date", w)
     if date:
         try:
             sent = parsedate_to_datetime(date)
@@ -154,9 +250,14 @@ def parse_raw(raw: bytes) -> ParsedMessage:
         body = plain
     elif html is not None:
         body = html_to_text(html)
+    elif plain is None and not msg.is_multipart() and msg.get_content_maintype() != "image":
+        # A broken multipart or an unreadable Content-Type: keep the raw body as text.
+        body = _decode(msg, w)
+        if body.strip():
+            w.append(f"no readable text part ({msg.get_content_type()}); raw body kept as text")
     else:
         body = plain or ""
     out.body_text = _clean(body.replace("\r\n", "\n").strip("\n"))
     out.body_html = _clean(sanitize_html(html or ""))
-    out.is_auto_reply = _is_auto_reply(msg, w)
+    out.is_auto_reply = _is_auto_reply(heads, w)
     return out

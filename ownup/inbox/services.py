@@ -14,19 +14,34 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ownup.accounts.models import Workspace
-from ownup.clients.models import Client, Contact
+from ownup.accounts.models import Membership, Workspace
+from ownup.clients.models import Client
+from ownup.core.judging import ClockState, judge_reply
 from ownup.core.policy import Policy
 from ownup.core.triage import TriageRules, classify
 from ownup.errors import Conflict
 from ownup.policies.selectors import core_policy, default_policy, policy_for_client
 
-from .models import Direction, Message, MessageChannel, Quarantine, Thread, ThreadStatus
+from .models import (
+    Direction,
+    Message,
+    MessageChannel,
+    MessageClass,
+    Quarantine,
+    Thread,
+    ThreadEvent,
+    ThreadEventKind,
+    ThreadStatus,
+)
 from .parsing import normalize_subject, parse_raw, sanitize_html
 
 SUBJECT_WINDOW = timedelta(days=14)
 OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
 SEVERITY = {"routine": 0, "urgent": 1, "emergency": 2}
+JUDGEMENT_FIELDS = [
+    "verdict", "late_by_seconds", "off_hours", "acknowledges", "ack_seconds", "answers",
+    "respond_seconds",
+]
 
 
 class IngestError(Exception):
@@ -40,32 +55,13 @@ def _policy(workspace: Workspace, client: Client | None) -> Policy:
 
 
 def match_client(workspace: Workspace, addresses: Iterable[str]) -> Client | None:
-    """The client owning an address: a contact's email first, then the client's domains."""
-    addresses = [a.strip().lower() for a in addresses if a and "@" in a]
-    for address in addresses:
-        contact = (
-            Contact.objects.filter(
-                workspace=workspace,
-                email__iexact=address,
-                archived_at__isnull=True,
-                client__archived_at__isnull=True,
-            )
-            .select_related("client")
-            .first()
-        )
-        if contact is not None:
-            return contact.client
-    domains = [a.rpartition("@")[2] for a in addresses]
-    if not domains:
-        return None
-    rows = Client.objects.filter(workspace=workspace, archived_at__isnull=True).exclude(
-        email_domains=[]
-    )
-    for domain in domains:
-        for client in rows:
-            if any(domain == d or domain.endswith("." + d) for d in client.email_domains):
-                return client
-    return None
+    """The client owning an address: a contact's email first, then the client's domains.
+
+    Served from a cached per-workspace address/domain map (``ownup.inbox.matching``).
+    """
+    from .matching import match_client as _match
+
+    return _match(workspace, addresses)
 
 
 def find_thread(
@@ -111,22 +107,101 @@ def _triage(policy: Policy, subject: str, body: str, sender: str) -> dict:
     return classify(subject, body, sender=sender, rules=rules).to_dict()
 
 
+def _class_name(policy: Policy, cls: str) -> str:
+    return cls if cls in policy.class_names else "routine"  # unknown class: measured as routine
+
+
+def _class_clock(policy: Policy, cls: str):
+    return policy.clock(_class_name(policy, cls))
+
+
+def _closed_pauses(thread: Thread) -> list[tuple[datetime, datetime]]:
+    return [
+        (datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in thread.pauses if b
+    ]
+
+
+def _recompute(thread: Thread, policy: Policy) -> None:
+    """Deadlines again from the clock start, the class and the pauses so far; a paused
+    thread keeps the respond time it had left when it was paused."""
+    if thread.clock_started_at is None:
+        return
+    cls = _class_name(policy, thread.message_class)
+    closed = _closed_pauses(thread)
+    thread.acknowledge_by, thread.respond_by = policy.deadlines(
+        cls, thread.clock_started_at, closed
+    )
+    if thread.paused_at is not None:
+        used = policy.clock(cls).elapsed(thread.clock_started_at, thread.paused_at, closed)
+        left = policy.message_class(cls).respond - used
+        thread.respond_remaining_seconds = max(0, int(left.total_seconds()))
+
+
+def _pause(thread: Thread, policy: Policy, at: datetime) -> None:
+    thread.paused_at = at
+    thread.pauses = [*thread.pauses, [at.isoformat(), None]]
+    _recompute(thread, policy)
+
+
+def _resume(thread: Thread, policy: Policy, at: datetime) -> None:
+    """End the open pause at ``at``; respond_by is recomputed from the clock."""
+    if thread.paused_at is None:
+        return
+    at = max(at, thread.paused_at)
+    thread.pauses = [[a, b or at.isoformat()] for a, b in thread.pauses]
+    thread.paused_at = None
+    thread.respond_remaining_seconds = None
+    _recompute(thread, policy)
+
+
 def _start_clocks(thread: Thread, policy: Policy, received: datetime) -> None:
-    try:
-        ack, resp = policy.deadlines(thread.message_class, received)
-    except KeyError:  # the policy lacks this class: measure it as routine
-        ack, resp = policy.deadlines("routine", received)
+    cls = _class_name(policy, thread.message_class)
     if thread.clocks_running:  # already running for an earlier message: keep the earlier
+        ack, resp = policy.deadlines(cls, thread.clock_started_at or received,
+                                     _closed_pauses(thread))
         ack, resp = min(ack, thread.acknowledge_by or ack), min(resp, thread.respond_by)
     else:
+        ack, resp = policy.deadlines(cls, received)
         thread.acknowledged_at = None
         thread.answered_at = None
         thread.clock_started_at = received
+        thread.paused_at = None
+        thread.respond_remaining_seconds = None
+        thread.pauses = []
     thread.acknowledge_by, thread.respond_by = ack, resp
     thread.status = ThreadStatus.OPEN
+    thread.resolved_at = None
+
+
+def _judge(thread: Thread, msg: Message, policy: Policy, answered: bool,
+           acknowledged_at: datetime | None = None) -> None:
+    """Store the judgement of an outbound reply on ``msg`` (not saved here)."""
+    state = ClockState(
+        started_at=thread.clock_started_at,
+        acknowledge_by=thread.acknowledge_by,
+        respond_by=thread.respond_by,
+        acknowledged_at=acknowledged_at,
+        answered_at=thread.answered_at,
+        paused=thread.paused_at is not None and thread.paused_at <= msg.sent_at,
+        pauses=tuple(thread.pause_spans()),
+    )
+    judgement = judge_reply(
+        sent_at=msg.sent_at,
+        state=state,
+        clock=_class_clock(policy, thread.message_class),
+        policy_open=thread.client_id is None or policy.business_clock().is_open(msg.sent_at),
+        emergency=thread.message_class == "emergency",
+        answers=answered,
+        auto_reply=msg.is_auto_reply,
+    )
+    for name, value in judgement.as_fields().items():
+        setattr(msg, name, value)
 
 
 def _apply_clocks(thread: Thread, msg: Message, policy: Policy, answered: bool) -> None:
+    if msg.direction == Direction.OUTBOUND:
+        _judge(thread, msg, policy, answered, acknowledged_at=thread.acknowledged_at)
+        msg.save(update_fields=JUDGEMENT_FIELDS)
     if msg.is_auto_reply:
         return
     if msg.direction == Direction.INBOUND:
@@ -140,15 +215,31 @@ def _apply_clocks(thread: Thread, msg: Message, policy: Policy, answered: bool) 
             thread.message_class = cls
         if thread.client_id is None:
             return  # unmatched mail waits in the queue; no promise applies yet
+        if running and thread.paused_at is not None:  # the client wrote back: resume
+            _resume(thread, policy, min(max(msg.sent_at, thread.paused_at), timezone.now()))
+            thread.status = ThreadStatus.OPEN
         if not running or (raise_class and not thread.class_overridden):
             _start_clocks(thread, policy, min(msg.sent_at, timezone.now()))
         return
     if thread.clocks_running:
-        if thread.acknowledged_at is None:
+        if msg.acknowledges:
             thread.acknowledged_at = msg.sent_at
         if answered:
             thread.answered_at = msg.sent_at
             thread.status = ThreadStatus.WAITING_ON_CLIENT
+            if thread.paused_at is not None:
+                _resume(thread, policy, msg.sent_at)
+
+
+def _member_by_email(workspace: Workspace, email: str):
+    if not email or "@" not in email:
+        return None
+    m = (
+        Membership.objects.filter(workspace=workspace, user__email__iexact=email.strip())
+        .select_related("user")
+        .first()
+    )
+    return m.user if m else None
 
 
 def _record(
@@ -170,6 +261,8 @@ def _record(
     is_auto_reply: bool,
     parse_warnings: list[str],
     answered: bool,
+    sent_by=None,
+    tone_check: dict | None = None,
 ) -> Message:
     if thread is None:
         thread = find_thread(
@@ -212,7 +305,13 @@ def _record(
         is_auto_reply=is_auto_reply,
         triage=triage,
         parse_warnings=list(parse_warnings),
+        sent_by=sent_by,
+        tone_check=tone_check or {},
     )
+    if direction == Direction.OUTBOUND and sent_by is None:
+        msg.sent_by = _member_by_email(workspace, sender)
+        if msg.sent_by is not None:
+            msg.save(update_fields=["sent_by"])
     _apply_clocks(thread, msg, policy, answered)
     thread.save()
     return msg
@@ -336,4 +435,353 @@ def message_create(
         is_auto_reply=is_auto_reply,
         parse_warnings=[],
         answered=answered,
+    )
+
+
+# --------------------------------------------------------------------------- people's actions
+
+STATUS_ACTIONS = ("open", "answered", "waiting_on_client", "resolved")
+LOG_CHANNELS = (MessageChannel.PHONE, MessageChannel.MEETING)
+
+
+def _event(thread: Thread, user, kind: str, before: str, after: str,
+           note: str = "") -> ThreadEvent:
+    return ThreadEvent.objects.create(
+        thread=thread, actor=user, kind=kind, from_value=str(before)[:200],
+        to_value=str(after)[:200], note=note,
+    )
+
+
+def _lock(thread: Thread) -> Thread:
+    return (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("client", "workspace")
+        .get(pk=thread.pk)
+    )
+
+
+def _last_reply_since_start(thread: Thread) -> Message | None:
+    qs = Message.objects.filter(
+        thread=thread, direction=Direction.OUTBOUND, is_auto_reply=False
+    )
+    if thread.clock_started_at is not None:
+        qs = qs.filter(sent_at__gte=thread.clock_started_at)
+    return qs.order_by("-sent_at", "-created_at").first()
+
+
+def _mark_answered(thread: Thread, policy: Policy, now: datetime) -> None:
+    """The latest human reply since the clock started becomes the answer (re-judged as one);
+    with none (answered off the record), the respond clock is met now."""
+    reply = _last_reply_since_start(thread)
+    if reply is not None and not reply.answers:
+        _judge(thread, reply, policy, True,
+               acknowledged_at=None if reply.acknowledges else thread.acknowledged_at)
+        reply.save(update_fields=JUDGEMENT_FIELDS)
+    answered_at = reply.sent_at if reply is not None else now
+    if thread.paused_at is not None:
+        _resume(thread, policy, min(now, max(answered_at, thread.paused_at)))
+    thread.answered_at = answered_at
+    if thread.acknowledged_at is None:
+        thread.acknowledged_at = answered_at
+
+
+@transaction.atomic
+def thread_set_status(*, thread: Thread, status: str, user=None) -> Thread:
+    """Mark a thread answered, waiting on client (pauses the respond clock), resolved (meets
+    the respond clock) or open again (resumes a paused clock, or starts a new one)."""
+    if status not in STATUS_ACTIONS:
+        raise ValidationError({"status": f"Must be one of: {', '.join(STATUS_ACTIONS)}."})
+    thread = _lock(thread)
+    now = timezone.now()
+    policy = _policy(thread.workspace, thread.client)
+    before = "paused" if thread.paused_at else thread.status
+    if status == "answered":
+        if not thread.clocks_running:
+            raise ValidationError({"status": "No clock is running on this thread."})
+        _mark_answered(thread, policy, now)
+        thread.status = ThreadStatus.WAITING_ON_CLIENT
+    elif status == "waiting_on_client":
+        if thread.clocks_running and thread.paused_at is None:
+            _pause(thread, policy, now)
+        thread.status = ThreadStatus.WAITING_ON_CLIENT
+    elif status == "resolved":
+        if thread.clocks_running:
+            _mark_answered(thread, policy, now)
+        thread.status = ThreadStatus.RESOLVED
+        thread.resolved_at = now
+    else:
+        if thread.client_id is None:
+            raise ValidationError({"status": "Assign a client before reopening the thread."})
+        if thread.clocks_running and thread.paused_at is not None:
+            _resume(thread, policy, now)
+        elif not thread.clocks_running:
+            _start_clocks(thread, policy, now)
+        thread.status = ThreadStatus.OPEN
+        thread.resolved_at = None
+    thread.save()
+    _event(thread, user, ThreadEventKind.STATUS, before, status)
+    return thread
+
+
+@transaction.atomic
+def thread_classify(*, thread: Thread, message_class: str, user=None, note: str = "") -> Thread:
+    """A person's override of the class: recorded, and both clocks recomputed."""
+    if message_class not in MessageClass.values:
+        raise ValidationError(
+            {"message_class": f"Must be one of: {', '.join(MessageClass.values)}."}
+        )
+    thread = _lock(thread)
+    before = thread.message_class
+    thread.message_class = message_class
+    thread.class_overridden = True
+    if thread.clocks_running:
+        _recompute(thread, _policy(thread.workspace, thread.client))
+    thread.save()
+    _event(thread, user, ThreadEventKind.CLASSIFIED, before, message_class, note.strip())
+    return thread
+
+
+@transaction.atomic
+def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
+    """Give the thread an owner (a member of its workspace) or none."""
+    if owner is not None and not Membership.objects.filter(
+        workspace_id=thread.workspace_id, user=owner
+    ).exists():
+        raise ValidationError({"owner": "The owner must be a member of this workspace."})
+    thread = _lock(thread)
+    before = thread.owner.email if thread.owner_id else ""
+    thread.owner = owner
+    thread.save(update_fields=["owner"])
+    event = _event(thread, user, ThreadEventKind.ASSIGNED, before, owner.email if owner else "")
+    if owner is not None and owner != user:
+        transaction.on_commit(lambda: _notify_owner(thread, owner, user, event.pk))
+    return thread
+
+
+def _notify_owner(thread: Thread, owner, actor, event_id: int) -> None:
+    from django.urls import reverse
+
+    from ownup.notify.services import notify_users
+
+    who = (actor.get_full_name() or actor.email) if actor else "ownup"
+    client = thread.client.name if thread.client_id else "an unmatched sender"
+    notify_users(
+        workspace=thread.workspace, users=[owner], event="thread_assigned",
+        key=f"thread-assigned:{thread.pk}:{event_id}",
+        subject=f"{who} gave you a thread: {thread.subject or '(no subject)'}",
+        body=f"{who} made you the owner of a thread with {client}.",
+        url=reverse("thread_detail", args=[thread.pk]),
+    )
+
+
+def _first_waiting_inbound(thread: Thread) -> Message | None:
+    """The first human inbound message after the agency's last human reply."""
+    qs = Message.objects.filter(thread=thread, direction=Direction.INBOUND, is_auto_reply=False)
+    last_reply = (
+        Message.objects.filter(thread=thread, direction=Direction.OUTBOUND, is_auto_reply=False)
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if last_reply is not None:
+        qs = qs.filter(sent_at__gt=last_reply)
+    return qs.order_by("sent_at", "created_at").first()
+
+
+@transaction.atomic
+def thread_assign_client(
+    *,
+    thread: Thread,
+    client: Client,
+    user=None,
+    add_contact: bool = False,
+    contact_name: str = "",
+) -> Thread:
+    """Match an unmatched thread to a client (optionally adding its sender as a contact);
+    the clocks start from the first message still waiting on us."""
+    if client.workspace_id != thread.workspace_id or client.archived_at is not None:
+        raise ValidationError({"client": "No such client."})
+    thread = _lock(thread)
+    if thread.client_id is not None:
+        raise Conflict("This thread already belongs to a client.")
+    thread.client = client
+    waiting = _first_waiting_inbound(thread)
+    if add_contact:
+        first = (
+            Message.objects.filter(thread=thread, direction=Direction.INBOUND)
+            .exclude(sender="")
+            .order_by("sent_at")
+            .first()
+        )
+        if first is None:
+            raise ValidationError({"add_contact": "The thread has no sender to add."})
+        from ownup.clients.services import contact_create
+
+        if not client.contacts.filter(email__iexact=first.sender).exists():
+            name = contact_name.strip() or first.sender.partition("@")[0]
+            contact_create(client=client, name=name[:200], email=first.sender)
+    if waiting is not None:
+        policy = _policy(thread.workspace, client)
+        _start_clocks(thread, policy, min(waiting.sent_at, timezone.now()))
+    thread.save()
+    _event(thread, user, ThreadEventKind.CLIENT, "", client.name)
+    return thread
+
+
+def _tone_gate(body: str, kind: str, confirmed: bool):
+    try:
+        from ownup.web.tone_gate import tone_gate
+    except ImportError:  # pragma: no cover - the shared gate not built yet
+        return _fallback_gate(body, kind, confirmed)
+    return tone_gate(body, kind, confirmed)
+
+
+class _Gate:
+    def __init__(self, report, confirmed: bool):
+        self.report = report.to_dict()
+        self.ok = report.ok or confirmed
+        n = len(report.findings)
+        self.message = "" if report.ok else (
+            f"The tone check found {n} thing{'s' if n != 1 else ''} to look at; "
+            "change the message or confirm to send it anyway."
+        )
+
+
+def _fallback_gate(body: str, kind: str, confirmed: bool) -> _Gate:
+    from ownup.core import tone
+
+    return _Gate(tone.check(body, kind), confirmed)
+
+
+def _domain() -> str:
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "ownup.local"
+
+
+@transaction.atomic
+def thread_reply(
+    *,
+    thread: Thread,
+    user,
+    body: str,
+    subject: str = "",
+    kind: str = "other",
+    tone_confirmed: bool = False,
+    answers: bool = False,
+    to: Iterable[str] = (),
+) -> Message:
+    """Send a reply through the outbox (threaded by Message-ID/In-Reply-To/References) and
+    record it as a judged outbound message. The tone gate must pass (or be confirmed)."""
+    from django.conf import settings
+    from django.core.mail import make_msgid
+
+    from ownup.core import tone
+    from ownup.notify.services import outbox_enqueue
+
+    errors: dict[str, str] = {}
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        errors["body"] = "Write the reply first."
+    if kind not in tone.KINDS:
+        errors["kind"] = f"Must be one of: {', '.join(tone.KINDS)}."
+    if errors:
+        raise ValidationError(errors)
+    gate = _tone_gate(body, kind, tone_confirmed)
+    if not gate.ok:
+        raise ValidationError({"body": gate.message or "The tone check found problems."})
+    thread = _lock(thread)
+    last_in = (
+        Message.objects.filter(thread=thread, direction=Direction.INBOUND)
+        .exclude(sender="")
+        .order_by("-sent_at", "-created_at")
+        .first()
+    )
+    recipients = [r.strip().lower() for r in to if r and r.strip()]
+    if not recipients and last_in is not None:
+        recipients = [last_in.sender]
+    if not recipients or any("@" not in r for r in recipients):
+        raise ValidationError({"to": "There is no client address to reply to."})
+    parent = (
+        Message.objects.filter(thread=thread, message_id__isnull=False)
+        .order_by("-sent_at", "-created_at")
+        .first()
+    )
+    in_reply_to = parent.message_id if parent else ""
+    references = (parent.references.split() if parent else []) + ([in_reply_to] * bool(parent))
+    references = references[-20:]
+    subject = (subject or "").strip() or thread.subject
+    if subject and not subject.lower().startswith("re:") and subject == thread.subject:
+        subject = f"Re: {subject}"
+    message_id = make_msgid(domain=_domain())
+    headers = {"Message-ID": message_id}
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = " ".join(references)
+    outbox_enqueue(
+        to=recipients, subject=subject, body=body, workspace=thread.workspace,
+        idempotency_key=f"inbox-reply:{message_id}", headers=headers,
+        reply_to=[user.email] if getattr(user, "email", "") else [],
+    )
+    return _record(
+        workspace=thread.workspace, client=thread.client, thread=thread,
+        direction=Direction.OUTBOUND, channel=MessageChannel.EMAIL, message_id=message_id,
+        in_reply_to=in_reply_to, references=references,
+        sender=settings.DEFAULT_FROM_EMAIL, recipients=recipients, subject=subject[:998],
+        sent_at=timezone.now(), body_text=body, body_html="", is_auto_reply=False,
+        parse_warnings=[], answered=answers, sent_by=user, tone_check=gate.report,
+    )
+
+
+@transaction.atomic
+def call_log(
+    *,
+    thread: Thread,
+    user,
+    channel: str,
+    summary: str,
+    who: str = "",
+    at: datetime | None = None,
+    next_step: str = "",
+    direction: str = Direction.OUTBOUND,
+    answers: bool = False,
+) -> Message:
+    """Record a phone call or meeting on the thread: an outbound one (we called, we met)
+    acknowledges and may answer like any reply; an inbound one (the client called) starts
+    the clocks like a client message."""
+    errors: dict[str, str] = {}
+    if channel not in LOG_CHANNELS:
+        errors["channel"] = "Must be phone or meeting."
+    if direction not in Direction.values:
+        errors["direction"] = "Must be inbound or outbound."
+    summary = (summary or "").replace("\x00", "").strip()
+    if not summary:
+        errors["summary"] = "Say what was discussed."
+    now = timezone.now()
+    if at is None:
+        at = now
+    elif timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + timedelta(minutes=5):
+        errors["at"] = "A call or meeting cannot be logged in the future."
+    if errors:
+        raise ValidationError(errors)
+    thread = _lock(thread)
+    who = (who or "").strip()[:320]
+    body = summary
+    if next_step.strip():
+        body += f"\n\nPromised next step: {next_step.strip()}"
+    label = MessageChannel(channel).label
+    inbound = direction == Direction.INBOUND
+    return _record(
+        workspace=thread.workspace, client=thread.client, thread=thread, direction=direction,
+        channel=channel, message_id=None, in_reply_to="", references=[],
+        sender=who if inbound else (user.email if user else ""),
+        recipients=[] if inbound or not who else [who],
+        subject=f"{label}{' with ' + who if who else ''}", sent_at=at, body_text=body,
+        body_html="", is_auto_reply=False, parse_warnings=[],
+        answered=answers and not inbound, sent_by=None if inbound else user,
     )

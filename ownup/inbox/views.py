@@ -1,43 +1,353 @@
+"""Inbox pages: waiting on us (with a polled partial), a thread with its actions, the
+unmatched queue and quarantine. Views only parse input and call services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from ownup.accounts.decorators import workspace_required
+from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
+from ownup.clients.models import Client
+from ownup.core.drafts import render_draft
+from ownup.errors import Conflict
+from ownup.web.panels import panels_for
+from ownup.web.tone_gate import confirmed_from
+from ownup.web.tone_views import tone_field_context
 
-from . import selectors
+from . import selectors, services
+from .models import MessageChannel, MessageClass, Quarantine, Thread
+
+DASHBOARD_ROWS = 10
+
+
+# --------------------------------------------------------------------------- waiting on us
+
+
+def _filters(request) -> dict:
+    """The list filters from the query string; foreign or malformed ids give 404."""
+    ws = request.workspace
+    f = {"client": "", "owner": "", "message_class": ""}
+    if client := request.GET.get("client", ""):
+        f["client"] = str(get_in_workspace(Client.objects.all(), ws, pk=client).pk)
+    owner = request.GET.get("owner", "")
+    if owner == "none":
+        f["owner"] = "none"
+    elif owner:
+        people = {str(u.pk): u for u in selectors.workspace_people(ws)}
+        if owner not in people:
+            from django.http import Http404
+
+            raise Http404("No such person.")
+        f["owner"] = owner
+    cls = request.GET.get("class", "")
+    if cls in MessageClass.values:
+        f["message_class"] = cls
+    return f
+
+
+def _waiting_context(request, limit: int | None = None) -> dict:
+    f = _filters(request)
+    qs = selectors.thread_list(workspace=request.workspace, **f)
+    if limit is None:
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        threads = list(page)
+    else:
+        page, threads = None, list(qs[:limit])
+    query = "&".join(f"{k}={v}" for k, v in (
+        ("client", f["client"]), ("owner", f["owner"]), ("class", f["message_class"])) if v)
+    return {
+        "page": page,
+        "rows": selectors.thread_rows(threads, workspace=request.workspace),
+        "filters": f,
+        "query": query,
+        "unmatched": selectors.unmatched_count(request.workspace),
+    }
 
 
 @workspace_required
 def inbox(request):
-    """Waiting on us: open threads, the nearest deadline first."""
-    now = timezone.now()
-    page = Paginator(selectors.thread_list(workspace=request.workspace), 50).get_page(
-        request.GET.get("page")
+    """Waiting on us: open threads with a running clock, the nearest deadline first."""
+    ctx = _waiting_context(request)
+    ctx.update(
+        clients=Client.objects.filter(workspace=request.workspace, archived_at__isnull=True),
+        people=selectors.workspace_people(request.workspace),
+        classes=MessageClass.choices,
     )
-    rows = [(t, selectors.clock_state(t, now)) for t in page]
-    return render(
-        request,
-        "inbox/list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "unmatched": selectors.unmatched_count(request.workspace),
-        },
+    return render(request, "inbox/list.html", ctx)
+
+
+@workspace_required
+def inbox_rows(request):
+    """The rows alone, polled every 30 s by the list and the dashboard panel."""
+    limit = DASHBOARD_ROWS if request.GET.get("panel") else None
+    ctx = _waiting_context(request, limit=limit)
+    ctx["panel"] = bool(limit)
+    return render(request, "inbox/_rows.html", ctx)
+
+
+def dashboard_panel(request, obj=None) -> dict | None:
+    """Waiting on us as the dashboard's first panel (always shown, even when empty)."""
+    if getattr(request, "workspace", None) is None:
+        return None
+    qs = selectors.thread_list(workspace=request.workspace)
+    threads = list(qs[:DASHBOARD_ROWS])
+    return {
+        "template": "inbox/_dashboard_panel.html",
+        "order": 0,
+        "rows": selectors.thread_rows(threads, workspace=request.workspace),
+        "panel": True,
+        "query": "",
+        "more": max(qs.count() - DASHBOARD_ROWS, 0) if len(threads) == DASHBOARD_ROWS else 0,
+    }
+
+
+# --------------------------------------------------------------------------- a thread
+
+
+def _thread(request, thread_id) -> Thread:
+    return get_in_workspace(
+        selectors.thread_detail_qs(request.workspace), request.workspace, pk=thread_id
     )
+
+
+def _draft_values(request, thread: Thread) -> dict:
+    policy = selectors.PolicyCache(request.workspace)(thread)
+    first_in = next((m for m in thread.messages.all() if m.direction == "inbound"), None)
+    contact = ""
+    if first_in is not None and thread.client_id:
+        row = thread.client.contacts.filter(email__iexact=first_in.sender).first()
+        contact = row.name.split()[0] if row and row.name else ""
+    values = {
+        "contact_name": contact,
+        "client_name": thread.client.name if thread.client_id else "",
+        "sender_name": request.user.get_full_name() or request.user.email,
+        "subject_line": thread.subject,
+        "phone": policy.emergency_phone or "",
+    }
+    if thread.respond_by and not thread.answered_at:
+        local = timezone.localtime(thread.respond_by)
+        values["next_step_time"] = local.strftime("%H:%M on %A %-d %B")
+    return {k: v for k, v in values.items() if v}
+
+
+def _reply_form(request, thread: Thread, template_key: str = "") -> dict:
+    """Subject, body and tone kind for the reply box, from a workspace template or blank."""
+    from ownup.drafts.selectors import templates_for
+
+    templates = templates_for(request.workspace)
+    if template_key in templates:
+        tpl = templates[template_key]
+        _, body = render_draft(tpl, _draft_values(request, thread))
+        return {"subject": f"Re: {thread.subject}", "body": body, "kind": tpl.tone_kind,
+                "template": template_key}
+    return {"subject": f"Re: {thread.subject}" if thread.subject else "", "body": "",
+            "kind": "other", "template": ""}
+
+
+def _detail_context(request, thread: Thread, reply: dict | None = None,
+                    errors: list[str] | None = None, log: dict | None = None) -> dict:
+    from ownup.drafts.selectors import templates_for
+
+    reply = reply or _reply_form(request, thread)
+    tone_result = tone_field_context(reply["body"], reply["kind"]) if reply["body"] else None
+    return {
+        "thread": thread,
+        "clock": selectors.clock_state(thread),
+        "messages_list": list(thread.messages.all()),
+        "events": list(selectors.thread_events(thread)),
+        "reply": reply,
+        "tone_result": tone_result,
+        "templates": [(k, t.title) for k, t in templates_for(request.workspace).items()
+                      if k != "agreement_cover"],
+        "log": log or {},
+        "errors": errors or [],
+        "classes": MessageClass.choices,
+        "people": selectors.workspace_people(request.workspace),
+        "clients": Client.objects.filter(workspace=request.workspace, archived_at__isnull=True),
+        "log_channels": [(c.value, c.label) for c in services.LOG_CHANNELS],
+        "panels": panels_for("thread", request=request, obj=thread),
+    }
 
 
 @workspace_required
 def thread_detail(request, thread_id):
-    thread = get_in_workspace(
-        selectors.thread_detail_qs(request.workspace), request.workspace, pk=thread_id
+    thread = _thread(request, thread_id)
+    return render(request, "inbox/thread.html", _detail_context(request, thread))
+
+
+@workspace_required
+def thread_draft(request, thread_id):
+    """The reply box filled from a message template (the template picker, htmx)."""
+    thread = _thread(request, thread_id)
+    reply = _reply_form(request, thread, request.GET.get("template", ""))
+    ctx = _detail_context(request, thread, reply=reply)
+    return render(request, "inbox/_reply_box.html", ctx)
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{m}" for msgs in exc.message_dict.values() for m in msgs]
+    return exc.messages
+
+
+def _act(request, thread: Thread, action, success: str, **ctx):
+    """Run a service; success: flash and back to the thread; bad input: the page again, 422."""
+    try:
+        action()
+    except ValidationError as exc:
+        thread = _thread(request, thread.pk)
+        return render(request, "inbox/thread.html",
+                      _detail_context(request, thread, errors=_messages_of(exc), **ctx),
+                      status=422)
+    except Conflict as exc:
+        thread = _thread(request, thread.pk)
+        return render(request, "inbox/thread.html",
+                      _detail_context(request, thread, errors=[str(exc)], **ctx), status=409)
+    messages.success(request, success)
+    return redirect("thread_detail", thread_id=thread.pk)
+
+
+@require_POST
+@workspace_required
+def thread_reply(request, thread_id):
+    thread = _thread(request, thread_id)
+    post = request.POST
+    reply = {"subject": post.get("subject", ""), "body": post.get("body", ""),
+             "kind": post.get("tone_kind", "other"), "template": post.get("template", ""),
+             "answers": post.get("answers") == "on"}
+    return _act(request, thread, lambda: services.thread_reply(
+        thread=thread, user=request.user, subject=reply["subject"], body=reply["body"],
+        kind=reply["kind"], tone_confirmed=confirmed_from(post), answers=reply["answers"],
+    ), "Reply queued for sending.", reply=reply)
+
+
+@require_POST
+@workspace_required
+def thread_status(request, thread_id):
+    thread = _thread(request, thread_id)
+    status = request.POST.get("status", "")
+    return _act(request, thread, lambda: services.thread_set_status(
+        thread=thread, status=status, user=request.user), "Thread updated.")
+
+
+@require_POST
+@workspace_required
+def thread_classify(request, thread_id):
+    thread = _thread(request, thread_id)
+    return _act(request, thread, lambda: services.thread_classify(
+        thread=thread, message_class=request.POST.get("message_class", ""), user=request.user,
+        note=request.POST.get("note", "")), "Class changed; the clocks were recomputed.")
+
+
+@require_POST
+@workspace_required
+def thread_assign(request, thread_id):
+    thread = _thread(request, thread_id)
+    owner_id = request.POST.get("owner", "")
+    owner = None
+    if owner_id:
+        owner = {str(u.pk): u for u in selectors.workspace_people(request.workspace)}.get(owner_id)
+        if owner is None:
+            return _act(request, thread, _raise({"owner": "No such person."}), "")
+    return _act(request, thread, lambda: services.thread_assign(
+        thread=thread, owner=owner, user=request.user), "Owner changed.")
+
+
+def _raise(errors):
+    def action():
+        raise ValidationError(errors)
+
+    return action
+
+
+def _when(value: str) -> datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"at": f"{value!r} is not a date and time."}) from None
+    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+
+
+@require_POST
+@workspace_required
+def thread_log(request, thread_id):
+    thread = _thread(request, thread_id)
+    post = request.POST
+    log = {k: post.get(k, "") for k in ("channel", "direction", "who", "at", "summary",
+                                         "next_step")}
+    log["answers"] = post.get("answers") == "on"
+
+    def action():
+        services.call_log(
+            thread=thread, user=request.user, channel=log["channel"],
+            direction=log["direction"] or "outbound", who=log["who"], at=_when(log["at"]),
+            summary=log["summary"], next_step=log["next_step"], answers=log["answers"],
+        )
+
+    label = dict(MessageChannel.choices).get(log["channel"], "Call")
+    return _act(request, thread, action, f"{label} logged.", log=log)
+
+
+# --------------------------------------------------------------------------- queues
+
+
+@workspace_required
+def unmatched(request):
+    """Threads from unknown senders: one click assigns a client (and the sender as contact)."""
+    page = Paginator(selectors.unmatched_list(workspace=request.workspace), 50).get_page(
+        request.GET.get("page")
     )
-    return render(
-        request,
-        "inbox/thread.html",
-        {
-            "thread": thread,
-            "clock": selectors.clock_state(thread),
-            "messages_list": list(thread.messages.all()),
-        },
+    return render(request, "inbox/unmatched.html", {
+        "page": page,
+        "clients": Client.objects.filter(workspace=request.workspace, archived_at__isnull=True),
+    })
+
+
+@require_POST
+@workspace_required
+def unmatched_assign(request, thread_id):
+    thread = _thread(request, thread_id)
+    client_id = request.POST.get("client", "")
+    try:
+        client = Client.objects.get(workspace=request.workspace, pk=client_id)
+    except (Client.DoesNotExist, ValueError, ValidationError):
+        messages.error(request, "Choose a client.")
+        return redirect("inbox_unmatched")
+    try:
+        services.thread_assign_client(
+            thread=thread, client=client, user=request.user,
+            add_contact=request.POST.get("add_contact") == "on",
+        )
+    except (ValidationError, Conflict) as exc:
+        text = " ".join(_messages_of(exc)) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+        return redirect("inbox_unmatched")
+    messages.success(request, f"Assigned to {client.name}; its clocks now run.")
+    return redirect("inbox_unmatched")
+
+
+@manager_required
+def quarantine(request):
+    page = Paginator(selectors.quarantine_list(workspace=request.workspace), 50).get_page(
+        request.GET.get("page")
     )
+    return render(request, "inbox/quarantine.html", {"page": page})
+
+
+@manager_required
+def quarantine_raw(request, pk):
+    row = get_in_workspace(Quarantine.objects.all(), request.workspace, pk=pk)
+    response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="quarantine-{row.pk}.eml"'
+    return response

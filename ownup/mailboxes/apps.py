@@ -5,3 +5,12 @@ class MailboxesConfig(AppConfig):
     name = "ownup.mailboxes"
     label = "mailboxes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ownup.demo import register_demo_step
+        from ownup.worker.registry import register_queue
+
+        from . import demo, jobs
+
+        register_queue("mailboxes", jobs.MailboxQueue())
+        register_demo_step(demo.demo_mailboxes)

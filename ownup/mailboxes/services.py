@@ -1,0 +1,338 @@
+"""Writes for mailboxes: configure them, and poll them over IMAP.
+
+Polling (``mailbox_poll``) resumes after ``last_uid`` (starting over when the folder's
+UIDVALIDITY changes), fetches whole messages in batches and hands each to
+``ownup.inbox.services.message_ingest``; ``last_uid`` moves past a message only after that
+message is committed, so a crash re-polls the rest and Message-IDs keep re-polls from
+duplicating. A lease on the row (``mailbox_claim``) keeps two workers off one mailbox.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ownup.accounts.models import Workspace
+from ownup.errors import Conflict
+from ownup.secretbox import SecretError, decrypt, encrypt
+
+from .models import Mailbox, MailboxKind, Security
+
+LEASE = timedelta(minutes=5)
+BATCH = 50
+TIMEOUT = 30
+FIELDS = ("name", "kind", "host", "port", "security", "username", "folder", "enabled",
+          "poll_every_seconds")
+
+
+@dataclass
+class PollResult:
+    counts: Counter = field(default_factory=Counter)
+    error: str = ""
+    skipped: bool = False  # another worker holds the mailbox
+    more: bool = False  # stopped at the time budget; the rest comes with the next poll
+
+    @property
+    def read(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        if self.skipped:
+            return "already being polled elsewhere"
+        text = ", ".join(f"{k}: {self.counts[k]}" for k in
+                         ("imported", "duplicate", "unmatched", "quarantined"))
+        text += f" (read: {self.read})"
+        if self.more:
+            text += "; more mail is waiting, the worker reads it next"
+        return text + (f"; error: {self.error}" if self.error else "")
+
+
+def _validate(mb: Mailbox, password: str | None) -> None:
+    errors: dict[str, str] = {}
+    mb.name = (mb.name or "").strip()
+    mb.host = (mb.host or "").strip()
+    mb.username = (mb.username or "").strip()
+    mb.folder = (mb.folder or "").strip() or "INBOX"
+    if not mb.name:
+        errors["name"] = "Give the mailbox a name."
+    elif len(mb.name) > 120:
+        errors["name"] = "At most 120 characters."
+    if not mb.host or any(c.isspace() for c in mb.host) or len(mb.host) > 255:
+        errors["host"] = "Enter the IMAP server's host name."
+    if not isinstance(mb.port, int) or not 1 <= mb.port <= 65535:
+        errors["port"] = "A port is a number from 1 to 65535."
+    if mb.kind not in MailboxKind.values:
+        errors["kind"] = f"Must be one of: {', '.join(MailboxKind.values)}."
+    if mb.security not in Security.values:
+        errors["security"] = f"Must be one of: {', '.join(Security.values)}."
+    if not mb.username or len(mb.username) > 255:
+        errors["username"] = "Enter the login name."
+    if len(mb.folder) > 255:
+        errors["folder"] = "At most 255 characters."
+    if not isinstance(mb.poll_every_seconds, int) or not 30 <= mb.poll_every_seconds <= 86400:
+        errors["poll_every_seconds"] = "Poll every 30 seconds to once a day."
+    if password is not None and len(password) > 1000:
+        errors["password"] = "At most 1000 characters."
+    if not mb.password_encrypted and not password:
+        errors["password"] = "Enter the password."
+    if errors:
+        raise ValidationError(errors)
+    clash = Mailbox.objects.filter(workspace_id=mb.workspace_id, name__iexact=mb.name)
+    if clash.exclude(pk=mb.pk).exists():
+        raise Conflict(f"A mailbox named {mb.name} already exists.")
+
+
+@transaction.atomic
+def mailbox_create(
+    *,
+    workspace: Workspace,
+    name: str,
+    host: str,
+    username: str,
+    password: str,
+    kind: str = MailboxKind.SHARED_INBOX,
+    port: int | None = None,
+    security: str = Security.SSL,
+    folder: str = "INBOX",
+    enabled: bool = True,
+    poll_every_seconds: int = 120,
+) -> Mailbox:
+    if port is None:
+        port = 993 if security == Security.SSL else 143
+    mb = Mailbox(workspace=workspace, name=name, kind=kind, host=host, port=port,
+                 security=security, username=username, folder=folder, enabled=enabled,
+                 poll_every_seconds=poll_every_seconds, next_poll_at=timezone.now())
+    _validate(mb, password)
+    mb.password_encrypted = encrypt(password)
+    mb.save()
+    return mb
+
+
+@transaction.atomic
+def mailbox_update(*, mailbox: Mailbox, password: str | None = None, **changes) -> Mailbox:
+    """Change settings; a blank or missing ``password`` keeps the stored one.
+
+    Pointing the mailbox at another server, account or folder starts reading it afresh.
+    """
+    unknown = set(changes) - set(FIELDS)
+    if unknown:
+        raise ValidationError({k: "Unknown field." for k in sorted(unknown)})
+    before = (mailbox.host, mailbox.port, mailbox.username, mailbox.folder)
+    for key, value in changes.items():
+        setattr(mailbox, key, value)
+    _validate(mailbox, password or None)
+    if password:
+        mailbox.password_encrypted = encrypt(password)
+    if (mailbox.host, mailbox.port, mailbox.username, mailbox.folder) != before:
+        mailbox.uidvalidity, mailbox.last_uid = None, 0
+    if mailbox.enabled and mailbox.next_poll_at is None:
+        mailbox.next_poll_at = timezone.now()
+    mailbox.last_error = "" if password else mailbox.last_error
+    mailbox.save()
+    return mailbox
+
+
+@transaction.atomic
+def mailbox_delete(*, mailbox: Mailbox) -> None:
+    """Stop reading the mailbox (the messages it brought in stay)."""
+    mailbox.delete()
+
+
+# --- claiming -------------------------------------------------------------------------
+
+def _free(now: datetime) -> Q:
+    return Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+
+
+def mailbox_claim(*, mailbox: Mailbox, worker_id: str, now: datetime | None = None) -> bool:
+    """Take the lease on one mailbox; False when another worker holds it."""
+    now = now or timezone.now()
+    won = Mailbox.objects.filter(_free(now), pk=mailbox.pk).update(
+        claimed_by=worker_id, claimed_until=now + LEASE
+    )
+    if won:
+        mailbox.claimed_by, mailbox.claimed_until = worker_id, now + LEASE
+    return bool(won)
+
+
+def mailboxes_claim_due(*, worker_id: str, now: datetime, limit: int) -> list[Mailbox]:
+    """Claim enabled mailboxes whose next poll is due (conditional UPDATE per row)."""
+    candidates = list(
+        Mailbox.objects.filter(_free(now), enabled=True, next_poll_at__lte=now)
+        .order_by("next_poll_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    won = [pk for pk in candidates
+           if Mailbox.objects.filter(_free(now), pk=pk).update(
+               claimed_by=worker_id, claimed_until=now + LEASE)]
+    return list(Mailbox.objects.filter(pk__in=won).select_related("workspace"))
+
+
+def mailbox_release(
+    *, mailbox: Mailbox, worker_id: str, now: datetime | None = None, again: bool = False
+) -> None:
+    """Give the lease back; the next poll is due after the interval (at once with ``again``)."""
+    now = now or timezone.now()
+    Mailbox.objects.filter(pk=mailbox.pk, claimed_by=worker_id).update(
+        claimed_by="", claimed_until=None,
+        next_poll_at=now if again else now + timedelta(seconds=mailbox.poll_every_seconds),
+    )
+
+
+# --- IMAP -----------------------------------------------------------------------------
+
+def connect(mailbox: Mailbox):
+    """A logged-in IMAPClient for the mailbox (raises on network or login errors)."""
+    from imapclient import IMAPClient
+
+    password = decrypt(mailbox.password_encrypted)
+    context = ssl.create_default_context()
+    client = IMAPClient(mailbox.host, port=mailbox.port, ssl=mailbox.security == Security.SSL,
+                        ssl_context=context, timeout=TIMEOUT)
+    try:
+        if mailbox.security == Security.STARTTLS:
+            client.starttls(context)
+        client.login(mailbox.username, password)
+    except Exception:
+        _close(client)
+        raise
+    return client
+
+
+def _close(client) -> None:
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - a broken connection is closed anyway
+        try:
+            client.shutdown()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line a manager can act on."""
+    from imapclient.exceptions import IMAPClientError, LoginError
+
+    if isinstance(exc, LoginError):
+        return f"login failed: {_text(exc) or 'wrong user name or password'}"
+    if isinstance(exc, SecretError):
+        return "the stored password cannot be decrypted (was OWNUP_SECRETS_KEY changed?)"
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed: {exc.reason or exc}"
+    if isinstance(exc, socket.gaierror):
+        return "unknown host"
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "the server did not answer in time"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused (wrong host or port?)"
+    if isinstance(exc, OSError):
+        return f"network error: {exc.strerror or exc}"
+    if isinstance(exc, IMAPClientError):
+        return f"IMAP error: {_text(exc)}"
+    return f"{type(exc).__name__}: {_text(exc)}"
+
+
+def _text(exc: BaseException) -> str:
+    text = str(exc)
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1]
+    return text[:500]
+
+
+def mailbox_test_connection(*, mailbox: Mailbox) -> tuple[bool, str]:
+    """Log in and open the folder; (ok, what happened). Changes nothing."""
+    try:
+        client = connect(mailbox)
+    except Exception as exc:  # noqa: BLE001 - reported to the user
+        return False, describe_error(exc)
+    try:
+        info = client.select_folder(mailbox.folder, readonly=True)
+        return True, f"connected; {info.get(b'EXISTS', 0)} messages in {mailbox.folder}"
+    except Exception as exc:  # noqa: BLE001
+        return False, describe_error(exc)
+    finally:
+        _close(client)
+
+
+def _fetch_uids(client, last_uid: int) -> list[int]:
+    # "n:*" always matches the newest message even when its UID is below n: filter.
+    return sorted(u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+
+
+def _poll(mailbox: Mailbox, worker_id: str, result: PollResult, batch: int,
+          deadline: float | None) -> None:
+    from ownup.inbox.services import message_ingest
+
+    client = connect(mailbox)
+    try:
+        info = client.select_folder(mailbox.folder, readonly=True)
+        uidvalidity = int(info[b"UIDVALIDITY"])
+        if mailbox.uidvalidity != uidvalidity:
+            # A new folder generation: UIDs mean nothing any more; Message-IDs dedupe.
+            mailbox.uidvalidity, mailbox.last_uid = uidvalidity, 0
+            Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
+        uids = _fetch_uids(client, mailbox.last_uid)
+        for start in range(0, len(uids), batch):
+            if start and deadline is not None and time.monotonic() > deadline:
+                result.more = True
+                break
+            chunk = uids[start:start + batch]
+            data = client.fetch(chunk, ["BODY.PEEK[]"])
+            for uid in chunk:
+                item = data.get(uid) or {}
+                raw = item.get(b"BODY[]")
+                if raw is None:
+                    continue  # expunged meanwhile
+                result.counts[message_ingest(mailbox.workspace, bytes(raw),
+                                             direction=mailbox.direction)] += 1
+                # The message is committed: move past it, and keep the lease alive.
+                moved = Mailbox.objects.filter(pk=mailbox.pk, claimed_by=worker_id).update(
+                    last_uid=uid, claimed_until=timezone.now() + LEASE
+                )
+                if not moved:
+                    raise RuntimeError("lost the lease on the mailbox; stopping")
+                mailbox.last_uid = uid
+    finally:
+        _close(client)
+
+
+def mailbox_poll(
+    *,
+    mailbox: Mailbox,
+    worker_id: str = "",
+    batch: int = BATCH,
+    claimed: bool = False,
+    budget_seconds: float | None = None,
+) -> PollResult:
+    """Read new mail from the mailbox now. Never raises for IMAP or network trouble: the
+    error is stored in ``last_error`` (and returned) and the next poll tries again.
+
+    With ``budget_seconds`` (a poll from a web request) it stops between batches when the
+    time is up and makes the mailbox due again at once, so the worker reads the rest."""
+    worker_id = worker_id or f"poll:{socket.gethostname()}:{id(mailbox)}"
+    result = PollResult()
+    if not claimed and not mailbox_claim(mailbox=mailbox, worker_id=worker_id):
+        result.skipped = True
+        return result
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    try:
+        _poll(mailbox, worker_id, result, batch, deadline)
+    except Exception as exc:  # noqa: BLE001 - recorded on the mailbox
+        result.error = describe_error(exc)
+    now = timezone.now()
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        last_polled_at=now, last_error=result.error, last_counts=dict(result.counts)
+    )
+    mailbox.last_polled_at, mailbox.last_error = now, result.error
+    mailbox.last_counts = dict(result.counts)
+    mailbox_release(mailbox=mailbox, worker_id=worker_id, now=now, again=result.more)
+    return result
