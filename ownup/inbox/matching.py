@@ -24,6 +24,8 @@ _generation = 0
 _connected = False
 _maps: dict[object, AddressMap] = {}
 _pinned: ContextVar[frozenset] = ContextVar("ownup_matching_pinned", default=frozenset())
+#: Within ``import_run``: small caches the ingest path shares for the whole run (policies).
+_run_cache: ContextVar[dict | None] = ContextVar("ownup_ingest_run_cache", default=None)
 
 
 @dataclass
@@ -132,10 +134,17 @@ def import_run(workspace):
     """Within the block, trust the map without re-checking the key on every message
     (changes made in this process still invalidate it at once)."""
     token = _pinned.set(_pinned.get() | {workspace.pk})
+    cache_token = _run_cache.set({})
     try:
         yield
     finally:
+        _run_cache.reset(cache_token)
         _pinned.reset(token)
+
+
+def run_cache() -> dict | None:
+    """The current import run's cache (None outside a run: nothing is cached)."""
+    return _run_cache.get()
 
 
 def connect_signals() -> None:

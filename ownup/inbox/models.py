@@ -99,6 +99,23 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["workspace", "normalized_subject"], name="thread_subject_idx"),
             models.Index(fields=["workspace", "status", "respond_by"], name="thread_due_idx"),
+            # The worker's scans (ownup.inbox.jobs) read only running clocks: small partial
+            # indexes keep an idle poll cheap however many threads are stored.
+            models.Index(
+                fields=["acknowledge_by"], name="thread_ack_due_idx",
+                condition=models.Q(status="open", answered_at__isnull=True,
+                                   acknowledged_at__isnull=True),
+            ),
+            models.Index(
+                fields=["respond_by"], name="thread_respond_due_idx",
+                condition=models.Q(status="open", answered_at__isnull=True,
+                                   respond_by__isnull=False),
+            ),
+            models.Index(
+                fields=["last_message_at"], name="thread_emergency_idx",
+                condition=models.Q(status="open", answered_at__isnull=True,
+                                   message_class="emergency"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

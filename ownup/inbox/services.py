@@ -49,9 +49,19 @@ class IngestError(Exception):
 
 
 def _policy(workspace: Workspace, client: Client | None) -> Policy:
+    from .matching import run_cache
+
+    cache = run_cache()  # within an import run, one look-up per client
+    key = ("policy", workspace.pk, client.pk if client is not None else None)
+    if cache is not None and key in cache:
+        return cache[key]
     if client is not None:
-        return policy_for_client(client)
-    return core_policy(default_policy(workspace))
+        policy = policy_for_client(client)
+    else:
+        policy = core_policy(default_policy(workspace))
+    if cache is not None:
+        cache[key] = policy
+    return policy
 
 
 def match_client(workspace: Workspace, addresses: Iterable[str]) -> Client | None:
@@ -280,14 +290,16 @@ def _record(
             normalized_subject=normalize_subject(subject),
             last_message_at=sent_at,
         )
-    elif thread.client_id is None and client is not None:
-        thread.client = client
+    elif client is not None and thread.client_id in (None, client.pk):
+        thread.client = client  # the matched object: its workspace and policy are loaded
+    thread.workspace = workspace
     policy = _policy(workspace, thread.client)
     triage = {}
     if direction == Direction.INBOUND and not is_auto_reply:
         triage = _triage(policy, subject, body_text, sender)
     thread.last_message_at = max(thread.last_message_at, sent_at)
-    thread.save()
+    if thread._state.adding:  # a new thread must exist before its first message
+        thread.save()
     msg = Message.objects.create(
         workspace=workspace,
         thread=thread,
@@ -332,8 +344,8 @@ def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound")
         return _quarantine(workspace, raw, f"unparseable: {type(exc).__name__}: {exc}")
     try:
         with transaction.atomic():
-            if Message.objects.filter(workspace=workspace, message_id=parsed.message_id).exists():
-                return "duplicate"
+            # No look-up first: the unique (workspace, message_id) constraint refuses a
+            # duplicate below, and the savepoint undoes everything it touched.
             if not parsed.sender:
                 raise IngestError("no sender address (the From header is missing or unreadable)")
             sent_at = parsed.sent_at
