@@ -149,6 +149,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
+#: Files that come with client mail: larger ones keep a row (name, size) but no content.
+OWNUP_ATTACHMENT_MAX_BYTES = int(os.environ.get("OWNUP_ATTACHMENT_MAX_BYTES", 25_000_000))
+OWNUP_MESSAGE_ATTACHMENTS_MAX_BYTES = int(
+    os.environ.get("OWNUP_MESSAGE_ATTACHMENTS_MAX_BYTES", 50_000_000))
 
 # Every mail Django sends (password resets included) is written to the outbox table;
 # the worker delivers it through EMAIL_URL. No request thread talks to an SMTP server.

@@ -93,6 +93,16 @@ class ThreadOut(ClocksOut):
         return obj.owner.email if obj.owner_id else None
 
 
+class AttachmentOut(Schema):
+    id: UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    stored: bool
+    not_stored_reason: str
+
+
 class MessageOut(Schema):
     id: UUID
     thread_id: UUID
@@ -119,6 +129,11 @@ class MessageOut(Schema):
     respond_seconds: int | None
     tone_check: dict
     created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj) -> list:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_sent_by(obj) -> str | None:
@@ -346,3 +361,23 @@ def list_quarantine(request):
     """Mail that could not be stored (managers)."""
     require_role(request, MANAGING_ROLES)
     return selectors.quarantine_list(workspace=request.workspace)
+
+
+@router.get("/attachments/{attachment_id}", response={200: None},
+            openapi_extra={"responses": {200: {"description": "The file, as a download",
+                                               "content": {"application/octet-stream": {}}}}})
+def download_attachment(request, attachment_id: str):
+    """A stored attachment's bytes (404 for another workspace's or one that was not kept)."""
+    from django.http import FileResponse, Http404
+
+    from .attachments import attachment_open
+    from .models import Attachment
+
+    row = get_in_workspace(Attachment.objects.exclude(path=""), request.workspace,
+                           pk=attachment_id)
+    try:
+        handle = attachment_open(row)
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=row.filename,
+                        content_type="application/octet-stream")

@@ -278,3 +278,36 @@ class Quarantine(models.Model):
     def save(self, *args, **kwargs):
         self.size = len(self.raw or b"")
         super().save(*args, **kwargs)
+
+
+class Attachment(models.Model):
+    """A file that came with a message. Content is stored once per content hash under
+    MEDIA_ROOT; a file over the size limit keeps its row (name, type, size) with the reason
+    it was not stored, so nobody wonders where it went."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=300, blank=True)  # under MEDIA_ROOT; "" if not stored
+    not_stored_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "filename"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(path="") | ~models.Q(not_stored_reason=""),
+                name="attachment_stored_or_explained",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def stored(self) -> bool:
+        return bool(self.path)

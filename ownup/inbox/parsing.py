@@ -29,6 +29,13 @@ _AUTO_PRECEDENCE = {"bulk", "auto_reply", "junk", "list"}
 
 
 @dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
 class ParsedMessage:
     message_id: str = ""
     in_reply_to: str = ""
@@ -41,6 +48,32 @@ class ParsedMessage:
     body_html: str = ""
     is_auto_reply: bool = False
     warnings: list[str] = field(default_factory=list)
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+
+
+def _is_attachment(part: Message) -> bool:
+    if part.get_content_disposition() == "attachment":
+        return True
+    has_name = bool(part.get_param("filename", header="content-disposition")
+                    or part.get_param("name"))
+    return has_name and part.get_content_maintype() not in ("text", "multipart")
+
+
+def _attachment(part: Message, out: ParsedMessage, w: list[str]) -> None:
+    try:
+        name = part.get_filename() or ""
+    except Exception:  # noqa: BLE001 - an undecodable name must not lose the file
+        name = ""
+        w.append("an attachment's file name could not be decoded")
+    name = _clean(str(name)).replace("/", "_").replace("\\", "_").strip()[:200]
+    try:
+        data = part.get_payload(decode=True) or b""
+    except Exception:  # noqa: BLE001
+        data = b""
+        w.append(f"attachment {name or '(unnamed)'} could not be decoded")
+    out.attachments.append(ParsedAttachment(
+        filename=name or f"attachment-{len(out.attachments) + 1}",
+        content_type=part.get_content_type(), data=bytes(data)))
 
 
 def normalize_subject(subject: str) -> str:
@@ -239,7 +272,10 @@ def parse_raw(raw: bytes) -> ParsedMessage:
             w.append(f"unreadable Date {date[:60]!r}")
     plain = html = None
     for part in msg.walk():
-        if part.is_multipart() or part.get_content_disposition() == "attachment":
+        if part.is_multipart():
+            continue
+        if _is_attachment(part):
+            _attachment(part, out, w)
             continue
         ctype = part.get_content_type()
         if ctype == "text/plain" and plain is None:

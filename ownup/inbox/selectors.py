@@ -98,7 +98,8 @@ def unmatched_count(workspace: Workspace) -> int:
 def thread_detail_qs(workspace: Workspace) -> QuerySet[Thread]:
     messages = Prefetch(
         "messages",
-        queryset=Message.objects.select_related("sent_by").order_by("sent_at", "created_at"),
+        queryset=Message.objects.select_related("sent_by").prefetch_related("attachments")
+        .order_by("sent_at", "created_at"),
     )
     return (
         Thread.objects.filter(workspace=workspace)

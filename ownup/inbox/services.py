@@ -22,6 +22,7 @@ from ownup.core.triage import TriageRules, classify
 from ownup.errors import Conflict
 from ownup.policies.selectors import core_policy, default_policy, policy_for_client
 
+from .attachments import attachments_store
 from .models import (
     Direction,
     Message,
@@ -355,7 +356,7 @@ def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound")
                 warnings.append("no usable Date; the import time was used")
             inbound = direction == Direction.INBOUND
             client = match_client(workspace, [parsed.sender] if inbound else parsed.recipients)
-            _record(
+            msg = _record(
                 workspace=workspace,
                 client=client,
                 thread=None,
@@ -374,6 +375,8 @@ def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound")
                 parse_warnings=warnings,
                 answered=False,
             )
+            if parsed.attachments:
+                attachments_store(message=msg, items=parsed.attachments)
     except IntegrityError:
         if Message.objects.filter(workspace=workspace, message_id=parsed.message_id).exists():
             return "duplicate"  # stored meanwhile by a concurrent import

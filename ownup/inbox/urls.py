@@ -8,6 +8,8 @@ urlpatterns = [
     path("unmatched/", views.unmatched, name="inbox_unmatched"),
     path("quarantine/", views.quarantine, name="inbox_quarantine"),
     path("quarantine/<int:pk>/raw/", views.quarantine_raw, name="inbox_quarantine_raw"),
+    path("attachments/<uuid:attachment_id>/", views.attachment_download,
+         name="attachment_download"),
     path("<uuid:thread_id>/", views.thread_detail, name="thread_detail"),
     path("<uuid:thread_id>/draft/", views.thread_draft, name="thread_draft"),
     path("<uuid:thread_id>/reply/", views.thread_reply, name="thread_reply"),
