@@ -9,18 +9,11 @@ from django.views.decorators.http import require_POST
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.errors import Conflict
+from ownup.web.forms import apply_errors
 
 from . import selectors, services
 from .forms import ClientForm, ContactForm
 from .models import Client, ClientStatus, Contact
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @workspace_required
@@ -54,7 +47,7 @@ def client_create(request):
         except Conflict as exc:
             form.add_error("name", str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{client.name} is added.")
             return redirect("client_detail", client_id=client.pk)
@@ -81,7 +74,7 @@ def client_edit(request, client_id):
         except Conflict as exc:
             form.add_error("name", str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("client_detail", client_id=client.pk)
@@ -150,7 +143,7 @@ def contact_add(request, client_id):
         except Conflict as exc:
             form.add_error("email", str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['name']} is added.")
             return redirect("client_detail", client_id=client.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
+from ownup.web.forms import apply_errors
 
 from . import selectors, services
 from .forms import AdviceForm, ConcernForm, DeliverableForm, GoalForm, WorkItemForm
@@ -29,13 +30,6 @@ def _client(request, client_id) -> Client:
     return get_in_workspace(Client.objects.all(), request.workspace, pk=client_id)
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 def _form_page(request, form, *, client, title, back, save, delete_url="", submit="Save",
                extra=None):
@@ -44,7 +38,7 @@ def _form_page(request, form, *, client, title, back, save, delete_url="", submi
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect(back)
@@ -196,7 +190,7 @@ def deliverable_add(request, item_id):
             services.deliverable_create(work_item=item, **_kw(form.cleaned_data,
                                                               services.DELIVERABLE_FIELDS))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{form.cleaned_data['title']} is added.")
             return redirect("work_item_detail", item_id=item.pk)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import manager_required
 from ownup.accounts.selectors import get_in_workspace
+from ownup.web.forms import apply_errors
 
 from . import continuity
 from .forms import DisruptionForm, person_name
@@ -42,8 +43,7 @@ def disruption_create(request):
                 ends=data["ends"], affected=list(data["affected"]), note=data["note"],
                 user=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Disruption recorded. Reassign what falls due below.")
             return redirect("disruption_detail", disruption_id=row.pk)

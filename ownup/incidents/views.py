@@ -15,6 +15,7 @@ from ownup.accounts.decorators import workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.core import playbook as pb
+from ownup.web.forms import apply_errors
 
 from . import selectors, services
 from .forms import PICTURE, CorrectForm, IncidentForm, PictureForm, person_name, workspace_users
@@ -27,13 +28,6 @@ def _incident(request, incident_id):
     return get_in_workspace(selectors.incident_qs(request.workspace), request.workspace,
                             pk=incident_id)
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @workspace_required
@@ -90,7 +84,7 @@ def incident_create(request):
                 **{k: data[k] for k in PICTURE},
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Incident opened. Work through the checklist below.")
             return redirect("incident_detail", incident_id=incident.pk)
@@ -171,7 +165,7 @@ def incident_picture(request, incident_id):
             services.incident_update_picture(incident=incident, user=request.user,
                                              **{k: form.cleaned_data[k] for k in PICTURE})
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Picture saved.")
             return redirect("incident_detail", incident_id=incident.pk)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ownup.accounts.decorators import manager_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.errors import Conflict
+from ownup.web.forms import apply_errors
 
 from . import selectors, services
 from .forms import MailboxForm
@@ -21,13 +22,6 @@ POLL_BUDGET = 20  # seconds a "poll now" may take in a request; the worker reads
 FIELDS = ("name", "kind", "host", "port", "security", "username", "folder", "enabled",
           "poll_every_seconds")
 
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @manager_required
@@ -49,7 +43,7 @@ def mailbox_create(request):
         except Conflict as exc:
             form.add_error("name", str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"{mailbox.name} is added; use “Test connection” to check.")
             return redirect("mailbox_list")
@@ -71,7 +65,7 @@ def mailbox_edit(request, mailbox_id):
         except Conflict as exc:
             form.add_error("name", str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("mailbox_list")

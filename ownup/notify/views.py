@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
+from ownup.web.forms import apply_errors
 
 from . import selectors, services
 from .forms import ChannelForm, SettingsForm
@@ -98,9 +99,7 @@ def channel_create(request):
                 events=form.cleaned_data["events"] if shared else (),
             )
         except ValidationError as exc:
-            for field, errs in exc.message_dict.items():
-                for err in errs:
-                    form.add_error(field if field in form.fields else None, err)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Channel added. Use “Send test” to check it.")
             return redirect("notification_settings")
