@@ -58,6 +58,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # The database going away mid-command is an operating condition, not a bug:
+        # one line, exit 3 (what was committed stays; the command can simply be re-run).
+        from django.db import InterfaceError, OperationalError
+
+        if isinstance(exc, OperationalError | InterfaceError):
+            print(f"ownup: error: the database is unavailable ({str(exc).strip()[:200]}); "
+                  "what was done is kept, run the command again", file=sys.stderr)
+            return 3
+        raise
     except BrokenPipeError:
         return 0
 

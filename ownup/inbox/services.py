@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from ownup.accounts.models import Membership, Workspace
@@ -377,6 +377,8 @@ def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound")
             )
             if parsed.attachments:
                 attachments_store(message=msg, items=parsed.attachments)
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: leave the mail unprocessed for the next attempt
     except IntegrityError:
         if Message.objects.filter(workspace=workspace, message_id=parsed.message_id).exists():
             return "duplicate"  # stored meanwhile by a concurrent import

@@ -48,3 +48,20 @@ def test_bad_path_and_workspace_are_user_errors(ws_a, tmp_path, capsys):
     assert "no workspace" in capsys.readouterr().err
     assert main(["import-mail", str(tmp_path)]) == 2
     assert "not a Maildir" in capsys.readouterr().err
+
+
+def test_database_away_is_one_line_and_nothing_is_quarantined(ws_a, client_a, tmp_path,
+                                                              capsys, monkeypatch):
+    from django.db import OperationalError
+
+    from ownup.inbox import services
+
+    def database_away(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_record", database_away)
+    assert main(["import-mail", str(_mbox(tmp_path)), "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the database is unavailable" in err
+    assert "Traceback" not in err
+    assert Quarantine.objects.count() == 0 and Message.objects.count() == 0

@@ -165,3 +165,28 @@ def test_time_budget_leaves_the_rest_due_at_once(imap_account, mailbox_for, clie
     assert not rest.more and Message.objects.count() == 5
     mb.refresh_from_db()
     assert mb.last_uid == 5 and mb.next_poll_at > timezone.now()
+
+
+def test_database_away_leaves_the_mail_for_the_next_poll(
+    imap_account, mailbox_for, client_a, monkeypatch
+):
+    """Not quarantined, not skipped: the UID stays unread and the next poll imports it."""
+    from django.db import OperationalError
+
+    from ownup.inbox import services as inbox_services
+    from ownup.inbox.models import Quarantine
+
+    imap_account.append(mail(1), mail(2))
+    mb = mailbox_for(imap_account)
+
+    def database_away(**kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(inbox_services, "_record", database_away)
+    first = services.mailbox_poll(mailbox=mb)
+    assert "could not connect" in first.error and sum(first.counts.values()) == 0
+    mb.refresh_from_db()
+    assert mb.last_uid == 0 and Quarantine.objects.count() == 0
+    monkeypatch.undo()
+    second = services.mailbox_poll(mailbox=mb)
+    assert second.counts["imported"] == 2 and Message.objects.count() == 2
