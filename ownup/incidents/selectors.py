@@ -42,7 +42,12 @@ def incident_list(
 
 
 def facts_of(incident: Incident) -> pb.IncidentFacts:
-    return facts_from_dict(incident.facts)
+    """The playbook facts; the row's own columns fill what the JSON lacks (rows written
+    by bulk imports or older versions), so a page never fails on a sparse record."""
+    base = {"severity": incident.severity, "foreseen": incident.foreseen,
+            "detected_at": incident.detected_at,
+            "opened_at": incident.created_at or incident.detected_at}
+    return facts_from_dict({**base, **(incident.facts or {})})
 
 
 def incident_checklist(incident: Incident) -> list[pb.ChecklistItem]:
