@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 
 from ownup.accounts.models import Workspace
 from ownup.core import playbook as pb
@@ -82,6 +82,8 @@ def format_metric(value: timedelta | None) -> str:
 
 def last_client_update(incident: Incident) -> datetime | None:
     """The latest client message recorded or sent from the incident page (else None)."""
+    if hasattr(incident, "last_update_at"):  # annotated by open_incidents: no query
+        return incident.last_update_at
     return incident.messages.order_by("-sent_at").values_list("sent_at", flat=True).first()
 
 
@@ -212,4 +214,6 @@ def timeline_of(incident: Incident) -> QuerySet[TimelineEntry]:
 
 
 def open_incidents(workspace: Workspace, limit: int = 10) -> list[Incident]:
-    return list(incident_list(workspace=workspace, status="open")[:limit])
+    qs = incident_list(workspace=workspace, status="open").annotate(
+        last_update_at=Max("messages__sent_at"))
+    return list(qs[:limit])
