@@ -34,6 +34,8 @@ def claim_due(
 ) -> list[Model]:
     """Claim up to ``limit`` due rows for ``worker_id``; returns them, oldest due first."""
     until = now + LEASE
+    if not _due(model, now).exists():
+        return []  # the idle case: one indexed read, no transaction, no locks
     if connection.vendor == "postgresql":
         with transaction.atomic():
             rows = list(
