@@ -128,7 +128,7 @@ class ThreadLinkIn(Schema):
     thread_id: str
 
 
-class TeamIn(Schema):
+class IncidentTeamIn(Schema):
     team: list[int]
 
 
@@ -138,7 +138,7 @@ class CorrectIn(Schema):
     foreseen: bool | None = None
 
 
-class MessageIn(Schema):
+class ClientMessageIn(Schema):
     moment: str
     subject: str
     body: str
@@ -146,7 +146,7 @@ class MessageIn(Schema):
     send: bool = False
 
 
-class MessageOut(Schema):
+class ClientMessageOut(Schema):
     id: int
     moment: str
     subject: str
@@ -361,7 +361,7 @@ def unlink_thread(request, incident_id: str, thread_id: str):
 
 
 @router.put("/incidents/{incident_id}/team", response=IncidentDetailOut)
-def set_team(request, incident_id: str, payload: TeamIn):
+def set_team(request, incident_id: str, payload: IncidentTeamIn):
     incident = _incident(request, incident_id)
     services.incident_set_team(incident=incident, users=_users(request, payload.team),
                                user=request.user)
@@ -375,13 +375,13 @@ def correct_facts(request, incident_id: str, payload: CorrectIn):
     return _incident(request, incident_id)
 
 
-@router.get("/incidents/{incident_id}/messages", response=list[MessageOut])
+@router.get("/incidents/{incident_id}/messages", response=list[ClientMessageOut])
 def list_messages(request, incident_id: str):
     return list(_incident(request, incident_id).messages.all())
 
 
-@router.post("/incidents/{incident_id}/messages", response={201: MessageOut})
-def create_message(request, incident_id: str, payload: MessageIn):
+@router.post("/incidents/{incident_id}/messages", response={201: ClientMessageOut})
+def create_message(request, incident_id: str, payload: ClientMessageIn):
     """Record (or with ``send`` queue to the client's contact) a message for a playbook moment.
     The tone check runs; open findings need ``tone_confirmed`` (else 422 with the findings)."""
     from ownup.drafts.selectors import template_for

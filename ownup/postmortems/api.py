@@ -48,7 +48,7 @@ class ActionOut(ActionRow):
         return obj.owner.email if obj.owner_id else None
 
 
-class LearningOut(LearningRow):
+class PostmortemLearningOut(LearningRow):
     id: int
     shown_count: int
     applied_count: int
@@ -85,7 +85,7 @@ class PostmortemOut(Schema):
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    learnings: list[LearningOut]
+    learnings: list[PostmortemLearningOut]
     action_items: list[ActionOut]
     comments: list[CommentOut]
 

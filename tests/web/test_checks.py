@@ -72,3 +72,24 @@ def test_no_template_carries_inline_script():
                 r"\son(click|change|submit|input|load|error)=|hx-on", text):
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_api_schema_names_are_unique():
+    """Two ninja schemas with one class name share one OpenAPI component: one of them is
+    then documented wrongly (schemathesis caught it once). Keep the names unique."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import ownup.api  # noqa: F401 - mounts every router
+
+    modules = defaultdict(set)
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("ownup"):
+                modules[sub.__name__].add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: mods for name, mods in modules.items() if len(mods) > 1} == {}
