@@ -6,8 +6,10 @@ user in one workspace) or, from the web UI, with the session cookie plus CSRF to
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, DataError
+from django.db import DatabaseError, DataError, connection, transaction
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
@@ -39,6 +41,8 @@ class WorkspaceSessionAuth(SessionAuth):
             return user
         return None
 
+
+log = logging.getLogger("ownup.api")
 
 api = NinjaAPI(
     title="ownup API",
@@ -76,11 +80,19 @@ def on_forbidden(request, exc):
 
 
 def _value_out_of_range(request):
+    _roll_back_failed_block()
     return api.create_response(
         request,
         {"detail": [{"loc": ["query"], "msg": "A value is out of range (too large or too long)."}]},
         status=422,
     )
+
+
+def _roll_back_failed_block() -> None:
+    """Inside a transaction (ATOMIC_REQUESTS, a test), a failed statement leaves it unusable:
+    mark it for rollback so the block ends cleanly. In autocommit this does nothing."""
+    if connection.in_atomic_block:
+        transaction.set_rollback(True)
 
 
 @api.exception_handler(OverflowError)
@@ -93,6 +105,8 @@ def on_database_error(request, exc):
     """A database that cannot be reached is 503; a value it refuses (DataError) is the caller's."""
     if isinstance(exc, DataError) or isinstance(exc.__cause__, OverflowError):
         return _value_out_of_range(request)
+    _roll_back_failed_block()
+    log.error("database error on %s %s: %s", request.method, request.path, exc)
     response = api.create_response(
         request, {"detail": "The database is unavailable; try again shortly."}, status=503
     )
