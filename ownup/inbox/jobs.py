@@ -84,11 +84,25 @@ def deadline_scan(now: datetime) -> int:
     """Every poll: deadlines passed and emergencies arrived since the last pass."""
     since, mark = window(SCAN_NAME, now)
     batch = _Batch()
-    _breaches(batch, since, now)
-    _emergencies(batch, since, now)
+    if _anything_since(since, now):  # the idle case costs one small indexed query
+        _breaches(batch, since, now)
+        _emergencies(batch, since, now)
     sent = batch.send()
     advance(mark, now, found=bool(sent))
     return sent
+
+
+def _anything_since(since: datetime, now: datetime) -> bool:
+    """Whether any open thread passed a deadline or got an emergency in (since, now]."""
+    from ownup.inbox.models import Thread
+
+    window_q = (
+        Q(acknowledged_at__isnull=True, acknowledge_by__gt=since, acknowledge_by__lte=now)
+        | Q(respond_by__gt=since, respond_by__lte=now)
+        | Q(message_class="emergency", last_message_at__gt=since, last_message_at__lte=now)
+    )
+    return Thread.objects.filter(window_q, status="open", answered_at__isnull=True,
+                                 respond_by__isnull=False).exists()
 
 
 def reminder_scan(now: datetime) -> int:
