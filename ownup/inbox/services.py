@@ -648,28 +648,9 @@ def thread_assign_client(
 
 
 def _tone_gate(body: str, kind: str, confirmed: bool):
-    try:
-        from ownup.web.tone_gate import tone_gate
-    except ImportError:  # pragma: no cover - the shared gate not built yet
-        return _fallback_gate(body, kind, confirmed)
+    from ownup.web.tone_gate import tone_gate
+
     return tone_gate(body, kind, confirmed)
-
-
-class _Gate:
-    def __init__(self, report, confirmed: bool):
-        self.report = report.to_dict()
-        self.ok = report.ok or confirmed
-        n = len(report.findings)
-        self.message = "" if report.ok else (
-            f"The tone check found {n} thing{'s' if n != 1 else ''} to look at; "
-            "change the message or confirm to send it anyway."
-        )
-
-
-def _fallback_gate(body: str, kind: str, confirmed: bool) -> _Gate:
-    from ownup.core import tone
-
-    return _Gate(tone.check(body, kind), confirmed)
 
 
 def _domain() -> str:

@@ -141,13 +141,11 @@ def _reassign_incident(workspace, ref, from_user, to_user, actor) -> None:
 def _gather_deliverables(workspace, user_ids, starts, ends):
     """Goals' work-item deliverables not done, owned (or, without an owner of their own, whose
     work item is owned) by the affected people, due (17:00 on the due day) in the window."""
-    try:
-        from ownup.goals.models import Deliverable
-    except ImportError:  # pragma: no cover - the goals app is optional here
-        return
     from zoneinfo import ZoneInfo
 
     from django.db.models import Q
+
+    from ownup.goals.models import Deliverable
 
     tz = ZoneInfo(workspace.timezone or "UTC")
     first, last = starts.astimezone(tz).date(), ends.astimezone(tz).date()

@@ -138,19 +138,13 @@ def _inform(incident: Incident, actor, event: pb.Event) -> None:
     """Queue notifications for a playbook ``notify`` event once the transaction commits.
     Recipients come from the severity's roles (``people_for_roles``); a workspace that turned
     the notify rule off is respected. The actor is not notified of their own change."""
-    try:
-        from ownup.notify.services import notify_users
-    except ImportError:  # the notify app without notify_users: nothing to send through
-        return
-    name = _notify_event(event.reason)
-    try:
-        from ownup.notify.rules import rule_for
+    from ownup.notify.rules import rule_for
+    from ownup.notify.services import notify_users
 
-        if name in {"incident_opened", "severity_raised"} and not rule_for(
-                incident.workspace, name).enabled:
-            return
-    except ImportError:
-        pass
+    name = _notify_event(event.reason)
+    if name in {"incident_opened", "severity_raised"} and not rule_for(
+            incident.workspace, name).enabled:
+        return
     users = [u for u in people_for_roles(incident, event.roles)
              if not (actor is not None and u.pk == getattr(actor, "pk", None))]
     if not users:

@@ -365,10 +365,8 @@ def postmortem_delete(*, postmortem: Postmortem, user) -> None:
 
 def action_items_remind_overdue(now: datetime | None = None) -> int:
     """The scheduled job: tell each overdue open action item's owner, once per due date."""
-    try:
-        from ownup.notify.services import notify_users
-    except ImportError:  # notifications not built yet
-        return 0
+    from ownup.notify.services import notify_users
+
     now = now or timezone.now()
     today = timezone.localdate(now)
     due = (ActionItem.objects.filter(status=ActionStatus.OPEN, due__lt=today,
