@@ -368,16 +368,6 @@ def list_quarantine(request):
                                                "content": {"application/octet-stream": {}}}}})
 def download_attachment(request, attachment_id: str):
     """A stored attachment's bytes (404 for another workspace's or one that was not kept)."""
-    from django.http import FileResponse, Http404
+    from .attachments import attachment_download
 
-    from .attachments import attachment_open
-    from .models import Attachment
-
-    row = get_in_workspace(Attachment.objects.exclude(path=""), request.workspace,
-                           pk=attachment_id)
-    try:
-        handle = attachment_open(row)
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    return FileResponse(handle, as_attachment=True, filename=row.filename,
-                        content_type="application/octet-stream")
+    return attachment_download(request.workspace, attachment_id)

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 
 from .models import Attachment, Message
 
@@ -84,6 +85,16 @@ def attachments_store(*, message: Message, items) -> list[Attachment]:
     return rows
 
 
-def attachment_open(attachment: Attachment):
-    """The stored file, opened for reading (FileNotFoundError if it went missing)."""
-    return open(Path(settings.MEDIA_ROOT) / attachment.path, "rb")
+def attachment_download(workspace, attachment_id) -> FileResponse:
+    """A stored attachment of ``workspace`` as a download (never rendered inline, so a hostile
+    file cannot run in the page); 404 for another workspace's, a malformed id, one that was
+    not kept or one missing from storage."""
+    from ownup.accounts.selectors import get_in_workspace
+
+    row = get_in_workspace(Attachment.objects.exclude(path=""), workspace, pk=attachment_id)
+    try:
+        handle = open(Path(settings.MEDIA_ROOT) / row.path, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=row.filename,
+                        content_type="application/octet-stream")

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,9 +22,8 @@ from ownup.web.panels import panels_for
 from ownup.web.tone_gate import confirmed_from
 from ownup.web.tone_views import tone_field_context
 
-from . import selectors, services
-from .attachments import attachment_open
-from .models import Attachment, MessageChannel, MessageClass, Quarantine, Thread
+from . import attachments, selectors, services
+from .models import MessageChannel, MessageClass, Quarantine, Thread
 
 DASHBOARD_ROWS = 10
 
@@ -348,15 +347,7 @@ def quarantine(request):
 
 @workspace_required
 def attachment_download(request, attachment_id):
-    """Always a download (never rendered inline), so a hostile file cannot run in the page."""
-    row = get_in_workspace(Attachment.objects.exclude(path=""), request.workspace,
-                           pk=attachment_id)
-    try:
-        handle = attachment_open(row)
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    return FileResponse(handle, as_attachment=True, filename=row.filename,
-                        content_type="application/octet-stream")
+    return attachments.attachment_download(request.workspace, attachment_id)
 
 
 @manager_required
