@@ -77,14 +77,18 @@ def _app_of(callback) -> str | None:
     return parts[1] if len(parts) > 2 and parts[0] == "ownup" else None
 
 
-def _demo_object(model, workspace):
+def _rows_of(model, workspace):
+    """The model's rows belonging to ``workspace`` (None: the model belongs to no workspace)."""
     from ownup.accounts.models import Workspace
     from ownup.backup import _path_to
 
     path = _path_to(model, Workspace)
-    if path is None:
-        return None
-    return model._default_manager.filter(**{path: workspace.pk}).order_by("pk").first()
+    return None if path is None else model._default_manager.filter(**{path: workspace.pk})
+
+
+def _demo_object(model, workspace):
+    rows = _rows_of(model, workspace)
+    return None if rows is None else rows.order_by("pk").first()
 
 
 #: Kwargs that name no object: a valid value so the route resolves.
@@ -131,15 +135,9 @@ def world(django_db_setup, django_db_blocker):
         membership_set(workspace=other, user=outsider, role="owner")
         ids = set()
         for model in apps.get_models():
-            if model._meta.app_label.startswith(("auth", "admin", "contenttypes", "sessions")):
-                continue
-            from ownup.accounts.models import Workspace
-            from ownup.backup import _path_to
-
-            path = _path_to(model, Workspace)
-            if path and model._meta.pk.get_internal_type() == "UUIDField":
-                ids.update(str(pk) for pk in model._default_manager.filter(
-                    **{path: demo.pk}).values_list("pk", flat=True))
+            rows = _rows_of(model, demo)
+            if rows is not None and model._meta.pk.get_internal_type() == "UUIDField":
+                ids.update(str(pk) for pk in rows.values_list("pk", flat=True))
         world = {
             "demo": demo, "member": people["jo"], "outsider": outsider,
             "outsider_token": token_create(user=outsider, workspace=other)[1],
@@ -153,15 +151,11 @@ def world(django_db_setup, django_db_blocker):
 
 def _row_counts(workspace):
     """Rows belonging to the demo workspace, per table: what an outsider must not change."""
-    from ownup.accounts.models import Workspace
-    from ownup.backup import _path_to
-
     counts = {}
     for model in apps.get_models():
-        path = _path_to(model, Workspace)
-        if path and model._meta.label != "audit.AuditEvent":
-            counts[model._meta.label] = model._default_manager.filter(
-                **{path: workspace.pk}).count()
+        rows = _rows_of(model, workspace)
+        if rows is not None and model._meta.label != "audit.AuditEvent":
+            counts[model._meta.label] = rows.count()
     return counts
 
 
