@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -98,6 +99,7 @@ class _Compiled:
     fallback: re.Pattern[str] | None
     starts: re.Pattern[str]
     loose: re.Pattern[str] | None
+    loose_starts: re.Pattern[str] | None  # where a loose match can start (None: anywhere)
     shout_label: str
     shout_min: int
     shout_weights: tuple[float, float, float, float]
@@ -222,11 +224,23 @@ def compile_rules(data: dict) -> _Compiled:
         fallback=fallback,
         starts=re.compile(r"(?<!\w)\S"),
         loose=_group_alternatives(loose) if loose else None,
+        loose_starts=_char_class([p for _, p in loose]),
         shout_label=shout.get("label", "mood:angry:shouting"),
         shout_min=int(shout.get("min_words", 3)),
         shout_weights=_weights(shout),
         acronyms=frozenset(a.upper() for a in shout.get("acronyms", ())),
     )
+
+
+def _char_class(patterns: list[str]) -> re.Pattern[str] | None:
+    """A regex finding the characters any of ``patterns`` can start with (None: unknown)."""
+    chars: set[str] = set()
+    for p in patterns:
+        first = _start_chars(p)
+        if first is None:
+            return None
+        chars |= first
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]") if chars else None
 
 
 def _group_alternatives(alts: list[tuple[int, str]]) -> re.Pattern[str]:
@@ -357,10 +371,27 @@ def _scan(lowered: str) -> list[tuple[int, int, int]]:
             found.append((int(m.lastgroup[1:]), pos, m.end()))  # type: ignore[index]
             last_end = m.end()
     if _RULES.loose is not None:
-        for m in _RULES.loose.finditer(lowered):
+        for m in _loose_matches(lowered):
             if not any(s < m.end() and m.start() < e for _, s, e in found):
                 found.append((int(m.lastgroup[1:]), m.start(), m.end()))  # type: ignore[index]
     return found
+
+
+def _loose_matches(lowered: str) -> Iterator[re.Match[str]]:
+    """``loose.finditer``, tried only where a loose pattern can start: most messages have
+    no "!" at all, and a full scan costs as much as all the word-bounded rules together."""
+    loose, starts = _RULES.loose, _RULES.loose_starts
+    if starts is None:
+        yield from loose.finditer(lowered)
+        return
+    last_end = 0
+    for start in starts.finditer(lowered):
+        if start.start() < last_end:
+            continue
+        m = loose.match(lowered, start.start())
+        if m is not None:
+            yield m
+            last_end = m.end()
 
 
 @lru_cache(maxsize=64)

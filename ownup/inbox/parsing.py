@@ -297,3 +297,12 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     out.body_html = _clean(sanitize_html(html or ""))
     out.is_auto_reply = _is_auto_reply(heads, w)
     return out
+
+
+def parse_or_reason(raw: bytes) -> ParsedMessage | str:
+    """``parse_raw``, or why it failed (the quarantine reason). Django-free and picklable,
+    so ``import-mail`` can run it in worker processes."""
+    try:
+        return parse_raw(raw)
+    except Exception as exc:  # noqa: BLE001 - never drop mail
+        return f"unparseable: {type(exc).__name__}: {exc}"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ownup.accounts.models import Membership, Workspace
@@ -22,31 +22,24 @@ from ownup.core.triage import TriageRules, classify
 from ownup.errors import Conflict
 from ownup.policies.selectors import core_policy, default_policy, policy_for_client
 
-from .attachments import attachments_store
 from .models import (
     Direction,
     Message,
     MessageChannel,
     MessageClass,
-    Quarantine,
     Thread,
     ThreadEvent,
     ThreadEventKind,
     ThreadStatus,
 )
-from .parsing import normalize_subject, parse_raw, sanitize_html
+from .parsing import normalize_subject, sanitize_html
 
 SUBJECT_WINDOW = timedelta(days=14)
-OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
 SEVERITY = {"routine": 0, "urgent": 1, "emergency": 2}
 JUDGEMENT_FIELDS = [
     "verdict", "late_by_seconds", "off_hours", "acknowledges", "ack_seconds", "answers",
     "respond_seconds",
 ]
-
-
-class IngestError(Exception):
-    """A message that cannot be stored as it is (it goes to quarantine)."""
 
 
 def _policy(workspace: Workspace, client: Client | None) -> Policy:
@@ -210,9 +203,9 @@ def _judge(thread: Thread, msg: Message, policy: Policy, answered: bool,
 
 
 def _apply_clocks(thread: Thread, msg: Message, policy: Policy, answered: bool) -> None:
+    """Judge an outbound ``msg`` and move the thread's clocks (in memory; nothing is saved)."""
     if msg.direction == Direction.OUTBOUND:
         _judge(thread, msg, policy, answered, acknowledged_at=thread.acknowledged_at)
-        msg.save(update_fields=JUDGEMENT_FIELDS)
     if msg.is_auto_reply:
         return
     if msg.direction == Direction.INBOUND:
@@ -245,15 +238,24 @@ def _apply_clocks(thread: Thread, msg: Message, policy: Policy, answered: bool) 
 def _member_by_email(workspace: Workspace, email: str):
     if not email or "@" not in email:
         return None
+    from .matching import run_cache
+
+    cache = run_cache()  # within an import run, one look-up per sender address
+    key = ("member", workspace.pk, email.strip().lower())
+    if cache is not None and key in cache:
+        return cache[key]
     m = (
         Membership.objects.filter(workspace=workspace, user__email__iexact=email.strip())
         .select_related("user")
         .first()
     )
-    return m.user if m else None
+    user = m.user if m else None
+    if cache is not None:
+        cache[key] = user
+    return user
 
 
-def _record(
+def message_prepare(
     *,
     workspace: Workspace,
     client: Client | None,
@@ -274,15 +276,10 @@ def _record(
     answered: bool,
     sent_by=None,
     tone_check: dict | None = None,
-) -> Message:
-    if thread is None:
-        thread = find_thread(
-            workspace,
-            client=client,
-            ids=[in_reply_to, *reversed(references)],
-            subject=subject,
-            sent_at=sent_at,
-        )
+) -> tuple[Thread, Message]:
+    """The message on ``thread`` (a new one when None) with its triage and judgement, and
+    the thread with its clocks moved: everything decided, nothing written. Callers save
+    one at a time (``_record``) or a batch at once (``ownup.inbox.ingest``)."""
     if thread is None:
         thread = Thread(
             workspace=workspace,
@@ -299,9 +296,9 @@ def _record(
     if direction == Direction.INBOUND and not is_auto_reply:
         triage = _triage(policy, subject, body_text, sender)
     thread.last_message_at = max(thread.last_message_at, sent_at)
-    if thread._state.adding:  # a new thread must exist before its first message
-        thread.save()
-    msg = Message.objects.create(
+    if direction == Direction.OUTBOUND and sent_by is None:
+        sent_by = _member_by_email(workspace, sender)
+    msg = Message(
         workspace=workspace,
         thread=thread,
         direction=direction,
@@ -321,73 +318,29 @@ def _record(
         sent_by=sent_by,
         tone_check=tone_check or {},
     )
-    if direction == Direction.OUTBOUND and sent_by is None:
-        msg.sent_by = _member_by_email(workspace, sender)
-        if msg.sent_by is not None:
-            msg.save(update_fields=["sent_by"])
     _apply_clocks(thread, msg, policy, answered)
+    return thread, msg
+
+
+def _record(*, workspace: Workspace, client: Client | None, thread: Thread | None,
+            in_reply_to: str, references: list[str], subject: str, sent_at: datetime,
+            **fields) -> Message:
+    """Prepare and store one message (threading by ``find_thread`` when no thread is given)."""
+    if thread is None:
+        thread = find_thread(
+            workspace,
+            client=client,
+            ids=[in_reply_to, *reversed(references)],
+            subject=subject,
+            sent_at=sent_at,
+        )
+    thread, msg = message_prepare(
+        workspace=workspace, client=client, thread=thread, in_reply_to=in_reply_to,
+        references=references, subject=subject, sent_at=sent_at, **fields,
+    )
     thread.save()
+    msg.save(force_insert=True)
     return msg
-
-
-def _quarantine(workspace: Workspace, raw: bytes, reason: str) -> str:
-    Quarantine.objects.create(workspace=workspace, raw=raw, reason=reason[:2000])
-    return "quarantined"
-
-
-def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound") -> str:
-    """Store one raw RFC 822 message; the outcome is one of OUTCOMES."""
-    if direction not in Direction.values:
-        raise ValueError(f"direction must be inbound or outbound, not {direction!r}")
-    try:
-        parsed = parse_raw(raw)
-    except Exception as exc:  # noqa: BLE001 - never drop mail
-        return _quarantine(workspace, raw, f"unparseable: {type(exc).__name__}: {exc}")
-    try:
-        with transaction.atomic():
-            # One indexed look-up keeps re-imports and re-polls cheap (~0.6 ms a message);
-            # the unique constraint still refuses a duplicate stored meanwhile.
-            if Message.objects.filter(workspace=workspace, message_id=parsed.message_id).exists():
-                return "duplicate"
-            if not parsed.sender:
-                raise IngestError("no sender address (the From header is missing or unreadable)")
-            sent_at = parsed.sent_at
-            warnings = list(parsed.warnings)
-            if sent_at is None:
-                sent_at = timezone.now()
-                warnings.append("no usable Date; the import time was used")
-            inbound = direction == Direction.INBOUND
-            client = match_client(workspace, [parsed.sender] if inbound else parsed.recipients)
-            msg = _record(
-                workspace=workspace,
-                client=client,
-                thread=None,
-                direction=direction,
-                channel=MessageChannel.EMAIL,
-                message_id=parsed.message_id,
-                in_reply_to=parsed.in_reply_to,
-                references=parsed.references,
-                sender=parsed.sender,
-                recipients=parsed.recipients,
-                subject=parsed.subject,
-                sent_at=sent_at,
-                body_text=parsed.body_text,
-                body_html=parsed.body_html,
-                is_auto_reply=parsed.is_auto_reply,
-                parse_warnings=warnings,
-                answered=False,
-            )
-            if parsed.attachments:
-                attachments_store(message=msg, items=parsed.attachments)
-    except (OperationalError, InterfaceError):
-        raise  # the database is away: leave the mail unprocessed for the next attempt
-    except IntegrityError:
-        if Message.objects.filter(workspace=workspace, message_id=parsed.message_id).exists():
-            return "duplicate"  # stored meanwhile by a concurrent import
-        return _quarantine(workspace, raw, "the database refused the message")
-    except Exception as exc:  # noqa: BLE001 - never drop mail
-        return _quarantine(workspace, raw, f"{type(exc).__name__}: {exc}")
-    return "imported" if client is not None else "unmatched"
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 Polling (``mailbox_poll``) resumes after ``last_uid`` (starting over when the folder's
 UIDVALIDITY changes), fetches whole messages in batches and hands each to
-``ownup.inbox.services.message_ingest``; ``last_uid`` moves past a message only after that
+``ownup.inbox.ingest.message_ingest``; ``last_uid`` moves past a message only after that
 message is committed, so a crash re-polls the rest and Message-IDs keep re-polls from
 duplicating. A lease on the row (``mailbox_claim``) keeps two workers off one mailbox.
 """
@@ -270,7 +270,7 @@ def _fetch_uids(client, last_uid: int) -> list[int]:
 
 def _poll(mailbox: Mailbox, worker_id: str, result: PollResult, batch: int,
           deadline: float | None) -> None:
-    from ownup.inbox.services import message_ingest
+    from ownup.inbox.ingest import message_ingest
 
     client = connect(mailbox)
     try:

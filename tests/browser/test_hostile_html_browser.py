@@ -27,8 +27,9 @@ VECTORS = [
 
 
 def test_no_vector_runs_or_phones_home(page, owner, ws_a, client_a):
+    from ownup.inbox.ingest import message_ingest
     from ownup.inbox.models import Thread
-    from ownup.inbox.services import message_create, message_ingest
+    from ownup.inbox.services import message_create
 
     body = "<p>Hello from the client.</p>" + "".join(VECTORS)
     message_create(workspace=ws_a, direction="inbound", sender="ellie@harbour.example",

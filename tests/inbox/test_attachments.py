@@ -6,8 +6,8 @@ from email.message import EmailMessage
 
 import pytest
 
+from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Attachment, Message, Quarantine
-from ownup.inbox.services import message_ingest
 
 PDF = b"%PDF-1.4\n" + b"0123456789" * 500
 

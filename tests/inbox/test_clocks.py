@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from ownup.errors import Conflict
 from ownup.inbox import selectors, services
+from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Message, Thread, ThreadEvent
 from ownup.notify.models import OutboxEmail
 from ownup.policies.selectors import policy_for_client
@@ -210,7 +211,7 @@ def test_reply_goes_through_the_outbox_threaded_and_judged(ws_a, thread, owner):
 def test_reply_threads_under_an_email_message(ws_a, client_a, owner):
     from tests.inbox.conftest import raw
 
-    services.message_ingest(ws_a, raw("contact.eml"))
+    message_ingest(ws_a, raw("contact.eml"))
     t = Thread.objects.get()
     msg = services.thread_reply(thread=t, user=owner, body="Thanks, I'll call you at 3pm today.")
     row = OutboxEmail.objects.get()

@@ -54,12 +54,12 @@ def test_database_away_is_one_line_and_nothing_is_quarantined(ws_a, client_a, tm
                                                               capsys, monkeypatch):
     from django.db import OperationalError
 
-    from ownup.inbox import services
+    from ownup.inbox import ingest
 
     def database_away(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "_record", database_away)
+    monkeypatch.setattr(ingest, "message_prepare", database_away)
     assert main(["import-mail", str(_mbox(tmp_path)), "--quiet"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "the database is unavailable" in err

@@ -1,7 +1,7 @@
 import pytest
 
+from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Thread
-from ownup.inbox.services import message_ingest
 from ownup.policies.selectors import policy_for_client
 
 from .conftest import raw

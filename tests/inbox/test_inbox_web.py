@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Thread
-from ownup.inbox.services import message_create, message_ingest
+from ownup.inbox.services import message_create
 from tests.conftest import assert_login_redirect
 
 from .conftest import raw

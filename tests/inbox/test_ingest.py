@@ -2,8 +2,8 @@ from datetime import datetime
 
 import pytest
 
+from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Message, Quarantine, Thread
-from ownup.inbox.services import message_ingest
 from ownup.policies.selectors import policy_for_client
 
 from .conftest import raw

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ownup.cli import main
+from ownup.inbox.ingest import OUTCOMES, message_ingest
 from ownup.inbox.models import Message, Quarantine
 from ownup.inbox.parsing import parse_raw
-from ownup.inbox.services import OUTCOMES, message_ingest
 
 pytestmark = pytest.mark.django_db
 

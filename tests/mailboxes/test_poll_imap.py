@@ -69,9 +69,9 @@ def test_failure_mid_batch_leaves_the_rest_for_next_poll(
 ):
     imap_account.append(*[mail(n) for n in range(1, 6)])
     mb = mailbox_for(imap_account)
-    from ownup.inbox import services as inbox_services
+    from ownup.inbox import ingest as inbox_ingest
 
-    real = inbox_services.message_ingest
+    real = inbox_ingest.message_ingest
     calls = []
 
     def flaky(workspace, raw, direction="inbound"):
@@ -80,13 +80,13 @@ def test_failure_mid_batch_leaves_the_rest_for_next_poll(
             raise ConnectionError("database went away")
         return real(workspace, raw, direction)
 
-    monkeypatch.setattr(inbox_services, "message_ingest", flaky)
+    monkeypatch.setattr(inbox_ingest, "message_ingest", flaky)
     first = services.mailbox_poll(mailbox=mb, batch=10)
     assert "database went away" in first.error and first.counts["imported"] == 2
     mb.refresh_from_db()
     assert mb.last_uid == 2 and "database went away" in mb.last_error
     assert mb.claimed_by == ""  # the lease is released for the next poll
-    monkeypatch.setattr(inbox_services, "message_ingest", real)
+    monkeypatch.setattr(inbox_ingest, "message_ingest", real)
     second = services.mailbox_poll(mailbox=mb, batch=2)
     assert second.counts["imported"] == 3 and second.error == ""
     mb.refresh_from_db()
@@ -173,7 +173,7 @@ def test_database_away_leaves_the_mail_for_the_next_poll(
     """Not quarantined, not skipped: the UID stays unread and the next poll imports it."""
     from django.db import OperationalError
 
-    from ownup.inbox import services as inbox_services
+    from ownup.inbox import ingest as inbox_ingest
     from ownup.inbox.models import Quarantine
 
     imap_account.append(mail(1), mail(2))
@@ -182,7 +182,7 @@ def test_database_away_leaves_the_mail_for_the_next_poll(
     def database_away(**kwargs):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr(inbox_services, "_record", database_away)
+    monkeypatch.setattr(inbox_ingest, "message_prepare", database_away)
     first = services.mailbox_poll(mailbox=mb)
     assert "could not connect" in first.error and sum(first.counts.values()) == 0
     mb.refresh_from_db()

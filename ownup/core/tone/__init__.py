@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import analyse
-from .rules import Ruleset, build_ruleset, load_default_rules
+from .rules import Ruleset, build_ruleset, default_rules_version, load_default_rules
 
 __all__ = [
     "CATEGORIES",
@@ -48,8 +48,7 @@ REQUIRED_ELEMENTS: dict[str, tuple[str, ...]] = {
     "other": (),
 }
 
-_RULES: Ruleset = load_default_rules()
-RULES_VERSION: int = _RULES.version
+RULES_VERSION: int = default_rules_version()
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def check(
         raise ValueError(f"unknown message kind {kind!r}; allowed: {', '.join(KINDS)}")
     if not isinstance(text, str):
         raise TypeError("text must be a str")
-    rs = rules or _RULES
+    rs = rules or load_default_rules()
     if isinstance(names, str):
         names = (names,)
     hits, present = analyse(text, rs, names)

@@ -1,0 +1,261 @@
+"""Raw mail into the inbox: one message (IMAP, a single .eml) or a batch (``import-mail``).
+
+Nothing is lost: whatever cannot be stored goes to Quarantine with the reason, and a
+database that goes away leaves the mail unprocessed (the error propagates). A batch is
+decided in memory — duplicates found with one query, threads resolved from two queries
+plus the batch's own earlier messages, triage and clocks computed by the same
+``message_prepare`` as a single message — and written with a few bulk statements, so an
+import costs a handful of queries per batch instead of several per message. If anything
+in a batch fails, the batch is rolled back and taken again one message at a time, which
+isolates the failure to the message that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from ownup.accounts.models import Workspace
+from ownup.bulk import insert_rows
+
+from .attachments import attachments_store
+from .models import Direction, Message, MessageChannel, Quarantine, Thread
+from .parsing import ParsedMessage, normalize_subject, parse_or_reason
+from .services import SUBJECT_WINDOW, match_client, message_prepare
+
+OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
+#: Thread columns that taking in mail can change (a batch updates exactly these).
+THREAD_INGEST_FIELDS = [
+    "client", "last_message_at", "mood", "message_class", "status", "resolved_at",
+    "acknowledge_by", "respond_by", "clock_started_at", "acknowledged_at", "answered_at",
+    "paused_at", "respond_remaining_seconds", "pauses",
+]
+IN_CHUNK = 500  # values per IN (...) list: well inside every backend's parameter limit
+
+
+class IngestError(Exception):
+    """A message that cannot be stored as it is (it goes to quarantine)."""
+
+
+def _quarantine(workspace: Workspace, raw: bytes, reason: str) -> str:
+    Quarantine.objects.create(workspace=workspace, raw=raw, reason=reason[:2000])
+    return "quarantined"
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in Direction.values:
+        raise ValueError(f"direction must be inbound or outbound, not {direction!r}")
+
+
+def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound") -> str:
+    """Store one raw RFC 822 message; the outcome is one of OUTCOMES."""
+    return messages_ingest(workspace, [raw], direction=direction)[0]
+
+
+def messages_ingest(workspace: Workspace, raws: Sequence[bytes], direction: str = "inbound",
+                    parsed: Sequence[ParsedMessage | str] | None = None) -> list[str]:
+    """Store raw RFC 822 messages in order; the outcome of each, one of OUTCOMES.
+
+    The result is the same as storing them one by one with ``message_ingest``. ``parsed``:
+    ``parse_or_reason`` of each raw message, when already done (by worker processes).
+    """
+    _check_direction(direction)
+    if not raws:
+        return []
+    if parsed is None:
+        parsed = [parse_or_reason(raw) for raw in raws]
+    try:
+        with transaction.atomic():
+            return _Batch(workspace, direction).run(raws, parsed)
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: leave the mail unprocessed for the next attempt
+    except Exception as exc:  # noqa: BLE001 - never drop mail
+        if len(raws) > 1:  # find the message that failed: take the batch one by one
+            return [messages_ingest(workspace, [raw], direction, [one])[0]
+                    for raw, one in zip(raws, parsed, strict=True)]
+        return [_failed(workspace, raws[0], parsed[0], exc)]
+
+
+def _failed(workspace: Workspace, raw: bytes, parsed: ParsedMessage | str,
+            exc: Exception) -> str:
+    if isinstance(exc, IntegrityError):
+        message_id = parsed.message_id if isinstance(parsed, ParsedMessage) else ""
+        if message_id and Message.objects.filter(
+            workspace=workspace, message_id=message_id
+        ).exists():
+            return "duplicate"  # stored meanwhile by a concurrent import
+        return _quarantine(workspace, raw, "the database refused the message")
+    return _quarantine(workspace, raw, f"{type(exc).__name__}: {exc}")
+
+
+def _chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+@dataclass
+class _Item:
+    raw: bytes
+    parsed: ParsedMessage
+    sent_at: datetime
+    warnings: list[str]
+
+
+class _Batch:
+    """One batch of raw mail for one workspace, decided in memory, then written at once."""
+
+    def __init__(self, workspace: Workspace, direction: str):
+        self.workspace = workspace
+        self.direction = direction
+        self.threads: dict[object, Thread] = {}  # pk -> the one Thread object this batch uses
+        self.by_subject: dict[str, list[Thread]] = {}  # normalised subject -> threads
+        self.by_message_id: dict[str, tuple[datetime, Thread]] = {}  # referenced messages
+        self.new_threads: list[Thread] = []
+        self.changed: dict[object, Thread] = {}
+        self.messages: list[tuple[Message, ParsedMessage]] = []
+
+    def run(self, raws: Sequence[bytes], parsed: Sequence[ParsedMessage | str]) -> list[str]:
+        outcomes: list[str | None] = [None] * len(raws)
+        items: dict[int, _Item] = {}
+        for i, (raw, one) in enumerate(zip(raws, parsed, strict=True)):
+            if isinstance(one, str):  # could not be parsed: the reason
+                outcomes[i] = _quarantine(self.workspace, raw, one)
+            else:
+                items[i] = _Item(raw, one, one.sent_at, list(one.warnings))
+        stored = self._stored_ids(items.values())
+        for i, item in list(items.items()):
+            message_id = item.parsed.message_id
+            if message_id and message_id in stored:  # stored before, or earlier in the batch
+                outcomes[i] = "duplicate"
+                del items[i]
+            elif not item.parsed.sender:
+                error = IngestError("no sender address (the From header is missing or unreadable)")
+                outcomes[i] = _quarantine(self.workspace, item.raw, f"IngestError: {error}")
+                del items[i]
+            else:
+                stored.add(message_id)
+                if item.sent_at is None:
+                    item.sent_at = timezone.now()
+                    item.warnings.append("no usable Date; the import time was used")
+        self._load_threads(items.values())
+        for i, item in items.items():
+            outcomes[i] = self._take(item)
+        self._write()
+        return outcomes
+
+    def _stored_ids(self, items: Iterable[_Item]) -> set[str]:
+        """Which of the batch's Message-IDs are already stored (one query per chunk)."""
+        ids = {item.parsed.message_id for item in items if item.parsed.message_id}
+        stored: set[str] = set()
+        for chunk in _chunks(ids):
+            stored.update(
+                Message.objects.filter(workspace=self.workspace, message_id__in=chunk)
+                .values_list("message_id", flat=True)
+            )
+        return stored
+
+    def _keep(self, thread: Thread) -> Thread:
+        """The batch's one object for this thread (a thread found twice is the same object)."""
+        known = self.threads.get(thread.pk)
+        if known is not None:
+            return known
+        self.threads[thread.pk] = thread
+        if thread.normalized_subject:
+            self.by_subject.setdefault(thread.normalized_subject, []).append(thread)
+        return thread
+
+    def _load_threads(self, items: Iterable[_Item]) -> None:
+        """The threads this batch can join: those holding a referenced message, and those
+        with one of its subjects active inside the subject window."""
+        items = list(items)
+        if not items:
+            return
+        refs = {r for item in items for r in (item.parsed.in_reply_to, *item.parsed.references)
+                if r}
+        found: list[tuple[str, datetime, object]] = []
+        for chunk in _chunks(refs):
+            found.extend(
+                Message.objects.filter(workspace=self.workspace, message_id__in=chunk)
+                .values_list("message_id", "sent_at", "thread_id")
+            )
+        subjects = {normalize_subject(item.parsed.subject) for item in items} - {""}
+        since = min(item.sent_at for item in items) - SUBJECT_WINDOW
+        wanted = {thread_id for _, _, thread_id in found}
+        for chunk in _chunks(wanted):
+            for thread in Thread.objects.filter(pk__in=chunk).select_related("client"):
+                self._keep(thread)
+        for chunk in _chunks(subjects):
+            for thread in Thread.objects.filter(
+                workspace=self.workspace, normalized_subject__in=chunk,
+                last_message_at__gte=since,
+            ).select_related("client"):
+                self._keep(thread)
+        for message_id, sent_at, thread_id in found:
+            self.by_message_id[message_id] = (sent_at, self.threads[thread_id])
+
+    def _find_thread(self, item: _Item, client) -> Thread | None:
+        """``services.find_thread`` over what this batch holds."""
+        parsed = item.parsed
+        ids = [i for i in (parsed.in_reply_to, *reversed(parsed.references)) if i]
+        earlier = [self.by_message_id[i] for i in ids if i in self.by_message_id]
+        if earlier:
+            return max(earlier, key=lambda found: found[0])[1]
+        subject = normalize_subject(parsed.subject)
+        if not subject:
+            return None
+        client_id = client.pk if client is not None else None
+        since = item.sent_at - SUBJECT_WINDOW
+        candidates = [
+            t for t in self.by_subject.get(subject, ())
+            if t.client_id == client_id and t.last_message_at >= since
+        ]
+        return max(candidates, key=lambda t: t.last_message_at, default=None)
+
+    def _take(self, item: _Item) -> str:
+        parsed = item.parsed
+        inbound = self.direction == Direction.INBOUND
+        client = match_client(self.workspace, [parsed.sender] if inbound else parsed.recipients)
+        thread = self._find_thread(item, client)
+        thread, msg = message_prepare(
+            workspace=self.workspace,
+            client=client,
+            thread=thread,
+            direction=self.direction,
+            channel=MessageChannel.EMAIL,
+            message_id=parsed.message_id,
+            in_reply_to=parsed.in_reply_to,
+            references=parsed.references,
+            sender=parsed.sender,
+            recipients=parsed.recipients,
+            subject=parsed.subject,
+            sent_at=item.sent_at,
+            body_text=parsed.body_text,
+            body_html=parsed.body_html,
+            is_auto_reply=parsed.is_auto_reply,
+            parse_warnings=item.warnings,
+            answered=False,
+        )
+        if thread._state.adding:
+            if thread.pk not in self.threads:
+                self.new_threads.append(thread)
+                self._keep(thread)
+        else:
+            self.changed[thread.pk] = thread
+        if parsed.message_id:
+            self.by_message_id[parsed.message_id] = (item.sent_at, thread)
+        self.messages.append((msg, parsed))
+        return "imported" if client is not None else "unmatched"
+
+    def _write(self) -> None:
+        insert_rows(Thread, self.new_threads)
+        insert_rows(Message, [msg for msg, _ in self.messages])
+        if self.changed:
+            Thread.objects.bulk_update(list(self.changed.values()), THREAD_INGEST_FIELDS)
+        for msg, parsed in self.messages:
+            if parsed.attachments:
+                attachments_store(message=msg, items=parsed.attachments)

@@ -1,0 +1,207 @@
+"""A batch (``messages_ingest``, what ``import-mail`` uses) stores exactly what the same
+messages stored one at a time would: threads, clocks, triage and reply judgements."""
+
+import mailbox
+import random
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import pytest
+
+from ownup.cli import main
+from ownup.inbox import ingest
+from ownup.inbox.ingest import message_ingest, messages_ingest
+from ownup.inbox.models import Message, Quarantine, Thread
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, in the past
+TOPICS = ["launch plan", "invoice 2291", "press release", "wrong price live", "logo files"]
+BODIES = [
+    "Could you send the {t} when you have a moment?",
+    "We are still waiting on the {t}. This is getting urgent, the board meets tomorrow.",
+    "The wrong price is live on the site for the {t}. Please fix asap!",
+    "Thanks for the {t}, looks great.",
+]
+
+
+def _mail(*, sender, to, subject, sent, message_id, body, parent=None, refs=()):
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = sender, to, subject
+    m["Date"] = format_datetime(sent)
+    m["Message-ID"] = message_id
+    if parent:
+        m["In-Reply-To"] = parent
+        m["References"] = " ".join([*refs, parent])
+    m.set_content(body)
+    return m.as_bytes()
+
+
+def _corpus(seed: int = 5) -> tuple[list[bytes], list[bytes]]:
+    """Client mail (threads by headers and by subject, unknown senders, a re-sent copy,
+    one without a sender) and the agency's replies to a third of it."""
+    rnd = random.Random(seed)
+    senders = ["ellie@harbour.example", "sam@harbour.example", "pat@mail.example",
+               "stranger@elsewhere.example"]
+    inbound, outbound, sent_ids = [], [], []
+    at = START
+    for n in range(90):
+        at += timedelta(minutes=rnd.choice([7, 45, 180, 900, 3000]))
+        topic = rnd.choice(TOPICS)
+        body = rnd.choice(BODIES).format(t=topic)
+        parent = rnd.choice(sent_ids) if sent_ids and rnd.random() < 0.4 else None
+        subject = f"Re: {topic}" if parent or rnd.random() < 0.3 else topic.capitalize()
+        inbound.append(_mail(sender=rnd.choice(senders), to="team@agency.example",
+                             subject=subject, sent=at, message_id=f"<in{n}@client.example>",
+                             body=body, parent=parent))
+        sent_ids.append(f"<in{n}@client.example>")
+        if n % 3 == 0:
+            replied = at + timedelta(minutes=rnd.choice([5, 90, 600, 4000]))
+            outbound.append(_mail(sender="owner@a.example", to="ellie@harbour.example",
+                                  subject=f"Re: {topic}", sent=replied,
+                                  message_id=f"<out{n}@agency.example>",
+                                  body="Sorry, we are on it and will send it by 3pm today.",
+                                  parent=f"<in{n}@client.example>"))
+    inbound.insert(40, inbound[10])  # the same mail again: a duplicate
+    inbound.insert(50, b"Subject: no sender\n\nWho sent this?\n")
+    inbound.insert(55, inbound[50])  # quarantined twice: a quarantined mail is not stored
+    return inbound, outbound
+
+
+def _setup(workspace):
+    from ownup.clients.services import client_create, contact_create
+
+    harbour = client_create(workspace=workspace, name="Harbour Coffee",
+                            email_domains=["harbour.example"])
+    contact_create(client=harbour, name="Ellie Marsh", email="ellie@harbour.example")
+    lumen = client_create(workspace=workspace, name="Lumen")
+    contact_create(client=lumen, name="Pat", email="pat@mail.example")
+
+
+THREAD_FIELDS = ["subject", "message_class", "mood", "status", "acknowledge_by", "respond_by",
+                 "clock_started_at", "acknowledged_at", "answered_at", "paused_at",
+                 "respond_remaining_seconds", "pauses", "last_message_at"]
+MESSAGE_FIELDS = ["direction", "sender", "sent_at", "triage", "parse_warnings", "verdict",
+                  "late_by_seconds", "off_hours", "acknowledges", "answers", "ack_seconds",
+                  "respond_seconds", "body_text"]
+
+
+def _canonical(workspace) -> list:
+    """The workspace's inbox with ids left out: each thread as its messages and clocks."""
+    threads = []
+    for thread in Thread.objects.filter(workspace=workspace).select_related("client"):
+        messages = [
+            [m.message_id, *(getattr(m, f) for f in MESSAGE_FIELDS)]
+            for m in thread.messages.order_by("sent_at", "message_id")
+        ]
+        threads.append([messages, thread.client.name if thread.client else None,
+                        *(getattr(thread, f) for f in THREAD_FIELDS)])
+    return sorted(threads, key=lambda t: t[0][0][0])
+
+
+def _one_at_a_time(workspace, raw: bytes, direction: str) -> str:
+    """The reference: each message threaded by ``find_thread``'s queries and saved alone."""
+    from ownup.inbox.parsing import parse_raw
+    from ownup.inbox.services import _record, match_client
+
+    parsed = parse_raw(raw)
+    if Message.objects.filter(workspace=workspace, message_id=parsed.message_id).exists():
+        return "duplicate"
+    if not parsed.sender:
+        Quarantine.objects.create(workspace=workspace, raw=raw, reason="no sender")
+        return "quarantined"
+    inbound = direction == "inbound"
+    client = match_client(workspace, [parsed.sender] if inbound else parsed.recipients)
+    _record(workspace=workspace, client=client, thread=None, direction=direction,
+            channel="email", message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
+            references=parsed.references, sender=parsed.sender, recipients=parsed.recipients,
+            subject=parsed.subject, sent_at=parsed.sent_at, body_text=parsed.body_text,
+            body_html=parsed.body_html, is_auto_reply=parsed.is_auto_reply,
+            parse_warnings=parsed.warnings, answered=False)
+    return "imported" if client is not None else "unmatched"
+
+
+def test_a_batch_stores_what_one_by_one_stores(ws_a, ws_b, owner):
+    from ownup.accounts.services import membership_set
+
+    membership_set(workspace=ws_b, user=owner, role="owner")
+    for ws in (ws_a, ws_b):
+        _setup(ws)
+    inbound, outbound = _corpus()
+    one_by_one = [_one_at_a_time(ws_a, raw, "inbound") for raw in inbound]
+    one_by_one += [_one_at_a_time(ws_a, raw, "outbound") for raw in outbound]
+    batched = []
+    for direction, mail in (("inbound", inbound), ("outbound", outbound)):
+        for start in range(0, len(mail), 25):
+            batched += messages_ingest(ws_b, mail[start:start + 25], direction)
+    assert batched == one_by_one
+    assert {"imported", "duplicate", "unmatched", "quarantined"} <= set(batched)
+    expected = _canonical(ws_a)
+    assert len(expected) >= 15 and any(len(t[0]) > 2 for t in expected)
+    assert any(m[6] == "late" for t in expected for m in t[0])  # replies were judged
+    assert _canonical(ws_b) == expected
+    assert Quarantine.objects.filter(workspace=ws_b).count() == 2
+    assert [message_ingest(ws_b, raw) for raw in inbound[:3]] == ["duplicate"] * 3
+
+
+def test_one_bad_message_is_quarantined_alone(ws_a, client_a, monkeypatch):
+    inbound, _ = _corpus()
+    real = ingest.message_prepare
+
+    def fails_on_invoices(**fields):
+        if "invoice" in fields["subject"].lower():
+            raise RuntimeError("cannot take invoices today")
+        return real(**fields)
+
+    monkeypatch.setattr(ingest, "message_prepare", fails_on_invoices)
+    outcomes = messages_ingest(ws_a, inbound[:60])
+    invoices = sum(b"invoice" in raw.lower() for raw in inbound[:60])
+    reasons = list(Quarantine.objects.values_list("reason", flat=True))
+    assert invoices > 0
+    assert reasons.count("RuntimeError: cannot take invoices today") == invoices
+    assert outcomes.count("quarantined") == invoices + 2  # and the two without a sender
+    assert Message.objects.count() == outcomes.count("imported") + outcomes.count("unmatched")
+
+
+def test_a_database_error_in_a_batch_propagates_and_stores_nothing(ws_a, client_a,
+                                                                   monkeypatch):
+    from django.db import OperationalError, transaction
+
+    def away(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(ingest, "insert_rows", away)
+    inbound, _ = _corpus()
+    with pytest.raises(OperationalError), transaction.atomic():
+        messages_ingest(ws_a, inbound[:30])
+    assert Message.objects.count() == 0 and Quarantine.objects.count() == 0
+
+
+def _mbox(tmp_path, mail: list[bytes]):
+    path = tmp_path / "mail.mbox"
+    box = mailbox.mbox(str(path))
+    for raw in mail:
+        box.add(raw)
+    box.flush()
+    box.close()
+    return path
+
+
+def test_import_mail_with_parse_workers_matches_one_process(ws_a, ws_b, tmp_path, capsys):
+    for ws in (ws_a, ws_b):
+        _setup(ws)
+    inbound, _ = _corpus()
+    path = _mbox(tmp_path, inbound * 3)  # 279 messages: a batch and a part
+    assert main(["import-mail", str(path), "--workspace", "agency-a", "--jobs", "0"]) == 0
+    serial = capsys.readouterr().out
+    assert main(["import-mail", str(path), "--workspace", "agency-b", "--jobs", "2"]) == 0
+    assert capsys.readouterr().out == serial
+    assert "duplicates: 183," in serial and "quarantined: 6" in serial
+    assert _canonical(ws_b) == _canonical(ws_a)
+
+
+def test_negative_jobs_is_a_user_error(ws_a, tmp_path, capsys):
+    inbound, _ = _corpus()
+    assert main(["import-mail", str(_mbox(tmp_path, inbound[:3])), "--jobs", "-1"]) == 2
+    assert "--jobs must be 0 or more" in capsys.readouterr().err
