@@ -204,7 +204,8 @@ def setup_workspace(spec_path: str) -> None:
             contact_create(client=client, name=f"Contact {i}", email=email)
 
 
-def bench_import(db: str, mbox_path: Path, spec: dict, pg_url: str) -> dict:
+def bench_import(db: str, mbox_path: Path, spec: dict, pg_url: str,
+                 jobs: int | None = None) -> dict:
     var = Path(tempfile.mkdtemp(prefix=f"ownup-bench-{db}-"))
     try:
         env = make_env(db, var, pg_url, "ownup_bench_ingest")
@@ -216,7 +217,8 @@ def bench_import(db: str, mbox_path: Path, spec: dict, pg_url: str) -> dict:
         for label in ("first import", "re-import (all duplicates)"):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
-            done = run([OWNUP, "import-mail", str(mbox_path), "--quiet"], env)
+            extra = [] if jobs is None else ["--jobs", str(jobs)]
+            done = run([OWNUP, "import-mail", str(mbox_path), "--quiet", *extra], env)
             seconds = time.perf_counter() - t0
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -429,6 +431,7 @@ def main() -> int:
     ap.add_argument("--query-threads", type=int, default=250_000)
     ap.add_argument("--query-open", type=int, default=50_000)
     ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--jobs", type=int, help="import-mail --jobs (default: its own default)")
     ap.add_argument("--skip-import", action="store_true")
     ap.add_argument("--skip-query", action="store_true")
     args = ap.parse_args()
@@ -443,7 +446,7 @@ def main() -> int:
                   f"threads ({size:.1f} MB) in {time.perf_counter() - t0:.1f} s", flush=True)
             dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
             for db in dbs:
-                res = bench_import(db, path, spec, args.pg_url)
+                res = bench_import(db, path, spec, args.pg_url, args.jobs)
                 rate = res["first import"]["rate"]
                 if db == "sqlite":
                     verdict = "met" if rate >= 1000 else "NOT met"
