@@ -96,3 +96,31 @@ def test_naive_sent_at_is_taken_as_utc(owner_api, client_a):
     )
     assert r.status_code == 201, r.content
     assert r.json()["sent_at"].startswith("2025-11-03T10:00:00")
+
+
+def test_database_away_is_503_with_retry_after_and_nothing_changes(
+    transactional_db, owner_api, client_a, monkeypatch
+):
+    """The fault #10 names: the database unavailable during ingestion through the API
+    (transactional: each request runs in autocommit, as in production)."""
+    from django.db import OperationalError
+
+    from ownup.inbox import services
+    from ownup.inbox.models import Message
+
+    owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
+                                "subject": "Kept", "body_text": "Stored before the fault."})
+
+    def away(**kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr(services, "message_prepare", away)
+    r = owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
+                                    "subject": "Lost?", "body_text": "During the fault."})
+    assert r.status_code == 503 and r["Retry-After"] == "5"
+    assert "unavailable" in r.json()["detail"]
+    monkeypatch.undo()
+    assert list(Message.objects.values_list("subject", flat=True)) == ["Kept"]
+    again = owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
+                                        "subject": "Lost?", "body_text": "Sent again."})
+    assert again.status_code == 201 and Message.objects.count() == 2
