@@ -149,7 +149,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0)
-    parser.add_argument("--threads", type=int, default=16, help="server threads")
+    parser.add_argument("--threads", type=int, default=8, help="server threads per process")
+    parser.add_argument("--processes", type=int, default=2, help="server processes")
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=500)
@@ -167,7 +168,8 @@ def main() -> int:
     port = free_port()
     env = {**os.environ, "OWNUP_VAR_DIR": tempfile.mkdtemp(prefix="ownup-load-var-")}
     server = subprocess.Popen([*OWNUP, "serve", "--no-worker", "--port", str(port),
-                               "--threads", str(args.threads)], env=env, cwd=ROOT,
+                               "--threads", str(args.threads), "--processes",
+                               str(args.processes)], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -208,7 +210,8 @@ def main() -> int:
 
     total = sum(len(v) for v in results.values())
     print(f"\n{args.users} users, think {args.think} s, {wall:.0f} s: {total} requests "
-          f"({total / wall:.1f}/s), {len(errors)} errors, server threads {args.threads}, "
+          f"({total / wall:.1f}/s), {len(errors)} errors, server {args.processes} processes x "
+          f"{args.threads} threads, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, values in sorted(results.items()):
         print(f"  {name:<10} n={len(values):>6}  p50 {pct(values, 50) * 1000:7.0f} ms  "

@@ -44,3 +44,47 @@ def test_fresh_database_migrates_and_serves(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    with open(path) as fh:
+        return [int(p) for p in fh.read().split()]
+
+
+def test_several_web_processes_share_the_port_and_stop_together(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["OWNUP_VAR_DIR"] = str(tmp_path / "var")
+    r = subprocess.run(OWNUP + ["migrate"], env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    port = _free_port()
+    server = subprocess.Popen(OWNUP + ["serve", "--port", str(port), "--processes", "3"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        deadline = time.monotonic() + 60
+        answered = 0
+        while answered < 30:  # a new connection each time: the kernel spreads them
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    answered += r.status == 200
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        children = _children(server.pid)
+        assert len(children) == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "(3 processes)" in server.stdout.read()
+    time.sleep(0.5)
+    assert not [p for p in children if os.path.exists(f"/proc/{p}")]  # none left behind
+
+
+def test_serve_refuses_zero_processes(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["OWNUP_VAR_DIR"] = str(tmp_path / "var")
+    r = subprocess.run(OWNUP + ["serve", "--processes", "0"], env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2 and "--processes and --threads must be at least 1" in r.stderr

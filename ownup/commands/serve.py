@@ -1,7 +1,17 @@
-"""`ownup serve`: the web app and the worker in one process (the single-machine default)."""
+"""`ownup serve`: the web app and the worker in one process (the single-machine default).
+
+``--processes N`` forks N web processes that share one listening socket (the kernel hands
+each connection to one of them): Python runs one thread at a time per process, so on a
+machine with several cores one process cannot use them. The worker runs in the first
+process only; the others are plain web processes, stateless like any in a scale-out
+deployment. Stopping the first process (Ctrl-C, SIGTERM) stops them all.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import threading
 
 from . import UserError, setup_django
@@ -11,25 +21,77 @@ def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the web app (with the worker, unless --no-worker)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+    p.add_argument("--processes", type=int, default=1,
+                   help="web processes sharing the port (default 1; try the number of cores)")
     p.add_argument("--no-worker", action="store_true", help="web only (run `ownup worker` apart)")
     p.set_defaults(func=run)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _fork_web_processes(count: int, serve) -> list[int]:
+    """``count`` children running ``serve()``; each ends when the parent sends SIGTERM."""
+    children = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:  # the child: serve until terminated, never return into the CLI
+            code = 0
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                serve()
+            except BaseException:  # noqa: BLE001 - a child must not run the parent's code
+                code = 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    return children
+
+
+def _stop(children: list[int]) -> None:
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for pid in children:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _terminate_as_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def run(args) -> int:
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port} is not a TCP port (1-65535)")
+    if args.processes < 1 or args.threads < 1:
+        raise UserError("--processes and --threads must be at least 1")
     setup_django()
     from django.core.management import call_command
     from waitress import create_server
 
     call_command("collectstatic", interactive=False, verbosity=0)
     from ownup.wsgi import application  # after collectstatic: WhiteNoise indexes files once
-    try:
-        server = create_server(application, host=args.host, port=args.port,
-                               threads=args.threads)
-    except OSError as exc:
-        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+
+    listener = _listen(args.host, args.port)
+
+    def serve() -> None:
+        create_server(application, sockets=[listener], threads=args.threads).run()
+
+    # Fork before any thread starts and before any database connection opens.
+    children = _fork_web_processes(args.processes - 1, serve)
+    signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     worker = thread = None
     if not args.no_worker:
         from ownup.worker.loop import Worker
@@ -37,12 +99,15 @@ def run(args) -> int:
         worker = Worker()
         thread = threading.Thread(target=worker.run_forever, name="ownup-worker", daemon=True)
         thread.start()
-    print(f"ownup is serving on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    processes = f" ({args.processes} processes)" if args.processes > 1 else ""
+    print(f"ownup is serving on http://{args.host}:{args.port}/{processes} (Ctrl-C stops it)",
+          flush=True)
     try:
-        server.run()
+        serve()
     except KeyboardInterrupt:
         pass
     finally:
+        _stop(children)
         if worker:
             worker.stopping.set()  # finish the batch in hand, then stop
             thread.join(timeout=15)

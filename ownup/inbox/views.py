@@ -18,6 +18,7 @@ from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.core.drafts import render_draft
 from ownup.errors import Conflict
+from ownup.web.forms import select_options
 from ownup.web.panels import panels_for
 from ownup.web.tone_gate import confirmed_from
 from ownup.web.tone_views import tone_field_context
@@ -76,10 +77,15 @@ def _waiting_context(request, limit: int | None = None) -> dict:
 def inbox(request):
     """Waiting on us: open threads with a running clock, the nearest deadline first."""
     ctx = _waiting_context(request)
+    f = ctx["filters"]
+    clients = Client.objects.filter(workspace=request.workspace, archived_at__isnull=True)
+    people = selectors.workspace_people(request.workspace)
     ctx.update(
-        clients=Client.objects.filter(workspace=request.workspace, archived_at__isnull=True),
-        people=selectors.workspace_people(request.workspace),
-        classes=MessageClass.choices,
+        client_options=select_options(
+            [(str(pk), name) for pk, name in clients.values_list("pk", "name")], f["client"]),
+        owner_options=select_options(
+            [(str(p.pk), p.get_full_name() or p.email) for p in people], f["owner"]),
+        class_options=select_options(MessageClass.choices, f["message_class"]),
     )
     return render(request, "inbox/list.html", ctx)
 

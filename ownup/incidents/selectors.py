@@ -95,9 +95,12 @@ def incident_next_update_due(incident: Incident) -> datetime | None:
 
 
 def policy_clock(incident: Incident):
-    """The client's business clock (from its response policy)."""
+    """The client's business clock (from its response policy; attached by open_incidents)."""
     from ownup.policies.selectors import policy_for_client
 
+    attached = getattr(incident, "business_clock", None)
+    if attached is not None:
+        return attached
     return policy_for_client(incident.client).business_clock()
 
 
@@ -214,6 +217,14 @@ def timeline_of(incident: Incident) -> QuerySet[TimelineEntry]:
 
 
 def open_incidents(workspace: Workspace, limit: int = 10) -> list[Incident]:
+    """The first open incidents, each with its client's business clock attached (the
+    dashboard shows every one's update cadence: one policy query, not one per row)."""
+    from ownup.policies.selectors import policies_for_clients
+
     qs = incident_list(workspace=workspace, status="open").annotate(
-        last_update_at=Max("messages__sent_at"))
-    return list(qs[:limit])
+        last_update_at=Max("messages__sent_at")).select_related("client__policy")
+    incidents = list(qs[:limit])
+    policies = policies_for_clients([i.client for i in incidents])
+    for incident in incidents:
+        incident.business_clock = policies[incident.client_id].business_clock()
+    return incidents

@@ -62,5 +62,24 @@ def policy_for_client(client) -> Policy:
     return core_policy(effective_policy_row(client))
 
 
+def policies_for_clients(clients) -> dict:
+    """``policy_for_client`` of many clients (loaded with ``select_related("policy")``):
+    client id -> Policy, with one query per workspace for the default instead of one each."""
+    defaults: dict = {}
+    out: dict = {}
+    for client in clients:
+        if client.pk in out:
+            continue
+        if client.policy_id:
+            out[client.pk] = core_policy(client.policy)
+            continue
+        if client.workspace_id not in defaults:
+            defaults[client.workspace_id] = ResponsePolicy.objects.filter(
+                workspace_id=client.workspace_id, is_default=True
+            ).first()
+        out[client.pk] = core_policy(defaults[client.workspace_id])
+    return out
+
+
 def next_days_off(policy: Policy, *, today: date, limit: int = 3) -> list[DayOff]:
     return list(render_agreement(policy, today=today).days_off[:limit])

@@ -13,3 +13,17 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def select_options(choices, selected: str = ""):
+    """``<option>`` elements for (value, label) pairs, ``selected`` marked; built in Python
+    because a template loop over 500 clients costs ~30 ms a page (the inbox filters)."""
+    from html import escape
+
+    from django.utils.safestring import mark_safe
+
+    return mark_safe("".join(  # noqa: S308 - every value and label is escaped here
+        f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in choices
+    ))
