@@ -8,8 +8,10 @@ Usage:
 
 The data comes from bench/reports.py's generator (straight SQL). The server is
 `ownup serve --no-worker` (waitress, --threads) on loopback; each virtual user signs in
-through the login form (CSRF and all) and then loops: dashboard, inbox, a thread page,
-with --think seconds between requests (0 = as fast as it can). With --ingest N, an mbox
+through the login form (CSRF and all; the measured window starts once all have) and then
+loops: dashboard, inbox, a thread page,
+with a think time between requests drawn from 0.5-1.5 x --think (mean --think; 0 = as fast as
+it can), the users' first requests spread over one think time. With --ingest N, an mbox
 of N messages (bench/ingest.py's generator) is imported with `ownup import-mail` into the
 same workspace while the users browse. Prints p50/p95/p99 per page, errors, throughput
 and the import rate; targets: p95 < 200 ms at 50 users, zero errors.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -97,9 +100,13 @@ def prepare(args) -> tuple[object, list[str], list[str]]:
     return ws, users, threads
 
 
-def browse(port, email, threads, think, stop, results, errors, index):
+def browse(port, email, threads, think, stop, results, errors, index, ready):
     browser = Browser(port)
-    browser.sign_in(email)
+    browser.sign_in(email)  # deliberately slow password hashing: not part of the measure
+    ready.wait()  # everyone signed in: the measured window starts
+    rnd = random.Random(index)
+    if think:  # users arrive spread over one think time, not as one synchronised wave
+        time.sleep(rnd.uniform(0, think))
     pages = [("dashboard", "/"), ("inbox", "/inbox/")]
     i = index
     while not stop.is_set():
@@ -117,8 +124,8 @@ def browse(port, email, threads, think, stop, results, errors, index):
                 errors.append(f"{name}: HTTP {status}")
             else:
                 results[name].append(elapsed)
-            if think:
-                time.sleep(think)
+            if think:  # as load tools do (locust's between()): 0.5-1.5x, mean --think
+                time.sleep(think * rnd.uniform(0.5, 1.5))
         i += 7
 
 
@@ -184,11 +191,13 @@ def main() -> int:
         results: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
         stop = threading.Event()
+        ready = threading.Barrier(args.users + 1)
         workers = [threading.Thread(target=browse, daemon=True, args=(
-            port, users[i % len(users)], threads, args.think, stop, results, errors, i))
+            port, users[i % len(users)], threads, args.think, stop, results, errors, i, ready))
             for i in range(args.users)]
         for w in workers:
             w.start()
+        ready.wait(timeout=300)
         ingest_result: dict = {}
         spec_holder: dict = {}
         ingester = None

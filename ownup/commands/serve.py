@@ -1,8 +1,9 @@
 """`ownup serve`: the web app and the worker in one process (the single-machine default).
 
-``--processes N`` forks N web processes that share one listening socket (the kernel hands
-each connection to one of them): Python runs one thread at a time per process, so on a
-machine with several cores one process cannot use them. The worker runs in the first
+``--processes N`` forks N web processes, each listening on the port with SO_REUSEPORT (the
+kernel spreads connections evenly over them; with one shared socket, whichever process
+woke first took most keep-alive connections): Python runs one thread at a time per process,
+so on a machine with several cores one process cannot use them. The worker runs in the first
 process only; the others are plain web processes, stateless like any in a scale-out
 deployment. Stopping the first process (Ctrl-C, SIGTERM) stops them all.
 """
@@ -28,10 +29,11 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def _listen(host: str, port: int, shared: bool) -> socket.socket:
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        return socket.create_server((host, port), family=family, backlog=1024)
+        return socket.create_server((host, port), family=family, backlog=1024,
+                                    reuse_port=shared)
     except OSError as exc:
         raise UserError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
@@ -84,10 +86,14 @@ def run(args) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     from ownup.wsgi import application  # after collectstatic: WhiteNoise indexes files once
 
-    listener = _listen(args.host, args.port)
+    shared = args.processes > 1
+    listener = _listen(args.host, args.port, shared)  # fails here, once, if the port is taken
 
-    def serve() -> None:
-        create_server(application, sockets=[listener], threads=args.threads).run()
+    def serve(sock: socket.socket | None = None) -> None:
+        if sock is None:  # a child: its own socket in the port's group, not the parent's
+            listener.close()
+            sock = _listen(args.host, args.port, shared)
+        create_server(application, sockets=[sock], threads=args.threads).run()
 
     # Fork before any thread starts and before any database connection opens.
     children = _fork_web_processes(args.processes - 1, serve)
@@ -103,7 +109,7 @@ def run(args) -> int:
     print(f"ownup is serving on http://{args.host}:{args.port}/{processes} (Ctrl-C stops it)",
           flush=True)
     try:
-        serve()
+        serve(listener)
     except KeyboardInterrupt:
         pass
     finally:
