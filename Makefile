@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint test-sqlite test-postgres browser-deps system-deps bench clean lock audit
+.PHONY: run test install lint test-sqlite test-postgres browser-deps system-deps bench measure clean lock audit
 
 # Every dependency (the build backend included) is pinned with hashes in requirements.lock.
 $(STAMP): pyproject.toml requirements.lock
@@ -52,8 +52,15 @@ test-postgres: $(STAMP) browser-deps
 
 test: lint test-sqlite test-postgres
 
+# Every benchmark with its defaults (PostgreSQL ones use BENCH_PG_URL, default the local server).
 bench: $(STAMP)
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in bench/*.py; do case $$b in *hardening.py) continue;; esac; \
+	  $(BIN)/python $$b || exit 1; done
+
+# Every figure of the hardening issue in one run: trust tests on both databases, dependency
+# audit, ingest and load (see bench/hardening.py); writes var/measure/hardening.md.
+measure: $(STAMP) system-deps
+	$(BIN)/python bench/hardening.py
 
 # Re-pin after changing dependencies in pyproject.toml (pip-tools in a throwaway venv).
 lock:

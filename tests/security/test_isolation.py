@@ -170,7 +170,7 @@ def _leaked(body: str, ids: set[str]) -> list[str]:
     return sorted(i for i in ids if i in body)[:3]
 
 
-def test_every_page_is_closed_to_outsiders(world, db):
+def test_every_page_is_closed_to_outsiders(world, db, record_property):
     c = Client()
     c.force_login(world["outsider"])
     checked = 0
@@ -190,6 +190,7 @@ def test_every_page_is_closed_to_outsiders(world, db):
                 assert not _leaked(body, world["ids"]), (method, url, _leaked(body, world["ids"]))
             checked += 1
     assert _row_counts(world["demo"]) == before
+    record_property("outsider_page_requests", checked)
     assert checked > 40  # the walk really found the product's pages
 
 
@@ -205,7 +206,7 @@ def test_every_page_needs_sign_in(world, db):
             assert "/login/" in r["Location"], url
 
 
-def test_role_guarded_pages_refuse_a_member(world, db):
+def test_role_guarded_pages_refuse_a_member(world, db, record_property):
     c = Client()
     c.force_login(world["member"])
     guarded = 0
@@ -220,6 +221,7 @@ def test_role_guarded_pages_refuse_a_member(world, db):
             r = getattr(c, method)(url)
             assert r.status_code in (403, 405), (method, url, r.status_code)
         guarded += 1
+    record_property("role_guarded_pages", guarded)
     assert guarded > 3
 
 
@@ -245,7 +247,7 @@ def _call(c, method, url, token):
                               headers=headers)
 
 
-def test_every_api_operation_is_closed_to_outsiders_and_anonymous(world, db):
+def test_every_api_operation_is_closed_to_outsiders_and_anonymous(world, db, record_property):
     c = Client()
     before = _row_counts(world["demo"])
     checked = 0
@@ -263,10 +265,11 @@ def test_every_api_operation_is_closed_to_outsiders_and_anonymous(world, db):
         assert not _leaked(body, world["ids"]), (method, url)
         checked += 1
     assert _row_counts(world["demo"]) == before
+    record_property("api_operations", checked)
     assert checked > 40
 
 
-def test_the_walk_covers_almost_every_route(world, db):
+def test_the_walk_covers_almost_every_route(world, db, record_property):
     """Routes skipped because no demo object fits their id are few and named here."""
     skipped = [route for route, pattern in _web_routes()
                if _fill(route, world["demo"], _app_of(pattern.callback)) is None]
@@ -274,10 +277,12 @@ def test_the_walk_covers_almost_every_route(world, db):
                 if _fill_api(path, world["demo"]) is None]
     total = len(list(_web_routes())) + len(list(_operations()))
     print("skipped:", *skipped, sep="\n  ")
+    record_property("routes", total)
+    record_property("routes_skipped", len(skipped))
     assert len(skipped) <= total // 5, skipped
 
 
-def test_every_state_changing_page_needs_the_csrf_token(world, db):
+def test_every_state_changing_page_needs_the_csrf_token(world, db, record_property):
     """A signed-in owner's browser tricked into posting from another site gets 403."""
     from ownup.accounts.models import Membership
 
@@ -294,4 +299,5 @@ def test_every_state_changing_page_needs_the_csrf_token(world, db):
         assert r.status_code in (403, 405), (url, r.status_code)
         posted += r.status_code == 403
     assert _row_counts(world["demo"]) == before
+    record_property("csrf_refused_posts", posted)
     assert posted > 40
