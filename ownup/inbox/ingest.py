@@ -35,10 +35,7 @@ THREAD_INGEST_FIELDS = [
     "paused_at", "respond_remaining_seconds", "pauses",
 ]
 IN_CHUNK = 500  # values per IN (...) list: well inside every backend's parameter limit
-
-
-class IngestError(Exception):
-    """A message that cannot be stored as it is (it goes to quarantine)."""
+NO_SENDER = "no sender address (the From header is missing or unreadable)"
 
 
 def _quarantine(workspace: Workspace, raw: bytes, reason: str) -> str:
@@ -134,8 +131,7 @@ class _Batch:
                 outcomes[i] = "duplicate"
                 del items[i]
             elif not item.parsed.sender:
-                error = IngestError("no sender address (the From header is missing or unreadable)")
-                outcomes[i] = _quarantine(self.workspace, item.raw, f"IngestError: {error}")
+                outcomes[i] = _quarantine(self.workspace, item.raw, NO_SENDER)
                 del items[i]
             else:
                 stored.add(message_id)
