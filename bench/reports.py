@@ -108,6 +108,8 @@ def generate(args) -> dict:
     t0 = time.perf_counter()
     with connection.cursor() as cur:
         if ws is not None:
+            # raw SQL for speed; rows that point at messages first (imports add attachments)
+            cur.execute("DELETE FROM inbox_attachment WHERE workspace_id = %s", [ws.pk])
             cur.execute("DELETE FROM inbox_message WHERE workspace_id = %s", [ws.pk])
             cur.execute("DELETE FROM inbox_thread WHERE workspace_id = %s", [ws.pk])
             ws.delete()
