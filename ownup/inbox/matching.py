@@ -142,9 +142,15 @@ def import_run(workspace):
         _pinned.reset(token)
 
 
-def run_cache() -> dict | None:
-    """The current import run's cache (None outside a run: nothing is cached)."""
-    return _run_cache.get()
+def run_cached(key: tuple, compute):
+    """``compute()``, remembered under ``key`` for the rest of the current import run
+    (computed afresh every time outside a run)."""
+    cache = _run_cache.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def connect_signals() -> None:

@@ -1,8 +1,9 @@
-"""Writes for the inbox: importing raw mail, recording messages, running the clocks.
+"""Writes for the inbox: recording messages, running the clocks, people's thread actions.
 
-``message_ingest`` never loses mail: whatever cannot be stored goes to Quarantine with the
-reason. Clocks start on the first unanswered inbound message of a thread (auto-replies
-neither start nor stop them); a human outbound reply acknowledges, and answers when marked.
+Raw mail comes in through ``ownup.inbox.ingest``, which prepares each message with
+``message_prepare`` here. Clocks start on the first unanswered inbound message of a thread
+(auto-replies neither start nor stop them); a human outbound reply acknowledges, and answers
+when marked.
 """
 
 from __future__ import annotations
@@ -43,19 +44,15 @@ JUDGEMENT_FIELDS = [
 
 
 def _policy(workspace: Workspace, client: Client | None) -> Policy:
-    from .matching import run_cache
+    from .matching import run_cached
 
-    cache = run_cache()  # within an import run, one look-up per client
-    key = ("policy", workspace.pk, client.pk if client is not None else None)
-    if cache is not None and key in cache:
-        return cache[key]
-    if client is not None:
-        policy = policy_for_client(client)
-    else:
-        policy = core_policy(default_policy(workspace))
-    if cache is not None:
-        cache[key] = policy
-    return policy
+    def look_up() -> Policy:
+        if client is not None:
+            return policy_for_client(client)
+        return core_policy(default_policy(workspace))
+
+    # within an import run, one look-up per client
+    return run_cached(("policy", workspace.pk, client.pk if client else None), look_up)
 
 
 def match_client(workspace: Workspace, addresses: Iterable[str]) -> Client | None:
@@ -238,21 +235,18 @@ def _apply_clocks(thread: Thread, msg: Message, policy: Policy, answered: bool) 
 def _member_by_email(workspace: Workspace, email: str):
     if not email or "@" not in email:
         return None
-    from .matching import run_cache
+    from .matching import run_cached
 
-    cache = run_cache()  # within an import run, one look-up per sender address
-    key = ("member", workspace.pk, email.strip().lower())
-    if cache is not None and key in cache:
-        return cache[key]
-    m = (
-        Membership.objects.filter(workspace=workspace, user__email__iexact=email.strip())
-        .select_related("user")
-        .first()
-    )
-    user = m.user if m else None
-    if cache is not None:
-        cache[key] = user
-    return user
+    def look_up():
+        m = (
+            Membership.objects.filter(workspace=workspace, user__email__iexact=email.strip())
+            .select_related("user")
+            .first()
+        )
+        return m.user if m else None
+
+    # within an import run, one look-up per sender address
+    return run_cached(("member", workspace.pk, email.strip().lower()), look_up)
 
 
 def message_prepare(
