@@ -103,6 +103,7 @@ class Progress:
         self.total, self.stream, self.enabled = total, stream, enabled
         self.tty = enabled and stream.isatty()
         self.started = self.last = time.monotonic()
+        self.reported = 0
 
     def update(self, done: int, counts: Counter) -> None:
         if not self.enabled:
@@ -121,7 +122,8 @@ class Progress:
                 f"quarantined {counts['quarantined']}"
             )
             self.stream.flush()
-        elif done % PROGRESS_EVERY == 0:
+        elif done // PROGRESS_EVERY > self.reported // PROGRESS_EVERY:  # whatever the batch
+            self.reported = done
             print(f"import-mail: {done}/{self.total} messages read", file=self.stream,
                   flush=True)
 
