@@ -194,12 +194,20 @@ def setup_workspace(spec_path: str) -> None:
 
     django.setup()
     from ownup.accounts.services import workspace_create
-    from ownup.clients.services import client_create, contact_create
 
     spec = json.loads(Path(spec_path).read_text())
-    ws = workspace_create(name="Bench agency", slug="bench")
+    add_clients(workspace_create(name="Bench agency", slug="bench"), spec)
+
+
+def add_clients(workspace, spec: dict) -> None:
+    """The mbox's clients with their contacts, in ``workspace`` (those missing only)."""
+    from ownup.clients.models import Client
+    from ownup.clients.services import client_create, contact_create
+
     for c in spec["clients"]:
-        client = client_create(workspace=ws, name=c["name"], email_domains=[c["domain"]])
+        if Client.objects.filter(workspace=workspace, name=c["name"]).exists():
+            continue
+        client = client_create(workspace=workspace, name=c["name"], email_domains=[c["domain"]])
         for i, email in enumerate(c["contacts"]):
             contact_create(client=client, name=f"Contact {i}", email=email)
 

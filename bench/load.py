@@ -130,18 +130,12 @@ def browse(port, email, threads, think, stop, results, errors, index, ready):
 
 
 def _ensure_clients(spec: dict) -> None:
+    import ingest as ingest_bench
     from django.db import connection
 
     from ownup.accounts.models import Workspace
-    from ownup.clients.models import Client
-    from ownup.clients.services import client_create, contact_create
 
-    ws = Workspace.objects.get(slug="bench")
-    for c in spec["clients"]:
-        if not Client.objects.filter(workspace=ws, name=c["name"]).exists():
-            client = client_create(workspace=ws, name=c["name"], email_domains=[c["domain"]])
-            for i, email in enumerate(c["contacts"]):
-                contact_create(client=client, name=f"Contact {i}", email=email)
+    ingest_bench.add_clients(Workspace.objects.get(slug="bench"), spec)
     connection.close()  # this thread's connection
 
 
