@@ -17,9 +17,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_fresh_database_migrates_and_serves(tmp_path):
+def _env(tmp_path) -> dict:
+    """A fresh SQLite database under tmp_path (whatever DATABASE_URL the suite runs with)."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["OWNUP_VAR_DIR"] = str(tmp_path / "var")
+    return env
+
+
+def test_fresh_database_migrates_and_serves(tmp_path):
+    env = _env(tmp_path)
     for args in (["migrate"], ["demo", "--if-empty"]):
         r = subprocess.run(OWNUP + args, env=env, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr
@@ -53,8 +59,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_several_web_processes_share_the_port_and_stop_together(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["OWNUP_VAR_DIR"] = str(tmp_path / "var")
+    env = _env(tmp_path)
     r = subprocess.run(OWNUP + ["migrate"], env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     port = _free_port()
@@ -83,8 +88,7 @@ def test_several_web_processes_share_the_port_and_stop_together(tmp_path):
 
 
 def test_serve_refuses_zero_processes(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["OWNUP_VAR_DIR"] = str(tmp_path / "var")
+    env = _env(tmp_path)
     r = subprocess.run(OWNUP + ["serve", "--processes", "0"], env=env, capture_output=True,
                        text=True, timeout=60)
     assert r.returncode == 2 and "--processes and --threads must be at least 1" in r.stderr
