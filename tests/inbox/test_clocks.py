@@ -20,10 +20,10 @@ from ownup.inbox.models import Message, Thread, ThreadEvent
 from ownup.notify.models import OutboxEmail
 from ownup.policies.selectors import policy_for_client
 
+from .conftest import CALM, EXCUSE
+
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
-CALM = "Hi, could you send the draft plan when you get a chance? Thanks, Ellie"
-EXCUSE = "Sorry, but the delay was not our fault: the printer was late and Sam forgot it."
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:

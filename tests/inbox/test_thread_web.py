@@ -5,31 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from ownup.inbox import services
 from ownup.inbox.models import Message, Quarantine, Thread, ThreadEvent
 from ownup.notify.models import OutboxEmail
 from tests.conftest import assert_login_redirect
 
-from .test_clocks import CALM, EXCUSE
+from .conftest import CALM, EXCUSE, NOW
 
-pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 11, 2, 15, tzinfo=UTC)  # Monday 10:00 New York
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def thread(ws_a, client_a):
-    return services.message_create(
-        workspace=ws_a, direction="inbound", sender="ellie@harbour.example",
-        subject="Launch plan", body_text=CALM, sent_at=NOW,
-    ).thread
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def _fresh(thread):
