@@ -80,9 +80,11 @@ def load_demo() -> Workspace:
         if user is None:
             first, _, last = name.partition(" ")
             user = accounts.user_create(email=email, password=DEMO_PASSWORD, first_name=first,
-                                        last_name=last, timezone_name=tz,
-                                        is_staff=role == "owner")
+                                        last_name=last, timezone_name=tz)
         accounts.membership_set(workspace=workspace, user=user, role=role)
+    # Earlier demos made the owner a superuser, with a published password: undo that.
+    User.objects.filter(email__in=[p[0] for p in PEOPLE], is_superuser=True).update(
+        is_superuser=False, is_staff=False)
     people = demo_people(workspace)
     for name, status, since, domains, _zone, owner, contacts in CLIENTS:
         client = Client.objects.filter(workspace=workspace, name=name).first()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import ThrottledAdminAuthenticationForm
 from .models import ApiToken, Membership, Profile, Workspace
 
 
@@ -25,3 +26,7 @@ class ProfileAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "workspace", "prefix", "created_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+
+# /admin/login/ signs in through the same throttled backend; this form says when it is locked.
+admin.site.login_form = ThrottledAdminAuthenticationForm

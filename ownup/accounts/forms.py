@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from .models import Profile
+from .throttle import minutes_text
 
 
 class ProfileForm(forms.ModelForm):
@@ -28,22 +30,27 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, initial="API token")
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """The sign-in form, refusing to even try a password while the account is locked."""
+class LockedMessageMixin:
+    """Says that sign-in is locked, and for how long, when the throttle refused the try
+    (``backends.ThrottledModelBackend``) rather than the password being wrong."""
 
     def clean(self):
-        from math import ceil
-
-        from .throttle import lockout_left
-
-        email = self.cleaned_data.get("username", "")
-        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-        left = lockout_left(email=email, ip=ip)
-        if left is not None:
-            minutes = max(1, ceil(left.total_seconds() / 60))
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            left = getattr(self.request, "sign_in_locked", None)
+            if left is None:
+                raise
             raise forms.ValidationError(
-                f"Too many failed sign-ins. Sign-in is locked for {minutes} more "
-                f"minute{'s' if minutes != 1 else ''}; you can also reset your password.",
+                f"Too many failed sign-ins. Sign-in is locked for {minutes_text(left)}; "
+                "you can also reset your password.",
                 code="locked",
-            )
-        return super().clean()
+            ) from None
+
+
+class ThrottledAuthenticationForm(LockedMessageMixin, AuthenticationForm):
+    """The sign-in form."""
+
+
+class ThrottledAdminAuthenticationForm(LockedMessageMixin, AdminAuthenticationForm):
+    """The admin's sign-in form (the same throttle; the message says so)."""

@@ -112,3 +112,16 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class AttemptCounter(models.Model):
+    """How many tries one key (an account, an address, an address and an account, a reset
+    target) has used in its current window. Counted with one conditional UPDATE, so parallel
+    tries can never use more than the limit (see ``accounts.throttle``)."""
+
+    key = models.CharField(max_length=400, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

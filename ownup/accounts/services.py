@@ -39,11 +39,12 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     timezone_name: str = "UTC",
-    is_staff: bool = False,
+    superuser: bool = False,
 ):
     email = User.objects.normalize_email(email).lower()
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-    user.is_staff = user.is_superuser = is_staff
+    # A superuser sees every workspace in /admin/: only an operator makes one, on purpose.
+    user.is_staff = user.is_superuser = superuser
     if password:
         user.set_password(password)
     else:

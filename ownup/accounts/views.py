@@ -1,9 +1,11 @@
 from django.contrib import messages
-from django.http import Http404
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import selectors, services, throttle
+from .backends import request_address
 from .decorators import workspace_required
 from .forms import ProfileForm, TokenForm
 from .middleware import SESSION_KEY
@@ -70,3 +72,21 @@ def workspace_switch(request):
         raise Http404("Not found.")
     request.session[SESSION_KEY] = str(membership.workspace_id)
     return redirect("dashboard")
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Password reset, throttled per address (said, with a 429) and per account (silently:
+    the page reads the same whether or not a mail went, so it reveals no account)."""
+
+    def form_valid(self, form):
+        try:
+            allowed = throttle.password_reset_begin(
+                email=form.cleaned_data["email"], ip=request_address(self.request)
+            )
+        except throttle.Locked as exc:
+            form.add_error(None, "Too many password reset requests from your address. "
+                                 f"Try again in {throttle.minutes_text(exc.left)}.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

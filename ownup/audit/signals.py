@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
@@ -17,5 +18,14 @@ def _logged_in(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
-    email = str(credentials.get("username", "")).strip().lower()
-    audit_record(action="auth.login_failed", target=email[:300], request=request)
+    """One event in every workspace of the account that was tried (its directors see it),
+    or one in no workspace when no such account exists."""
+    from ownup.accounts.models import Workspace
+
+    email = str(credentials.get("username", "")).strip().lower()[:300]
+    detail = {"locked": True} if getattr(request, "sign_in_locked", None) else {}
+    user = get_user_model().objects.filter(username=email).first() if email else None
+    workspaces = list(Workspace.objects.filter(memberships__user=user)) if user else []
+    for workspace in workspaces or [None]:
+        audit_record(action="auth.login_failed", target=email, workspace=workspace,
+                     detail=detail, request=request)

@@ -31,7 +31,8 @@ def register(sub) -> None:
     p.add_argument("--name", default="", help="full name")
     p.add_argument("--role", default="member", choices=["owner", "director", "manager", "member"])
     p.add_argument("--timezone", default="UTC")
-    p.add_argument("--staff", action="store_true", help="may use /admin/")
+    p.add_argument("--superuser", action="store_true",
+                   help="may use /admin/, which shows every workspace (operators only)")
     add_workspace_arg(p)
     p.set_defaults(func=run_user_create)
 
@@ -79,7 +80,7 @@ def run_user_create(args) -> int:
         with transaction.atomic():
             user = services.user_create(email=args.email, password=password, first_name=first,
                                         last_name=last, timezone_name=args.timezone,
-                                        is_staff=args.staff)
+                                        superuser=args.superuser)
             services.membership_set(workspace=workspace, user=user, role=args.role)
     except ValidationError as exc:
         raise UserError(_validation_message(exc)) from None
