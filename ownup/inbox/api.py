@@ -207,9 +207,17 @@ def create_message(request, payload: MessageIn):
 
 @router.get("/threads", response=list[ThreadOut])
 @paginate(Page)
-def list_threads(request, status: str = "open", client: str = "", owner: str = "",
-                 message_class: str = ""):
-    """Default: waiting on us, the next deadline first. ``owner``: a user id, or "none"."""
+def list_threads(request, status: str = "open", q: str = "", mine: bool = False,
+                 client: str = "", owner: str = "", message_class: str = ""):
+    """One view of the inbox. ``status``: open (waiting on us, the next deadline first; the
+    default), all (not resolved), waiting_on_client, answered, resolved, unmatched, mine, or
+    empty for every thread; the others list the newest first. ``q`` searches the subject,
+    the sender and the client's words (every word, each as a prefix); ``mine=1`` keeps the
+    threads you own; ``owner``: a user id, or "none"."""
+    view = status or "everything"
+    if view not in selectors.VIEW_KEYS:
+        names = ", ".join(k for k in selectors.VIEW_KEYS if k != "everything")
+        raise ValidationError({"status": f"{status!r} is not a view; use one of {names}."})
     if client:
         client_obj = get_in_workspace(Client.objects.all(), request.workspace, pk=client)
         client = str(client_obj.pk)
@@ -219,8 +227,24 @@ def list_threads(request, status: str = "open", client: str = "", owner: str = "
             raise ValidationError({"owner": "No such person in this workspace."})
     if message_class and message_class not in MessageClass.values:
         raise ValidationError({"message_class": "Must be routine, urgent or emergency."})
-    return selectors.thread_list(workspace=request.workspace, status=status, client=client,
-                                 owner=owner, message_class=message_class)
+    return selectors.desk_threads(workspace=request.workspace, view=view, user=request.user,
+                                  q=q[:200], mine=mine, client=client, owner=owner,
+                                  message_class=message_class)
+
+
+class ViewCountOut(Schema):
+    view: str
+    label: str
+    count: int = Field(description="Threads in the view; counting stops past 1000")
+    capped: bool
+
+
+@router.get("/threads/counts", response=list[ViewCountOut])
+def thread_counts(request, q: str = ""):
+    """How many threads each view holds (matching ``q`` when given), as the inbox's tabs."""
+    counts = selectors.view_counts(workspace=request.workspace, user=request.user, q=q[:200])
+    return [{"view": k, "label": label, "count": min(counts[k], selectors.COUNT_CAP),
+             "capped": counts[k] > selectors.COUNT_CAP} for k, label in selectors.VIEWS]
 
 
 @router.get("/threads/{thread_id}", response=ThreadDetailOut)

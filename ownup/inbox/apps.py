@@ -11,7 +11,8 @@ class InboxConfig(AppConfig):
         from ownup.web.panels import register_panel
 
         from .demo import demo_messages
-        from .views import dashboard_panel
+        from .views import client_panel, dashboard_panel
 
         register_panel("dashboard", dashboard_panel)
+        register_panel("client", client_panel)
         register_demo_step(demo_messages)

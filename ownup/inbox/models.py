@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from ownup.accounts.models import Workspace
@@ -99,6 +100,12 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["workspace", "normalized_subject"], name="thread_subject_idx"),
             models.Index(fields=["workspace", "status", "respond_by"], name="thread_due_idx"),
+            # The inbox views list newest first: all, by status, and the unmatched queue.
+            models.Index(fields=["workspace", "-last_message_at"], name="thread_recent_idx"),
+            models.Index(fields=["workspace", "status", "-last_message_at"],
+                         name="thread_status_recent_idx"),
+            models.Index(fields=["workspace", "-last_message_at"], name="thread_unmatched_idx",
+                         condition=models.Q(client__isnull=True)),
             # The worker's scans (ownup.inbox.jobs) read only running clocks: small partial
             # indexes keep an idle poll cheap however many threads are stored.
             models.Index(
@@ -199,6 +206,9 @@ class Message(models.Model):
     answers = models.BooleanField(default=False)
     respond_seconds = models.IntegerField(null=True, blank=True)
     tone_check = models.JSONField(default=dict, blank=True)
+    #: PostgreSQL full-text search over an inbound message's subject, sender and the client's
+    #: words, kept by a trigger (migration 0006; SQLite keeps the FTS5 table inbox_message_fts).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -67,6 +67,110 @@ def thread_list(
     return _with_next_due(qs).order_by(F("next_due").asc(nulls_last=True), "-last_message_at")
 
 
+# --------------------------------------------------------------------------- the desk's views
+
+#: The inbox's views, in the order the tabs show them: (key, label). "open" is *waiting on
+#: us* (a running clock); "all" every conversation not resolved; "everything" what a search
+#: looks through by default.
+VIEWS = (
+    ("mine", "Mine"),
+    ("open", "Waiting on us"),
+    ("all", "All open"),
+    ("waiting_on_client", "Waiting on client"),
+    ("answered", "Answered"),
+    ("resolved", "Resolved"),
+    ("unmatched", "Unmatched"),
+    ("everything", "All conversations"),
+)
+VIEW_KEYS = frozenset(k for k, _ in VIEWS)
+#: A count stops here: "1,000+" is as useful on a tab as the exact figure and costs a bounded
+#: index scan instead of counting every resolved thread of the agency.
+COUNT_CAP = 1000
+
+
+def _in_view(qs: QuerySet[Thread], view: str, user=None) -> QuerySet[Thread]:
+    if view == "mine":
+        return qs.filter(owner=user).exclude(status=ThreadStatus.RESOLVED)
+    if view == "open":
+        return qs.filter(status=ThreadStatus.OPEN, client__isnull=False,
+                         respond_by__isnull=False, answered_at__isnull=True)
+    if view == "all":
+        return qs.exclude(status=ThreadStatus.RESOLVED)
+    # Marking a thread answered also sets it waiting on the client, with its clock met: the
+    # two views tell a paused clock (still owed an answer) from an answered thread.
+    if view == "waiting_on_client":
+        return qs.filter(status=ThreadStatus.WAITING_ON_CLIENT, answered_at__isnull=True)
+    if view == "answered":
+        return qs.exclude(status=ThreadStatus.RESOLVED).filter(answered_at__isnull=False)
+    if view == "resolved":
+        return qs.filter(status=ThreadStatus.RESOLVED)
+    if view == "unmatched":
+        return qs.filter(client__isnull=True).exclude(status=ThreadStatus.RESOLVED)
+    return qs
+
+
+def search_filter(qs: QuerySet[Thread], q: str, workspace: Workspace) -> QuerySet[Thread]:
+    """Threads whose client's side matches every word of ``q`` (each as a prefix): subject,
+    sender and the words of an inbound message. Text without searchable words matches none."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
+    from ownup.core.search import fts5_match, query_words, tsquery_raw
+
+    words = query_words(q)
+    if not words:
+        return qs.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(tsquery_raw(words), search_type="raw", config="english")
+        hits = Message.objects.filter(workspace=workspace, search_vector=query)
+        return qs.filter(pk__in=hits.values("thread_id"))
+    return qs.filter(pk__in=RawSQL(
+        "SELECT m.thread_id FROM inbox_message m WHERE m.rowid IN "
+        "(SELECT rowid FROM inbox_message_fts WHERE inbox_message_fts MATCH %s)",
+        [fts5_match(words)]))
+
+
+def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str = "",
+                 client: str = "", owner: str = "", message_class: str = "",
+                 mine: bool = False) -> QuerySet[Thread]:
+    """One view of the inbox, optionally narrowed by a search and the filters. Waiting on us
+    lists the next deadline first; every other view (and any search) the newest first."""
+    qs = Thread.objects.filter(workspace=workspace).select_related(
+        "client", "client__policy", "owner")
+    qs = _in_view(qs, view, user)
+    if mine and view != "mine":
+        qs = qs.filter(owner=user)
+    if client:
+        qs = qs.filter(client_id=client)
+    if owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif owner:
+        qs = qs.filter(owner_id=owner)
+    if message_class:
+        qs = qs.filter(message_class=message_class)
+    if q.strip():
+        qs = search_filter(qs, q, workspace)
+    qs = _with_next_due(qs)
+    if view == "open" and not q.strip():
+        return qs.order_by(F("next_due").asc(nulls_last=True), "-last_message_at")
+    return qs.order_by("-last_message_at")
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """How many rows, counting no further than ``cap + 1`` (shown as "1,000+")."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def view_counts(*, workspace: Workspace, user, q: str = "") -> dict[str, int]:
+    """Each view's count (capped), for the tabs; with ``q``, how many match in each."""
+    base = Thread.objects.filter(workspace=workspace)
+    if q.strip():
+        base = search_filter(base, q, workspace)
+    return {key: capped_count(_in_view(base, key, user)) for key, _ in VIEWS}
+
+
 def unmatched_list(*, workspace: Workspace) -> QuerySet[Thread]:
     """Threads from senders no client claims yet, newest first, with their first sender."""
     first_sender = (

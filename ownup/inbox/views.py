@@ -4,12 +4,14 @@ unmatched queue and quarantine. Views only parse input and call services."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -54,33 +56,86 @@ def _filters(request) -> dict:
     return f
 
 
+class Slice:
+    """One page of a list without counting the whole of it (the tabs carry capped counts)."""
+
+    def __init__(self, qs, number: str | None, size: int = 50):
+        try:
+            self.number = max(int(number or 1), 1)
+        except ValueError:
+            self.number = 1
+        start = (self.number - 1) * size
+        rows = list(qs[start:start + size + 1])
+        self.has_next = len(rows) > size
+        self.object_list = rows[:size]
+        self.has_previous = self.number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.previous_page_number = self.number - 1
+        self.next_page_number = self.number + 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def _view_and_query(request) -> tuple[str, str]:
+    view = request.GET.get("view", "")
+    q = request.GET.get("q", "").strip()[:200]
+    if view not in selectors.VIEW_KEYS:
+        view = "everything" if q else "open"
+    return view, q
+
+
 def _waiting_context(request, limit: int | None = None) -> dict:
     f = _filters(request)
-    qs = selectors.thread_list(workspace=request.workspace, **f)
+    view, q = _view_and_query(request)
+    qs = selectors.desk_threads(workspace=request.workspace, view=view, user=request.user,
+                                q=q, **f)
     if limit is None:
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = Slice(qs, request.GET.get("page"))
         threads = list(page)
     else:
         page, threads = None, list(qs[:limit])
-    query = "&".join(f"{k}={v}" for k, v in (
-        ("client", f["client"]), ("owner", f["owner"]), ("class", f["message_class"])) if v)
+    pairs = (("view", view if view != "open" else ""), ("q", q), ("client", f["client"]),
+             ("owner", f["owner"]), ("class", f["message_class"]))
+    query = urlencode([(k, v) for k, v in pairs if v])
     return {
         "page": page,
         "rows": selectors.thread_rows(threads, workspace=request.workspace),
         "filters": f,
         "query": query,
+        "view": view,
+        "q": q,
+        "view_label": dict(selectors.VIEWS)[view],
         "unmatched": selectors.unmatched_count(request.workspace),
     }
 
 
+def _tabs(request, view: str, q: str) -> list[dict]:
+    """The views with their counts (matches of ``q`` when searching), then quarantine."""
+    counts = selectors.view_counts(workspace=request.workspace, user=request.user, q=q)
+    tabs = []
+    for key, label in selectors.VIEWS:
+        params = urlencode([(k, v) for k, v in (("view", key), ("q", q)) if v])
+        tabs.append({"key": key, "label": label, "count": counts[key],
+                     "capped": counts[key] > selectors.COUNT_CAP, "current": key == view,
+                     "url": f"{reverse('inbox')}?{params}"})
+    if request.membership.can_manage:
+        n = selectors.capped_count(selectors.quarantine_list(workspace=request.workspace))
+        tabs.append({"key": "quarantined", "label": "Quarantined", "count": n,
+                     "capped": n > selectors.COUNT_CAP, "current": False,
+                     "url": reverse("inbox_quarantine")})
+    return tabs
+
+
 @workspace_required
 def inbox(request):
-    """Waiting on us: open threads with a running clock, the nearest deadline first."""
+    """The desk: one view (waiting on us by default) or a search, with every view's count."""
     ctx = _waiting_context(request)
     f = ctx["filters"]
     clients = Client.objects.filter(workspace=request.workspace, archived_at__isnull=True)
     people = selectors.workspace_people(request.workspace)
     ctx.update(
+        tabs=_tabs(request, ctx["view"], ctx["q"]),
         client_options=select_options(
             [(str(pk), name) for pk, name in clients.values_list("pk", "name")], f["client"]),
         owner_options=select_options(
@@ -112,6 +167,24 @@ def dashboard_panel(request, obj=None) -> dict | None:
         "panel": True,
         "query": "",
         "more": max(qs.count() - DASHBOARD_ROWS, 0) if len(threads) == DASHBOARD_ROWS else 0,
+    }
+
+
+CLIENT_ROWS = 20
+
+
+def client_panel(request, client=None) -> dict | None:
+    """The client page's conversations, newest first, whatever their state."""
+    if client is None or getattr(request, "workspace", None) is None:
+        return None
+    qs = selectors.desk_threads(workspace=request.workspace, view="everything",
+                                user=request.user, client=str(client.pk))
+    threads = list(qs[:CLIENT_ROWS + 1])
+    return {
+        "template": "inbox/_client_panel.html", "order": 5, "client": client,
+        "rows": selectors.thread_rows(threads[:CLIENT_ROWS], workspace=request.workspace),
+        "more": len(threads) > CLIENT_ROWS,
+        "all_url": f"{reverse('inbox')}?{urlencode({'view': 'everything', 'client': client.pk})}",
     }
 
 

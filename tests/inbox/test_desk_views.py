@@ -1,0 +1,158 @@
+"""The inbox as a desk: every view with its count, full-text search (FTS5 / PostgreSQL), in
+the selectors, the pages and the API."""
+
+from datetime import timedelta
+
+import pytest
+
+from ownup.inbox import selectors
+from ownup.inbox.services import message_create, thread_assign, thread_set_status
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+
+
+def _in(ws, subject, body, sender="ellie@harbour.example", at=NOW):
+    return message_create(workspace=ws, direction="inbound", sender=sender, subject=subject,
+                          body_text=body, sent_at=at).thread
+
+
+@pytest.fixture
+def desk(frozen_now, ws_a, client_a, owner, member):
+    """One conversation in every state: waiting, mine, answered, waiting on client,
+    resolved, unmatched."""
+    waiting = _in(ws_a, "Launch plan", "Could you send the photographer's schedule?")
+    mine = _in(ws_a, "Invoice 4471", "The invoice total looks wrong to us.",
+               at=NOW - timedelta(hours=1))
+    thread_assign(thread=mine, owner=owner, user=owner)
+    answered = _in(ws_a, "Logo files", "Where are the vector logo files?",
+                   at=NOW - timedelta(hours=2))
+    thread_set_status(thread=answered, status="answered", user=owner)
+    paused = _in(ws_a, "Budget sign-off", "We will confirm the budget next week.",
+                 at=NOW - timedelta(hours=3))
+    thread_set_status(thread=paused, status="waiting_on_client", user=owner)
+    done = _in(ws_a, "Old brochure", "The brochure arrived, thanks, all good.",
+               at=NOW - timedelta(days=2))
+    thread_set_status(thread=done, status="resolved", user=owner)
+    stranger = _in(ws_a, "Partnership idea", "We sell drones for photography.",
+                   sender="sales@drones.example", at=NOW - timedelta(hours=4))
+    return {"waiting": waiting, "mine": mine, "answered": answered, "paused": paused,
+            "done": done, "stranger": stranger}
+
+
+def _subjects(qs):
+    return [t.subject for t in qs]
+
+
+def test_each_view_holds_its_threads(desk, ws_a, owner):
+    def view(name, **kw):
+        return set(_subjects(selectors.desk_threads(workspace=ws_a, view=name, user=owner,
+                                                    **kw)))
+
+    assert view("open") == {"Launch plan", "Invoice 4471"}
+    assert view("mine") == {"Invoice 4471"}
+    assert view("answered") == {"Logo files"}
+    assert view("waiting_on_client") == {"Budget sign-off"}
+    assert view("resolved") == {"Old brochure"}
+    assert view("unmatched") == {"Partnership idea"}
+    assert view("all") == {"Launch plan", "Invoice 4471", "Logo files", "Budget sign-off",
+                           "Partnership idea"}
+    assert len(view("everything")) == 6
+    counts = selectors.view_counts(workspace=ws_a, user=owner)
+    assert counts == {"mine": 1, "open": 2, "all": 5, "waiting_on_client": 1, "answered": 1,
+                      "resolved": 1, "unmatched": 1, "everything": 6}
+
+
+def test_search_finds_subject_sender_and_the_clients_words(desk, ws_a, owner):
+    def search(q, view="everything"):
+        return _subjects(selectors.desk_threads(workspace=ws_a, view=view, user=owner, q=q))
+
+    assert search("brochure") == ["Old brochure"]  # resolved: still findable
+    assert search("schedules") == ["Launch plan"]  # the client's words, stemmed
+    assert "Launch plan" in search("photographer")
+    assert set(search("photo")) == {"Launch plan", "Partnership idea"}  # a prefix
+    assert search("drones.example") == ["Partnership idea"]  # the sender's address
+    assert search("sales") == ["Partnership idea"]
+    assert search("invoice total") == ["Invoice 4471"]  # every word
+    assert search("invoice brochure") == []
+    assert search("4471") == ["Invoice 4471"]
+    assert search("brochure", view="open") == []  # within a view
+    assert search('"); DROP TABLE x; -- OR *') == []  # never query syntax
+    assert search("   ") == _subjects(selectors.desk_threads(workspace=ws_a, view="everything",
+                                                              user=owner))
+    counts = selectors.view_counts(workspace=ws_a, user=owner, q="photo")
+    assert counts["everything"] == 2 and counts["unmatched"] == 1 and counts["resolved"] == 0
+
+
+def test_search_stays_in_the_workspace(desk, ws_b, owner):
+    _in(ws_b, "Other agency brochure", "brochure")
+    assert _subjects(selectors.desk_threads(workspace=desk["done"].workspace,
+                                            view="everything", user=owner,
+                                            q="brochure")) == ["Old brochure"]
+
+
+def test_replies_are_not_searched_as_the_clients_words(desk, ws_a, owner):
+    message_create(workspace=ws_a, direction="outbound", thread=desk["waiting"],
+                   sender="olivia@agency.example", body_text="The zeppelin is booked.",
+                   sent_at=NOW)
+    assert list(selectors.desk_threads(workspace=ws_a, view="everything", user=owner,
+                                       q="zeppelin")) == []
+
+
+def test_counts_stop_at_the_cap(desk, ws_a, owner):
+    assert selectors.capped_count(
+        selectors.desk_threads(workspace=ws_a, view="everything", user=owner), cap=3) == 4
+
+
+def test_inbox_page_tabs_views_and_search(desk, owner_web):
+    html = owner_web.get("/inbox/").content.decode()
+    for label in ("Mine", "Waiting on us", "All open", "Waiting on client", "Answered",
+                  "Resolved", "Unmatched", "All conversations", "Quarantined"):
+        assert f">{label} <span class=\"count\">" in html, label
+    assert 'data-view="resolved">Resolved <span class="count">1</span>' in html
+    html = owner_web.get("/inbox/?view=resolved").content.decode()
+    assert "Old brochure" in html and "Launch plan" not in html and "Resolved" in html
+    html = owner_web.get("/inbox/?q=brochure").content.decode()
+    assert "Conversations matching “brochure”" in html and "Old brochure" in html
+    assert "Launch plan" not in html
+    html = owner_web.get("/inbox/?view=unmatched").content.decode()
+    assert "Partnership idea" in html and ">Unmatched</a>" in html
+    html = owner_web.get("/inbox/?q=nothingmatchesthis").content.decode()
+    assert "No conversation matches" in html
+    assert owner_web.get("/inbox/?view=bogus&page=x").status_code == 200
+    rows = owner_web.get("/inbox/rows/?view=mine").content.decode()
+    assert "Invoice 4471" in rows and "Launch plan" not in rows
+
+
+def test_member_sees_no_quarantine_tab(desk, member_web):
+    html = member_web.get("/inbox/").content.decode()
+    assert "Mine" in html and "Quarantined" not in html
+
+
+def test_api_views_search_and_mine(desk, owner_api, member_api):
+    def subjects(api, **params):
+        r = api.get("threads", **params)
+        assert r.status_code == 200, r.content
+        return {t["subject"] for t in r.json()["items"]}
+
+    assert subjects(owner_api) == {"Launch plan", "Invoice 4471"}  # waiting on us
+    assert subjects(owner_api, status="resolved") == {"Old brochure"}
+    assert subjects(owner_api, status="", q="brochure") == {"Old brochure"}
+    assert subjects(owner_api, status="all", mine=1) == {"Invoice 4471"}
+    assert subjects(member_api, status="all", mine=1) == set()
+    assert subjects(owner_api, status="unmatched", q="drones") == {"Partnership idea"}
+    r = owner_api.get("threads", status="nonsense")
+    assert r.status_code == 422 and "is not a view" in r.content.decode()
+    r = owner_api.get("threads/counts", q="photo")
+    counts = {c["view"]: c["count"] for c in r.json()}
+    assert counts["everything"] == 2 and counts["open"] == 1
+
+
+def test_client_page_lists_its_conversations_newest_first(desk, owner_web, client_a):
+    html = owner_web.get(f"/clients/{client_a.pk}/").content.decode()
+    assert "Conversations" in html
+    order = ["Launch plan", "Invoice 4471", "Logo files", "Budget sign-off", "Old brochure"]
+    positions = [html.index(s) for s in order]
+    assert positions == sorted(positions)
+    assert "Partnership idea" not in html  # unmatched: not this client's
