@@ -161,6 +161,8 @@ OWNUP_MESSAGE_ATTACHMENTS_MAX_BYTES = int(
 EMAIL_BACKEND = "ownup.notify.mail.OutboxBackend"
 EMAIL_URL = os.environ.get("EMAIL_URL", "smtp://127.0.0.1:1025")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ownup <ownup@localhost>")
+#: Seconds one SMTP step may block; a claimed mail's lease is derived from it.
+SMTP_TIMEOUT = float(os.environ.get("OWNUP_SMTP_TIMEOUT") or 20)
 OWNUP_SECRETS_KEY = os.environ.get("OWNUP_SECRETS_KEY", "")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from email.utils import make_msgid
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
-from . import services
-
 
 class OutboxBackend(BaseEmailBackend):
     """Queues each message in the outbox table instead of talking to a server."""
 
     def send_messages(self, email_messages):
+        from . import services
+
         for message in email_messages:
             services.outbox_enqueue_message(message=message)
         return len(email_messages)
+
+
+#: The blocking SMTP steps of one mail besides one RCPT per recipient (connect, EHLO,
+#: STARTTLS, EHLO, AUTH, MAIL, DATA, the content, RSET/QUIT), with one to spare.
+SMTP_STEPS = 10
+
+
+def send_lease(recipients: int) -> timedelta:
+    """How long one mail may take at worst: every step waiting out the SMTP timeout."""
+    return timedelta(seconds=settings.SMTP_TIMEOUT * (SMTP_STEPS + recipients))
+
+
+def message_id() -> str:
+    """A Message-ID in the sender's domain, fixed when a mail is queued."""
+    from email.utils import parseaddr
+
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "ownup.local"
+    return make_msgid(domain=domain)
 
 
 def delivery_connection():
@@ -38,5 +58,5 @@ def delivery_connection():
         password=unquote(url.password or ""),
         use_ssl=url.scheme == "smtps",
         use_tls=url.scheme == "submission",
-        timeout=20,
+        timeout=settings.SMTP_TIMEOUT,
     )

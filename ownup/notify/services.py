@@ -10,7 +10,12 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+
+from ownup.worker.claim import claim_renew, held
+
+from .mail import message_id, send_lease
 
 from .models import (
     ChatChannel,
@@ -36,14 +41,19 @@ def outbox_enqueue(
     idempotency_key: str | None = None,
     headers: dict | None = None,
     cc: list[str] = (),
+    bcc: list[str] = (),
     reply_to: list[str] = (),
 ) -> OutboxEmail:
-    """Queue one mail; with an idempotency key, a second call returns the first row."""
+    """Queue one mail; with an idempotency key, a second call returns the first row.
+
+    The Message-ID is fixed here (unless ``headers`` name one), so every retry of the mail
+    carries the same one and a receiving server can recognise a repeat."""
     row = OutboxEmail(
-        workspace=workspace, to=list(to), cc=list(cc), reply_to=list(reply_to),
+        workspace=workspace, to=list(to), cc=list(cc), bcc=list(bcc), reply_to=list(reply_to),
         subject=subject[:998], body=body, html=html,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL, headers=headers or {},
-        idempotency_key=idempotency_key, due_at=timezone.now(),
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        headers=with_message_id(headers), idempotency_key=idempotency_key,
+        due_at=timezone.now(),
     )
     if idempotency_key:
         try:
@@ -56,14 +66,21 @@ def outbox_enqueue(
     return row
 
 
+def with_message_id(headers: dict | None) -> dict:
+    headers = dict(headers or {})
+    if not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = message_id()
+    return headers
+
+
 def outbox_enqueue_message(*, message: EmailMultiAlternatives) -> OutboxEmail:
     html = ""
     for content, mimetype in getattr(message, "alternatives", []) or []:
         if mimetype == "text/html":
             html = content
     return outbox_enqueue(
-        to=list(message.to), cc=list(message.cc), reply_to=list(message.reply_to),
-        subject=message.subject, body=message.body, html=html,
+        to=list(message.to), cc=list(message.cc), bcc=list(message.bcc),
+        reply_to=list(message.reply_to), subject=message.subject, body=message.body, html=html,
         from_email=message.from_email, headers=dict(message.extra_headers),
     )
 
@@ -73,15 +90,29 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
-def outbox_deliver(*, row: OutboxEmail, connection) -> OutboxEmail:
-    """Send one claimed row; on failure schedule a retry or, after MAX_ATTEMPTS, dead-letter."""
+def outbox_deliver(*, row: OutboxEmail, connection) -> bool:
+    """Send one claimed row; on failure schedule a retry or, after MAX_ATTEMPTS, dead-letter.
+
+    Exactly once as far as SMTP allows: just before sending, one conditional UPDATE renews
+    the batch's leases for long enough to cover this mail's slowest send and counts the
+    attempt, and only if the claim still holds (a worker that was paused past its lease and
+    lost the row sends nothing). The result is written under the same condition, so a
+    worker that lost the row while sending never overwrites its new holder's result. The
+    one window left, the claim lost after the server's 250, resends the same Message-ID.
+    Returns whether this worker still held the row to the end."""
+    recipients = len(row.to) + len(row.cc) + len(row.bcc)
+    claim_renew(row, now=timezone.now(), lease=send_lease(recipients))
+    mine = held(row)  # the condition as claimed (status "sending", this claim's token)
+    if not mine.update(attempts=F("attempts") + 1):
+        log.warning("outbox %s: claim lost before sending, not sent by this worker", row.pk)
+        return False
+    row.attempts += 1
     message = EmailMultiAlternatives(
         subject=row.subject, body=row.body, from_email=row.from_email, to=row.to, cc=row.cc,
         bcc=row.bcc, reply_to=row.reply_to, headers=row.headers, connection=connection,
     )
     if row.html:
         message.attach_alternative(row.html, "text/html")
-    row.attempts += 1
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # any transport failure is recorded, never lost
@@ -95,10 +126,14 @@ def outbox_deliver(*, row: OutboxEmail, connection) -> OutboxEmail:
         row.status = DeliveryStatus.SENT
         row.sent_at = timezone.now()
         row.last_error = ""
-    row.claimed_by, row.claimed_until = "", None
-    row.save(update_fields=["attempts", "status", "due_at", "sent_at", "last_error",
-                            "claimed_by", "claimed_until"])
-    return row
+    if not mine.update(status=row.status, due_at=row.due_at, sent_at=row.sent_at,
+                       last_error=row.last_error, claimed_by="", claimed_until=None,
+                       claim_token=None):
+        log.warning("outbox %s: claim lost while sending; the new holder's result stands",
+                    row.pk)
+        return False
+    row.claimed_by, row.claimed_until, row.claim_token = "", None, None
+    return True
 
 
 def outbox_retry(*, row: OutboxEmail) -> OutboxEmail:
@@ -256,10 +291,10 @@ def _finish(rows, *, worker_id: str, ok: bool, error: str = "") -> None:
             else:
                 row.status = DeliveryStatus.QUEUED
                 row.due_at = now + backoff(row.attempts)
-        Notification.objects.filter(pk=row.pk, claimed_by=worker_id).update(
-            attempts=row.attempts, status=row.status, sent_at=row.sent_at,
+        Notification.objects.filter(pk=row.pk, claim_token=row.claim_token).update(
+            attempts=F("attempts") + 1, status=row.status, sent_at=row.sent_at,
             last_error=row.last_error, due_at=row.due_at, claimed_by="", claimed_until=None,
-            delivered_to=row.delivered_to,
+            claim_token=None, delivered_to=row.delivered_to,
         )
 
 
@@ -281,14 +316,13 @@ def deliver_email(*, rows, worker_id: str) -> int:
     transaction: a worker killed halfway leaves neither, so the retry sends once. One
     person's rows due at the same moment (held by quiet hours) become one mail."""
     from django.contrib.auth import get_user_model
-    from django.db.models import F
 
     now = timezone.now()
     with transaction.atomic():
         # Still ours? (a lease that ran out may have been taken over by another worker)
         ours = set(
             Notification.objects.select_for_update(of=("self",))
-            .filter(pk__in=[r.pk for r in rows], claimed_by=worker_id,
+            .filter(pk__in=[r.pk for r in rows], claim_token__in={r.claim_token for r in rows},
                     status=DeliveryStatus.SENDING)
             .order_by("pk").values_list("pk", flat=True)
         )
@@ -311,11 +345,13 @@ def deliver_email(*, rows, worker_id: str) -> int:
             mails.append(OutboxEmail(
                 workspace_id=group[0].workspace_id, to=[address], subject=subject[:998],
                 body=body, from_email=settings.DEFAULT_FROM_EMAIL, due_at=now,
+                headers=with_message_id(None),
                 idempotency_key=f"notify:{digest[:40]}",
             ))
             sent += [r.pk for r in group]
         OutboxEmail.objects.bulk_create(mails, ignore_conflicts=True)
-        done = dict(attempts=F("attempts") + 1, claimed_by="", claimed_until=None)
+        done = dict(attempts=F("attempts") + 1, claimed_by="", claimed_until=None,
+                    claim_token=None)
         Notification.objects.filter(pk__in=sent).update(
             status=DeliveryStatus.SENT, sent_at=now, last_error="", **done)
         Notification.objects.filter(pk__in=no_address).update(
