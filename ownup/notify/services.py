@@ -16,7 +16,6 @@ from django.utils import timezone
 from ownup.worker.claim import claim_renew, held
 
 from .mail import message_id, send_lease
-
 from .models import (
     ChatChannel,
     DeliveryStatus,
