@@ -9,6 +9,8 @@ EMAIL_URL         where the worker delivers mail: smtp://host:port, or "console"
 DEFAULT_FROM_EMAIL
 OWNUP_SECRETS_KEY key for secrets stored encrypted (IMAP, SMTP, webhooks); derived
                   from SECRET_KEY when unset.
+OWNUP_ALLOW_PRIVATE_WEBHOOKS  comma-separated CIDRs chat/webhook channels may post to
+                  although they are not public (loopback, private, link-local…).
 HTTPS             "1" behind TLS: secure cookies, redirect to https, HSTS (with
                   subdomains and preload unless HSTS_SUBDOMAINS=0 / HSTS_PRELOAD=0).
 """
@@ -164,6 +166,25 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ownup <ownup@localhos
 #: Seconds one SMTP step may block; a claimed mail's lease is derived from it.
 SMTP_TIMEOUT = float(os.environ.get("OWNUP_SMTP_TIMEOUT") or 20)
 OWNUP_SECRETS_KEY = os.environ.get("OWNUP_SECRETS_KEY", "")
+
+
+def _networks(name: str) -> list[str]:
+    """Comma-separated CIDRs from the environment; a malformed one stops start-up."""
+    import ipaddress
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    found = []
+    for item in filter(None, (p.strip() for p in os.environ.get(name, "").split(","))):
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a network (e.g. 10.0.0.0/8)")
+    return found
+
+
+# Chat/webhook channels post to public addresses only, unless in one of these networks.
+OWNUP_ALLOW_PRIVATE_WEBHOOKS = _networks("OWNUP_ALLOW_PRIVATE_WEBHOOKS")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

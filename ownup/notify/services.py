@@ -362,12 +362,17 @@ def apprise_send(url: str, *, title: str, body: str) -> tuple[bool, str]:
     """Send one message through apprise; (ok, error text)."""
     import apprise
 
-    box = apprise.Apprise()
+    from . import egress
+
+    # Sequential (async_mode off): every connection is made in this thread, inside the guard.
+    box = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
     if not box.add(url):
         return False, "apprise does not understand this URL"
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING) as captured, egress.guarded() as refused:
         ok = box.notify(title=title, body=body)
         log_text = captured.getvalue()
+    if refused:
+        return False, f"refused: {', '.join(sorted(set(refused)))} is not a public address"
     return bool(ok), "" if ok else (log_text.strip()[-500:] or "apprise reported a failure")
 
 
@@ -440,6 +445,7 @@ def chat_channel_create(*, workspace, user, label: str, url: str, events=()) -> 
 
     from ownup import secretbox
 
+    from . import egress
     from .rules import DEFAULT_RULES
 
     label, url = (label or "").strip(), (url or "").strip()
@@ -452,6 +458,8 @@ def chat_channel_create(*, workspace, user, label: str, url: str, events=()) -> 
         errors["url"] = "Paste the channel's URL (e.g. slack://…, json://host/path)."
     elif len(url) > 2000 or not apprise.Apprise().add(url):
         errors["url"] = "This is not a URL apprise can send to (see apprise's list of services)."
+    elif refusal := egress.url_refusal(url):
+        errors["url"] = refusal
     bad = [e for e in events if e not in DEFAULT_RULES]
     if bad:
         errors["events"] = f"Unknown events: {', '.join(map(str, bad))}."
@@ -496,16 +504,31 @@ def chat_channel_delete(*, channel: ChatChannel) -> None:
     channel.delete()
 
 
+TEST_FAILED = ("The channel did not take the test message. Check its URL (ownup posts to "
+               "public addresses only) and that the service accepts it.")
+
+
 def chat_channel_test(*, channel: ChatChannel) -> tuple[bool, str]:
-    """Send a test message now (not through the queue): the button in settings."""
+    """Send a test message now (not through the queue): the button in settings.
+
+    A failure reads the same whatever its cause (refused address, nothing listening, a
+    timeout, an error from the service): the button is no probe of what the server can
+    reach. The cause goes to the server's log."""
     from ownup import secretbox
 
+    from . import egress
+
+    url = secretbox.decrypt(channel.url_encrypted)
     try:
-        return apprise_send(secretbox.decrypt(channel.url_encrypted),
-                            title="ownup test notification",
-                            body="If you can read this, ownup can reach this channel.")
+        ok, error = (False, refusal) if (refusal := egress.url_refusal(url)) else apprise_send(
+            url, title="ownup test notification",
+            body="If you can read this, ownup can reach this channel.")
     except Exception as exc:
-        return False, f"{type(exc).__name__}: {exc}"
+        ok, error = False, f"{type(exc).__name__}: {exc}"
+    if ok:
+        return True, ""
+    log.warning("chat channel %s: test failed: %s", channel.pk, error)
+    return False, TEST_FAILED
 
 
 @transaction.atomic

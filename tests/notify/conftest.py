@@ -1,5 +1,6 @@
 import json
 import threading
+import types
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -12,8 +13,10 @@ class _Receiver:
 
 
 @pytest.fixture
-def webhook():
-    """A local HTTP receiver for apprise's json:// webhooks: records every POST body."""
+def webhook(settings):
+    """A local HTTP receiver for apprise's json:// webhooks: records every POST body.
+    Channels post to public addresses only: the operator's setting allows loopback here."""
+    settings.OWNUP_ALLOW_PRIVATE_WEBHOOKS = ["127.0.0.0/8"]
     receiver = _Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -40,6 +43,38 @@ def webhook():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def listener():
+    """A raw TCP listener on loopback that records every connection it accepts (it must
+    receive nothing when a channel points at it without the operator's setting)."""
+    import socket
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    srv.settimeout(0.2)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                continue
+            accepted.append(conn.recv(4096))
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield types.SimpleNamespace(accepted=accepted, port=srv.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(2)
+        srv.close()
 
 
 @pytest.fixture
