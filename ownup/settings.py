@@ -179,7 +179,8 @@ def _networks(name: str) -> list[str]:
         try:
             found.append(str(ipaddress.ip_network(item, strict=False)))
         except ValueError:
-            raise ImproperlyConfigured(f"{name}: {item!r} is not a network (e.g. 10.0.0.0/8)")
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not a network (e.g. 10.0.0.0/8)") from None
     return found
 
 
