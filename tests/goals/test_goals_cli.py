@@ -1,5 +1,7 @@
 import json
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +57,6 @@ def test_mistakes_are_one_line(plan, ws_b, capsys, tmp_path):
 
 
 def test_console_script_help():
-    r = subprocess.run(["/work/main/.venv/bin/ownup", "agenda", "--help"],
+    r = subprocess.run([str(Path(sys.executable).with_name("ownup")), "agenda", "--help"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "--format" in r.stdout

@@ -1,4 +1,6 @@
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,6 +33,6 @@ def test_mistakes_are_one_line(open_incident, ws_b, capsys):
 
 
 def test_console_script_help():
-    r = subprocess.run(["/work/main/.venv/bin/ownup", "incident", "--help"],
+    r = subprocess.run([str(Path(sys.executable).with_name("ownup")), "incident", "--help"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "show" in r.stdout
