@@ -2,7 +2,9 @@
 
 One message: ``--received`` and ``--class``. Many: JSON lines on stdin, one
 ``{"received": ..., "class": ...}`` per line, one JSON object out per line, in order (the
-policy is parsed once and output is buffered, so 100,000 cases run in one process).
+policy is parsed once and output is buffered, so 100,000 cases run in one process). A bad line
+answers ``{"line": N, "error": "..."}`` in its place, is named on stderr, and the run goes on;
+the exit code is then 2.
 """
 
 from __future__ import annotations
@@ -66,9 +68,9 @@ class _Due:
             c.name: (policy.clock(c.name), c.acknowledge, c.respond) for c in policy.classes
         }
 
-    def compute(self, class_name, received: datetime, where: str) -> dict:
+    def compute(self, class_name, received: datetime, where: str, when_where: str) -> dict:
         """The JSON record; instants rendered in the policy's timezone."""
-        received, ack, resp = self.instants(class_name, received, where)
+        received, ack, resp = self.instants(class_name, received, where, when_where)
         return {
             "class": class_name,
             "received": received.isoformat(),
@@ -76,7 +78,8 @@ class _Due:
             "respond_by": resp.isoformat(),
         }
 
-    def instants(self, class_name, received: datetime, where: str):
+    def instants(self, class_name, received: datetime, where: str, when_where: str):
+        """``where`` names the class in errors, ``when_where`` the received time."""
         entry = self.classes.get(class_name)
         if entry is None:
             known = ", ".join(self.classes)
@@ -87,7 +90,7 @@ class _Due:
             ack = clock.deadline(received, acknowledge)
             resp = clock.deadline(received, respond)
         except ValueError as exc:
-            raise UserError(f"{where}: {exc}") from None
+            raise UserError(f"{when_where}: {exc}") from None
         return received.astimezone(tz), ack.astimezone(tz), resp.astimezone(tz)
 
 
@@ -102,34 +105,43 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--class is required with --received")
         received = _parse_received(args.received, "--received")
         if args.json:
-            print(json.dumps(due.compute(args.class_name, received, "--class")))
+            print(json.dumps(due.compute(args.class_name, received, "--class", "--received")))
         else:
-            _, ack, resp = due.instants(args.class_name, received, "--class")
+            _, ack, resp = due.instants(args.class_name, received, "--class", "--received")
             print(f"acknowledge by: {_human(ack)}")
             print(f"respond by: {_human(resp)}")
         return 0
     return _run_stream(due, args.class_name, sys.stdin, sys.stdout)
 
 
-def _run_stream(due: _Due, default_class: str | None, stdin, stdout) -> int:
+def _line_record(due: _Due, default_class: str | None, line: str, where: str) -> dict:
+    try:
+        item = json.loads(line)
+    except ValueError:
+        raise UserError(f"{where}: not valid JSON") from None
+    if not isinstance(item, dict):
+        raise UserError(f"{where}: expected an object with received and class")
+    class_name = item.get("class", default_class)
+    if class_name is None:
+        raise UserError(f"{where}: missing class")
+    return due.compute(class_name, _parse_received(item.get("received"), where), where, where)
+
+
+def _run_stream(due: _Due, default_class: str | None, stdin, stdout, stderr=None) -> int:
+    """One output line per input line; a bad line is reported in its place and on stderr."""
+    stderr = stderr or sys.stderr
     out: list[str] = []
-    dumps, loads = json.dumps, json.loads
+    failed = 0
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
             continue
-        where = f"line {number}"
         try:
-            item = loads(line)
-        except ValueError:
-            raise UserError(f"{where}: not valid JSON") from None
-        if not isinstance(item, dict):
-            raise UserError(f"{where}: expected an object with received and class")
-        class_name = item.get("class", default_class)
-        if class_name is None:
-            raise UserError(f"{where}: missing class")
-        out.append(
-            dumps(due.compute(class_name, _parse_received(item.get("received"), where), where))
-        )
+            record = _line_record(due, default_class, line, f"line {number}")
+        except UserError as exc:
+            failed += 1
+            record = {"line": number, "error": str(exc)}
+            print(f"ownup: {exc}", file=stderr)
+        out.append(json.dumps(record))
     if out:
         stdout.write("\n".join(out) + "\n")
-    return 0
+    return 2 if failed else 0

@@ -38,6 +38,12 @@ if TYPE_CHECKING:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
+# The years a clock answers for. Wider ranges only make a mistyped year expensive: covering
+# 2026..9999 means computing eight thousand years of holidays before answering.
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+_MIN_US = (datetime(MIN_YEAR, 1, 1, tzinfo=UTC) - _EPOCH) // _US
+_MAX_US = (datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC) - _EPOCH) // _US
 _DAY = timedelta(days=1)
 # A policy that opens for no time at all in this many consecutive local years is "never open".
 _MAX_CLOSED_YEARS = 2
@@ -53,13 +59,28 @@ def public_holidays(country: str, subdivision: str | None, year: int) -> dict[da
     return dict(holidays.country_holidays(country, subdiv=subdivision, years=year).items())
 
 
+class OutOfRange(ValueError):
+    """An instant outside the years the clock answers for (``MIN_YEAR``..``MAX_YEAR``)."""
+
+
 def _to_us(dt: datetime, what: str = "datetime") -> int:
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got naive {dt.isoformat()}")
-    return (dt - _EPOCH) // _US
+    try:
+        us = (dt - _EPOCH) // _US
+    except OverflowError:  # an offset pushing year 1 or 9999 past datetime's range
+        us = _MIN_US - 1 if dt.year < MIN_YEAR else _MAX_US
+    if not _MIN_US <= us < _MAX_US:
+        raise OutOfRange(
+            f"{what} {dt.isoformat()} is outside the years this clock supports "
+            f"({MIN_YEAR}-{MAX_YEAR})"
+        )
+    return us
 
 
 def _from_us(us: int) -> datetime:
+    if us >= _MAX_US:
+        raise OutOfRange(f"the result falls after the last year this clock supports ({MAX_YEAR})")
     return _EPOCH + timedelta(microseconds=us)
 
 
@@ -287,17 +308,25 @@ class BusinessClock(_Clock):
         self._cover_hi = self._wall_us(date(hi_year + 1, 1, 1), 0)
 
     def _cover(self, t: int) -> None:
-        """Make sure the interval lists cover the instant ``t``."""
-        if self._lo_year is None:
-            year = _from_us(t).year
-            self._rebuild(year - 1, year + 1)
-        while t < self._cover_lo:
-            self._rebuild(self._lo_year - 1, self._hi_year)
-        while t >= self._cover_hi:
-            self._rebuild(self._lo_year, self._hi_year + 1)
+        """Make sure the interval lists cover the instant ``t``, in one rebuild.
+
+        A local year differs from the UTC year only around New Year, so a margin of one year
+        on each side of ``t``'s UTC year always covers it.
+        """
+        if self._lo_year is not None and self._cover_lo <= t < self._cover_hi:
+            return
+        year = _from_us(t).year
+        lo, hi = max(year - 1, MIN_YEAR), min(year + 1, MAX_YEAR)
+        if self._lo_year is not None:
+            lo, hi = min(lo, self._lo_year), max(hi, self._hi_year)
+        self._rebuild(lo, hi)
 
     def _extend_forward(self, since_year: int) -> None:
         """Cover one more year; ``ValueError`` if nothing opens for too long after a query."""
+        if self._hi_year >= MAX_YEAR:
+            raise OutOfRange(
+                f"the result falls after the last year this clock supports ({MAX_YEAR})"
+            )
         self._rebuild(self._lo_year, self._hi_year + 1)
         if self._hi_year - since_year > _MAX_CLOSED_YEARS and not any(
             self._year_intervals(y)

@@ -181,6 +181,8 @@ def policy_deadlines(request, policy_id: str, payload: list[DeadlineIn]):
             ack, respond = policy.deadlines(item.class_name, received)
         except KeyError as exc:
             return _bad(index, "class", exc.args[0])
+        except ValueError as exc:  # e.g. a year outside the clock's range
+            return _bad(index, "received", str(exc))
         out.append({
             "class": item.class_name,
             "received": received.astimezone(zone).isoformat(),

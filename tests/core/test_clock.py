@@ -225,3 +225,38 @@ def test_policy_caches_clocks_and_names_unknown_class(policy):
     assert policy.clock("routine") is policy.business_clock()
     with pytest.raises(KeyError, match="unknown message class 'nope'"):
         policy.clock("nope")
+
+
+def test_far_queries_cover_the_gap_in_one_rebuild(policy, monkeypatch):
+    """A 2026 query then a 2190 one used to rebuild once per year in between (quadratic)."""
+    fresh = BusinessClock.from_policy(policy)
+    fresh.deadline(ny(2026, 3, 13, 17, 55), 4 * H)
+    rebuilds = []
+    original = BusinessClock._rebuild
+    monkeypatch.setattr(BusinessClock, "_rebuild",
+                        lambda self, lo, hi: rebuilds.append((lo, hi)) or original(self, lo, hi))
+    late = fresh.deadline(ny(2190, 3, 13, 17, 55), 4 * H)
+    assert len(rebuilds) == 1 and late.year == 2190
+    early = fresh.deadline(ny(1990, 3, 13, 17, 55), 4 * H)
+    assert len(rebuilds) == 2 and early.year == 1990
+    same = BusinessClock.from_policy(policy).deadline(ny(2026, 3, 13, 17, 55), 4 * H)
+    assert fresh.deadline(ny(2026, 3, 13, 17, 55), 4 * H) == same
+
+
+@pytest.mark.parametrize("when", [datetime(9998, 1, 1, tzinfo=UTC), datetime(1, 1, 2, tzinfo=UTC),
+                                  datetime(9999, 12, 31, 23, tzinfo=ZoneInfo("Etc/GMT+12")),
+                                  datetime(1899, 12, 31, tzinfo=UTC)])
+def test_years_outside_the_range_are_a_value_error(policy, when):
+    for c in (BusinessClock.from_policy(policy), CalendarClock()):
+        with pytest.raises(clock_module.OutOfRange, match="1900-2199"):
+            c.deadline(when, H)
+        with pytest.raises(clock_module.OutOfRange):
+            c.elapsed(datetime(2026, 1, 1, tzinfo=UTC), when) if when.year > 2000 else \
+                c.elapsed(when, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_a_deadline_past_the_last_year_is_a_value_error(policy):
+    last = datetime(2199, 12, 31, 12, tzinfo=UTC)
+    for c in (BusinessClock.from_policy(policy), CalendarClock()):
+        with pytest.raises(clock_module.OutOfRange, match="after the last year"):
+            c.deadline(last, timedelta(days=30))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ownup.core.policy import load_policy
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = str(DATA / "policy_example.toml")
-OWNUP = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "ownup"
+OWNUP = Path(sys.executable).with_name("ownup")  # the venv the tests run in
 
 
 def test_due_human_output(capsys):
@@ -86,12 +87,32 @@ def test_due_stdin_mode_keeps_order_and_matches_single_mode(capsys, monkeypatch)
     ],
 )
 def test_due_stdin_bad_line_names_line_number(capsys, monkeypatch, line, message):
+    """A bad line is answered in its place and named on stderr; the good lines around it are
+    still printed, in order, and the run ends with exit code 2."""
     good = '{"received": "2026-03-13T17:55:00Z", "class": "routine"}'
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{good}\n{line}\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{good}\n{line}\n{good}\n"))
     assert main(["due", "--policy", EXAMPLE]) == 2
     captured = capsys.readouterr()
     assert message in captured.err
-    assert captured.out == ""
+    first, bad, last = (json.loads(x) for x in captured.out.splitlines())
+    assert first == last and first["respond_by"]
+    assert bad["line"] == 2 and message in bad["error"]
+
+
+@pytest.mark.parametrize("received", ["9998-01-01T00:00:00+00:00", "9999-12-31T23:00:00-12:00",
+                                      "0001-01-01T00:00:00+00:00", "1850-06-01T09:00:00Z"])
+def test_due_far_years_are_a_clear_error_naming_received(capsys, received):
+    assert main(["due", "--policy", EXAMPLE, "--received", received,
+                 "--class", "routine"]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--received:" in err and "--class" not in err
+    assert "1900-2199" in err and "Traceback" not in err
+
+
+def test_due_deadline_past_the_last_year_is_a_clear_error(capsys):
+    assert main(["due", "--policy", EXAMPLE, "--received", "2199-12-31T12:00:00Z",
+                 "--class", "routine", "--json"]) == 2  # fmt: skip
+    assert "after the last year this clock supports (2199)" in capsys.readouterr().err
 
 
 def test_policy_check(capsys):

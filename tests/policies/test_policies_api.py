@@ -205,3 +205,16 @@ def test_policy_for_client_falls_back(ws_a, client_a):
     assert policy_for_client(client_a).timezone == "Asia/Tokyo"  # cache keyed by updated_at
     assert policy_to_dict(policy_for_client(client_a))["name"] == "Own"
     assert default.is_default
+
+
+def test_deadlines_far_years_answer_422_quickly(owner_api):
+    """A 2026 request then a 9999 one used to extend the cached clock year by year."""
+    pid = _create(owner_api)["id"]
+    good = {"received": "2026-03-06T17:55:00+00:00", "class": "routine"}
+    assert owner_api.post(f"policies/{pid}/deadlines", [good]).status_code == 200
+    for year in ("9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00+00:00",
+                 "2199-12-31T12:00:00+00:00"):
+        r = owner_api.post(f"policies/{pid}/deadlines", [good, {**good, "received": year}])
+        assert r.status_code == 422, year
+        detail = r.json()["detail"][0]
+        assert detail["loc"][1:] == [1, "received"] and "2199" in detail["msg"]
