@@ -11,36 +11,9 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, DataError, connection, transaction
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, SessionAuth
 
-from ownup.accounts.models import Membership
-from ownup.accounts.selectors import token_authenticate
+from ownup.accounts.api_auth import workspace_auth
 from ownup.errors import Conflict
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request, token):
-        api_token = token_authenticate(token)
-        if api_token is None:
-            return None
-        request.user = api_token.user
-        request.workspace = api_token.workspace
-        request.membership = Membership.objects.get(
-            user=api_token.user, workspace=api_token.workspace
-        )
-        request.api_token = api_token
-        return api_token
-
-
-class WorkspaceSessionAuth(SessionAuth):
-    """The browser session, valid only while the user belongs to a workspace."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if user is not None and getattr(request, "workspace", None) is not None:
-            return user
-        return None
-
 
 log = logging.getLogger("ownup.api")
 
@@ -48,7 +21,7 @@ api = NinjaAPI(
     title="ownup API",
     version="1",
     description="Clients, policies, messages, incidents and reports of one agency workspace.",
-    auth=[TokenAuth(), WorkspaceSessionAuth()],
+    auth=workspace_auth(),
     urls_namespace="api-1",
 )
 
@@ -114,11 +87,6 @@ def on_database_error(request, exc):
     return response
 
 
-def require_role(request, roles) -> None:
-    if request.membership is None or request.membership.role not in roles:
-        raise PermissionDenied("Your role in this workspace does not allow this.")
-
-
 def _mount() -> None:
     from ownup.audit.api import router as audit_router
     from ownup.clients.api import router as clients_router
@@ -126,6 +94,7 @@ def _mount() -> None:
     from ownup.goals.api import router as goals_router
     from ownup.inbox.api import router as inbox_router
     from ownup.incidents.api import router as incidents_router
+    from ownup.incidents.disruption_api import router as disruptions_router
     from ownup.learnings.api import router as learnings_router
     from ownup.mailboxes.api import router as mailboxes_router
     from ownup.notify.api import router as notify_router
@@ -140,6 +109,7 @@ def _mount() -> None:
     api.add_router("/", drafts_router)
     api.add_router("/", inbox_router)
     api.add_router("/", incidents_router)
+    api.add_router("/", disruptions_router)
     for router in (notify_router, mailboxes_router, postmortems_router, learnings_router,
                    reports_router, goals_router, audit_router):
         api.add_router("/", router)

@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from ownup.accounts.models import DIRECTING_ROLES
+from ownup.accounts.api_auth import DIRECTORS
 from ownup.pagination import Page
 
 from .selectors import audit_events
@@ -26,11 +26,8 @@ class AuditOut(Schema):
         return obj.actor.email if obj.actor else None
 
 
-@router.get("/audit", response=list[AuditOut])
+@router.get("/audit", response=list[AuditOut], auth=DIRECTORS)
 @paginate(Page)
 def audit_list(request, action: str = ""):
     """Sign-ins, exports, permission and policy changes in this workspace (directors)."""
-    from ownup.api import require_role
-
-    require_role(request, DIRECTING_ROLES)
     return audit_events(workspace=request.workspace, action=action)

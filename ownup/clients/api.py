@@ -6,9 +6,8 @@ from uuid import UUID
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
-from ownup.api import require_role
 from ownup.pagination import Page
 
 from . import selectors, services
@@ -112,9 +111,8 @@ def list_clients(request, q: str = "", status: str = "", archived: bool = False)
     return selectors.client_list(workspace=request.workspace, q=q, status=status, archived=archived)
 
 
-@router.post("/clients", response={201: ClientDetailOut})
+@router.post("/clients", response={201: ClientDetailOut}, auth=MANAGERS)
 def create_client(request, payload: ClientIn):
-    require_role(request, MANAGING_ROLES)
     client = services.client_create(workspace=request.workspace, **payload.dict())
     return Status(201, _client(request, client.pk))
 
@@ -124,17 +122,15 @@ def get_client(request, client_id: str):
     return _client(request, client_id)
 
 
-@router.patch("/clients/{client_id}", response=ClientDetailOut)
+@router.patch("/clients/{client_id}", response=ClientDetailOut, auth=MANAGERS)
 def update_client(request, client_id: str, payload: ClientPatch):
-    require_role(request, MANAGING_ROLES)
     client = _client(request, client_id)
     services.client_update(client=client, **payload.dict(exclude_unset=True))
     return _client(request, client_id)
 
 
-@router.post("/clients/{client_id}/archive", response=ClientDetailOut)
+@router.post("/clients/{client_id}/archive", response=ClientDetailOut, auth=MANAGERS)
 def archive_client(request, client_id: str):
-    require_role(request, MANAGING_ROLES)
     services.client_archive(client=_client(request, client_id))
     return _client(request, client_id)
 
@@ -144,9 +140,8 @@ def get_team(request, client_id: str):
     return ClientOut.resolve_team(_client(request, client_id))
 
 
-@router.put("/clients/{client_id}/team", response=TeamOut)
+@router.put("/clients/{client_id}/team", response=TeamOut, auth=MANAGERS)
 def set_team(request, client_id: str, payload: TeamIn):
-    require_role(request, MANAGING_ROLES)
     client = _client(request, client_id)
     services.team_set(client=client, **payload.dict())
     return ClientOut.resolve_team(_client(request, client_id))

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from ninja import Field, Router, Schema
 
-from ownup.accounts.models import MANAGING_ROLES
-from ownup.api import require_role
+from ownup.accounts.api_auth import MANAGERS
 from ownup.core.drafts import render_draft
 
 from . import selectors, services
@@ -50,18 +49,16 @@ def get_template(request, key: str):
     return _out(selectors.template_for(request.workspace, key))
 
 
-@router.put("/templates/{key}", response=TemplateOut)
+@router.put("/templates/{key}", response=TemplateOut, auth=MANAGERS)
 def put_template(request, key: str, payload: TemplateIn):
-    require_role(request, MANAGING_ROLES)
     selectors.template_for(request.workspace, key)
     services.template_save(workspace=request.workspace, key=key, user=request.user,
                            **payload.dict())
     return _out(selectors.template_for(request.workspace, key))
 
 
-@router.delete("/templates/{key}", response=TemplateOut)
+@router.delete("/templates/{key}", response=TemplateOut, auth=MANAGERS)
 def reset_template(request, key: str):
-    require_role(request, MANAGING_ROLES)
     selectors.template_for(request.workspace, key)
     services.template_reset(workspace=request.workspace, key=key)
     return _out(selectors.template_for(request.workspace, key))

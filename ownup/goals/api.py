@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
-from ownup.api import require_role
 from ownup.clients.models import Client
 
 from . import selectors, services
@@ -300,9 +299,8 @@ def update_goal(request, goal_id: str, payload: GoalPatch):
     return services.goal_update(goal=_goal(request, goal_id), **payload.dict(exclude_unset=True))
 
 
-@router.delete("/goals/{goal_id}", response={204: None})
+@router.delete("/goals/{goal_id}", response={204: None}, auth=MANAGERS)
 def delete_goal(request, goal_id: str):
-    require_role(request, MANAGING_ROLES)
     services.goal_delete(goal=_goal(request, goal_id))
     return Status(204, None)
 
@@ -341,9 +339,8 @@ def update_work_item(request, item_id: str, payload: WorkItemPatch):
     return _item(request, item_id)
 
 
-@router.delete("/work-items/{item_id}", response={204: None})
+@router.delete("/work-items/{item_id}", response={204: None}, auth=MANAGERS)
 def delete_work_item(request, item_id: str):
-    require_role(request, MANAGING_ROLES)
     services.work_item_delete(item=_item(request, item_id))
     return Status(204, None)
 
@@ -380,9 +377,8 @@ def update_deliverable(request, deliverable_id: str, payload: DeliverablePatch):
     return _deliverable(request, deliverable_id)
 
 
-@router.delete("/deliverables/{deliverable_id}", response={204: None})
+@router.delete("/deliverables/{deliverable_id}", response={204: None}, auth=MANAGERS)
 def delete_deliverable(request, deliverable_id: str):
-    require_role(request, MANAGING_ROLES)
     services.deliverable_delete(deliverable=_deliverable(request, deliverable_id))
     return Status(204, None)
 
@@ -416,9 +412,8 @@ def update_advice(request, entry_id: str, payload: AdvicePatch):
     return services.advice_update(entry=_advice(request, entry_id), **data)
 
 
-@router.delete("/advice/{entry_id}", response={204: None})
+@router.delete("/advice/{entry_id}", response={204: None}, auth=MANAGERS)
 def delete_advice(request, entry_id: str):
-    require_role(request, MANAGING_ROLES)
     services.advice_delete(entry=_advice(request, entry_id))
     return Status(204, None)
 
@@ -453,9 +448,8 @@ def update_concern(request, concern_id: str, payload: ConcernPatch):
     return services.concern_update(concern=_concern(request, concern_id), **data)
 
 
-@router.delete("/concerns/{concern_id}", response={204: None})
+@router.delete("/concerns/{concern_id}", response={204: None}, auth=MANAGERS)
 def delete_concern(request, concern_id: str):
-    require_role(request, MANAGING_ROLES)
     services.concern_delete(concern=_concern(request, concern_id))
     return Status(204, None)
 

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
-from ownup.api import require_role
 from ownup.clients.models import Client
 from ownup.pagination import Page
 
@@ -379,11 +378,10 @@ class QuarantineOut(Schema):
     created_at: datetime
 
 
-@router.get("/quarantine", response=list[QuarantineOut])
+@router.get("/quarantine", response=list[QuarantineOut], auth=MANAGERS)
 @paginate(Page)
 def list_quarantine(request):
     """Mail that could not be stored (managers)."""
-    require_role(request, MANAGING_ROLES)
     return selectors.quarantine_list(workspace=request.workspace)
 
 

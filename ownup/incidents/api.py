@@ -404,5 +404,3 @@ def create_message(request, incident_id: str, payload: ClientMessageIn):
         send=payload.send, to=[contact.email] if contact else [])
     return Status(201, message)
 
-
-from . import disruption_api  # noqa: E402,F401  (adds the /disruptions endpoints to the router)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from ninja import Schema, Status
+from ninja import Router, Schema, Status
 
-from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
-from ownup.api import require_role
 
 from . import continuity
-from .api import router
 from .models import Disruption
+
+router = Router(tags=["continuity"], auth=MANAGERS)
 
 
 class DisruptionIn(Schema):
@@ -70,31 +70,27 @@ class ReassignOut(Schema):
 
 
 def _get(request, disruption_id: int) -> Disruption:
-    require_role(request, MANAGING_ROLES)
     return get_in_workspace(Disruption.objects.all(), request.workspace, pk=disruption_id)
 
 
-@router.get("/disruptions", response=list[DisruptionOut], tags=["continuity"])
+@router.get("/disruptions", response=list[DisruptionOut])
 def list_disruptions(request):
-    require_role(request, MANAGING_ROLES)
     return list(Disruption.objects.filter(workspace=request.workspace)[:200])
 
 
-@router.post("/disruptions", response={201: DisruptionOut}, tags=["continuity"])
+@router.post("/disruptions", response={201: DisruptionOut})
 def create_disruption(request, payload: DisruptionIn):
-    require_role(request, MANAGING_ROLES)
     row = continuity.disruption_record(workspace=request.workspace, user=request.user,
                                        **payload.dict())
     return Status(201, row)
 
 
-@router.get("/disruptions/{disruption_id}", response=DisruptionOut, tags=["continuity"])
+@router.get("/disruptions/{disruption_id}", response=DisruptionOut)
 def get_disruption(request, disruption_id: int):
     return _get(request, disruption_id)
 
 
-@router.get("/disruptions/{disruption_id}/commitments", response=list[CommitmentOut],
-            tags=["continuity"])
+@router.get("/disruptions/{disruption_id}/commitments", response=list[CommitmentOut],)
 def disruption_commitments(request, disruption_id: int):
     disruption = _get(request, disruption_id)
     items = continuity.commitments_at_risk(disruption)
@@ -104,7 +100,7 @@ def disruption_commitments(request, disruption_id: int):
              "suggested": int(suggested[c.ref]) if c.ref in suggested else None} for c in items]
 
 
-@router.post("/disruptions/{disruption_id}/reassign", response=ReassignOut, tags=["continuity"])
+@router.post("/disruptions/{disruption_id}/reassign", response=ReassignOut)
 def disruption_reassign(request, disruption_id: int, payload: ReassignIn):
     disruption = _get(request, disruption_id)
     to_user = get_user_model().objects.filter(pk=payload.to).first()

@@ -7,13 +7,13 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
-from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
 
 from . import selectors, services
 from .models import MailboxKind, Security
 
-router = Router(tags=["mailboxes"])
+router = Router(tags=["mailboxes"], auth=MANAGERS)  # every operation: managers only
 
 
 class MailboxOut(Schema):
@@ -70,12 +70,6 @@ class PollOut(Schema):
     more: bool
 
 
-def _manager(request) -> None:
-    from ownup.api import require_role
-
-    require_role(request, MANAGING_ROLES)
-
-
 def _mailbox(request, mailbox_id: str):
     return get_in_workspace(selectors.mailbox_qs(request.workspace), request.workspace,
                             pk=mailbox_id)
@@ -83,26 +77,22 @@ def _mailbox(request, mailbox_id: str):
 
 @router.get("/mailboxes", response=list[MailboxOut])
 def list_mailboxes(request):
-    _manager(request)
     return list(selectors.mailbox_list(workspace=request.workspace))
 
 
 @router.post("/mailboxes", response={201: MailboxOut})
 def create_mailbox(request, payload: MailboxIn):
-    _manager(request)
     mailbox = services.mailbox_create(workspace=request.workspace, **payload.dict())
     return Status(201, mailbox)
 
 
 @router.get("/mailboxes/{mailbox_id}", response=MailboxOut)
 def get_mailbox(request, mailbox_id: str):
-    _manager(request)
     return _mailbox(request, mailbox_id)
 
 
 @router.patch("/mailboxes/{mailbox_id}", response=MailboxOut)
 def update_mailbox(request, mailbox_id: str, payload: MailboxPatch):
-    _manager(request)
     mailbox = _mailbox(request, mailbox_id)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return services.mailbox_update(mailbox=mailbox, **changes)
@@ -110,7 +100,6 @@ def update_mailbox(request, mailbox_id: str, payload: MailboxPatch):
 
 @router.delete("/mailboxes/{mailbox_id}", response={204: None})
 def delete_mailbox(request, mailbox_id: str):
-    _manager(request)
     services.mailbox_delete(mailbox=_mailbox(request, mailbox_id))
     return Status(204, None)
 
@@ -118,7 +107,6 @@ def delete_mailbox(request, mailbox_id: str):
 @router.post("/mailboxes/{mailbox_id}/poll", response=PollOut)
 def poll_mailbox(request, mailbox_id: str):
     """Read new mail now (409 when a worker is polling it at this moment)."""
-    _manager(request)
     result = services.mailbox_poll(mailbox=_mailbox(request, mailbox_id), budget_seconds=20)
     if result.skipped:
         from ownup.errors import Conflict

@@ -9,9 +9,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from ownup.accounts.models import MANAGING_ROLES
+from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
-from ownup.api import require_role
 from ownup.core.agreement import render_agreement
 from ownup.core.policy import dump_policy
 
@@ -90,17 +89,15 @@ def list_policies(request):
     return list(selectors.policy_list(workspace=request.workspace))
 
 
-@router.post("/policies", response={201: PolicyOut})
+@router.post("/policies", response={201: PolicyOut}, auth=MANAGERS)
 def create_policy(request, payload: PolicyIn):
-    require_role(request, MANAGING_ROLES)
     policy = services.policy_create(workspace=request.workspace, document=payload.document,
                                     is_default=payload.is_default)
     return Status(201, _policy(request, policy.pk))
 
 
-@router.post("/policies/import", response={201: PolicyOut})
+@router.post("/policies/import", response={201: PolicyOut}, auth=MANAGERS)
 def import_policy(request, payload: PolicyImport):
-    require_role(request, MANAGING_ROLES)
     policy = services.policy_create(workspace=request.workspace, toml_text=payload.toml,
                                     is_default=payload.is_default)
     return Status(201, _policy(request, policy.pk))
@@ -111,9 +108,8 @@ def get_policy(request, policy_id: str):
     return _policy(request, policy_id)
 
 
-@router.patch("/policies/{policy_id}", response=PolicyOut)
+@router.patch("/policies/{policy_id}", response=PolicyOut, auth=MANAGERS)
 def update_policy(request, policy_id: str, payload: PolicyPatch):
-    require_role(request, MANAGING_ROLES)
     policy = _policy(request, policy_id)
     if payload.name is not None or payload.document is not None:
         services.policy_update(policy=policy, document=payload.document, name=payload.name)
@@ -122,9 +118,8 @@ def update_policy(request, policy_id: str, payload: PolicyPatch):
     return _policy(request, policy_id)
 
 
-@router.delete("/policies/{policy_id}", response={204: None})
+@router.delete("/policies/{policy_id}", response={204: None}, auth=MANAGERS)
 def delete_policy(request, policy_id: str):
-    require_role(request, MANAGING_ROLES)
     services.policy_delete(policy=_policy(request, policy_id))
     return Status(204, None)
 

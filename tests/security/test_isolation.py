@@ -247,6 +247,43 @@ def _call(c, method, url, token):
                               headers=headers)
 
 
+def _guarded_operations():
+    """(path, method, roles) of every mounted operation whose auth admits some roles only:
+    the roles are declared on the operation (``auth=MANAGERS``), so the walk reads them."""
+    from ownup.api import api
+
+    for router in api._get_bound_routers():  # the routers as mounted (auth resolved)
+        prefix = router.prefix
+        for route, path_view in router.path_operations.items():
+            for op in path_view.operations:
+                roles = {frozenset(cb.roles) for cb in op.auth_callbacks
+                         if getattr(cb, "roles", None) is not None}
+                if not roles:
+                    continue
+                assert len(roles) == 1, (route, roles)  # token and session admit the same
+                path = "/" + (prefix + route).strip("/").replace("//", "/")
+                for method in op.methods:
+                    yield f"/api/v1{path}", method.lower(), next(iter(roles))
+
+
+def test_role_guarded_api_operations_refuse_a_member(world, db, record_property):
+    c = Client()
+    before = _row_counts(world["demo"])
+    guarded = 0
+    for path, method, roles in _guarded_operations():
+        if "member" in roles:
+            continue
+        url = _fill_api(path, world["demo"])
+        if url is None:
+            continue
+        r = _call(c, method, url, world["member_token"])
+        assert r.status_code == 403, (method, url, r.status_code, r.content[:200])
+        guarded += 1
+    assert _row_counts(world["demo"]) == before
+    record_property("role_guarded_api_operations", guarded)
+    assert guarded > 20
+
+
 def test_every_api_operation_is_closed_to_outsiders_and_anonymous(world, db, record_property):
     c = Client()
     before = _row_counts(world["demo"])
