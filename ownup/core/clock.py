@@ -30,11 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-if TYPE_CHECKING:
-    from ownup.core.policy import Policy
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -167,10 +163,6 @@ class _Clock:
 class CalendarClock(_Clock):
     """A clock that counts around the clock (emergency classes); pauses still stop it."""
 
-    @classmethod
-    def from_policy(cls, policy: Policy | None = None) -> CalendarClock:
-        return cls()
-
     def _pos(self, t: int) -> int:
         return t
 
@@ -223,17 +215,6 @@ class BusinessClock(_Clock):
         self._ends: list[int] = []
         self._cum: list[int] = []  # open time before each interval's start
         self._cum_end: list[int] = []  # open time up to each interval's end
-
-    @classmethod
-    def from_policy(cls, policy: Policy) -> BusinessClock:
-        return cls(
-            policy.timezone,
-            policy.hours,
-            closed_dates=policy.closed_dates,
-            country=policy.country,
-            subdivision=policy.subdivision,
-            special_hours=dict(policy.special_hours),
-        )
 
     # ----------------------------------------------------------------- wall clock -> instant
 

@@ -102,13 +102,13 @@ class Policy:
     def business_clock(self) -> BusinessClock:
         clock = self._clocks.get("business")
         if clock is None:
-            clock = self._clocks["business"] = BusinessClock.from_policy(self)
+            clock = self._clocks["business"] = build_business_clock(self)
         return clock
 
     def calendar_clock(self) -> CalendarClock:
         clock = self._clocks.get("calendar")
         if clock is None:
-            clock = self._clocks["calendar"] = CalendarClock.from_policy(self)
+            clock = self._clocks["calendar"] = CalendarClock()
         return clock
 
     def clock(self, class_name: str) -> BusinessClock | CalendarClock:
@@ -496,3 +496,16 @@ def load_policy(text: str) -> Policy:
 def dump_policy(policy: Policy) -> str:
     """TOML text for ``policy`` (``load_policy(dump_policy(p)) == p``)."""
     return tomli_w.dumps(policy_to_dict(policy))
+
+
+def build_business_clock(policy: Policy) -> BusinessClock:
+    """A new business clock on the policy's hours, closed dates and holidays (``policy.clock``
+    and ``business_clock`` cache one per policy)."""
+    return BusinessClock(
+        policy.timezone,
+        policy.hours,
+        closed_dates=policy.closed_dates,
+        country=policy.country,
+        subdivision=policy.subdivision,
+        special_hours=dict(policy.special_hours),
+    )

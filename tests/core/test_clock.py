@@ -10,7 +10,7 @@ import pytest
 
 from ownup.core import clock as clock_module
 from ownup.core.clock import BusinessClock, CalendarClock
-from ownup.core.policy import load_policy
+from ownup.core.policy import build_business_clock, load_policy
 
 NY = ZoneInfo("America/New_York")
 H = timedelta(hours=1)
@@ -229,7 +229,7 @@ def test_policy_caches_clocks_and_names_unknown_class(policy):
 
 def test_far_queries_cover_the_gap_in_one_rebuild(policy, monkeypatch):
     """A 2026 query then a 2190 one used to rebuild once per year in between (quadratic)."""
-    fresh = BusinessClock.from_policy(policy)
+    fresh = build_business_clock(policy)
     fresh.deadline(ny(2026, 3, 13, 17, 55), 4 * H)
     rebuilds = []
     original = BusinessClock._rebuild
@@ -239,7 +239,7 @@ def test_far_queries_cover_the_gap_in_one_rebuild(policy, monkeypatch):
     assert len(rebuilds) == 1 and late.year == 2190
     early = fresh.deadline(ny(1990, 3, 13, 17, 55), 4 * H)
     assert len(rebuilds) == 2 and early.year == 1990
-    same = BusinessClock.from_policy(policy).deadline(ny(2026, 3, 13, 17, 55), 4 * H)
+    same = build_business_clock(policy).deadline(ny(2026, 3, 13, 17, 55), 4 * H)
     assert fresh.deadline(ny(2026, 3, 13, 17, 55), 4 * H) == same
 
 
@@ -247,7 +247,7 @@ def test_far_queries_cover_the_gap_in_one_rebuild(policy, monkeypatch):
                                   datetime(9999, 12, 31, 23, tzinfo=ZoneInfo("Etc/GMT+12")),
                                   datetime(1899, 12, 31, tzinfo=UTC)])
 def test_years_outside_the_range_are_a_value_error(policy, when):
-    for c in (BusinessClock.from_policy(policy), CalendarClock()):
+    for c in (build_business_clock(policy), CalendarClock()):
         with pytest.raises(clock_module.OutOfRange, match="1900-2199"):
             c.deadline(when, H)
         with pytest.raises(clock_module.OutOfRange):
@@ -257,6 +257,6 @@ def test_years_outside_the_range_are_a_value_error(policy, when):
 
 def test_a_deadline_past_the_last_year_is_a_value_error(policy):
     last = datetime(2199, 12, 31, 12, tzinfo=UTC)
-    for c in (BusinessClock.from_policy(policy), CalendarClock()):
+    for c in (build_business_clock(policy), CalendarClock()):
         with pytest.raises(clock_module.OutOfRange, match="after the last year"):
             c.deadline(last, timedelta(days=30))
