@@ -26,11 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 
 CLASSES = ("routine", "urgent", "emergency")
-MOODS = ("calm", "concerned", "angry")
+MOODS = ("calm", "concerned", "upset", "angry")
 
 RULES_PATH = Path(__file__).with_name("triage_rules.toml")
 
-_SCORES = ("emergency", "urgent", "angry", "concerned")
+_SCORES = ("emergency", "urgent", "angry", "concerned", "upset")
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def analysed_text(subject: str, body: str) -> str:
 @dataclass(frozen=True)
 class _Rule:
     label: str
-    weights: tuple[float, float, float, float]  # in _SCORES order
+    weights: tuple[float, ...]  # in _SCORES order
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class _Compiled:
     loose_starts: re.Pattern[str] | None  # where a loose match can start (None: anywhere)
     shout_label: str
     shout_min: int
-    shout_weights: tuple[float, float, float, float]
+    shout_weights: tuple[float, ...]
     acronyms: frozenset[str]
 
 
@@ -110,8 +110,8 @@ def _wrap(pattern: str, word_boundary: bool) -> str:
     return rf"(?<!\w)(?:{pattern})(?!\w)" if word_boundary else f"(?:{pattern})"
 
 
-def _weights(table: dict) -> tuple[float, float, float, float]:
-    return tuple(float(table.get(name, 0.0)) for name in _SCORES)  # type: ignore[return-value]
+def _weights(table: dict) -> tuple[float, ...]:
+    return tuple(float(table.get(name, 0.0)) for name in _SCORES)
 
 
 _DIGITS = frozenset("0123456789")
@@ -432,7 +432,7 @@ def classify(
     lowered = _lower(masked)
     signals: list[Signal] = []
     seen: set[int] = set()
-    scores = [0.0, 0.0, 0.0, 0.0]
+    scores = [0.0] * len(_SCORES)
     for index, start, end in _scan(lowered):
         rule = _RULES.rules[index]
         signals.append(Signal(rule.label, original[start:end], start, end))
@@ -448,7 +448,7 @@ def classify(
             scores[i] += w
 
     th = _RULES.thresholds
-    emergency, urgent, angry, concerned = scores
+    emergency, urgent, angry, concerned, upset = scores
     if emergency >= th["emergency"]:
         message_class = "emergency"
     elif urgent + max(emergency, 0.0) >= th["urgent"]:
@@ -481,7 +481,9 @@ def classify(
 
     if angry >= th["angry"]:
         mood = "angry"
-    elif angry + concerned >= th["concerned"]:
+    elif upset + angry / 2 >= th.get("upset", 2.0):
+        mood = "upset"
+    elif angry + concerned + upset >= th["concerned"]:
         mood = "concerned"
     elif message_class == "emergency" and not any(
         s.label == "mood:calm:understated" for s in signals

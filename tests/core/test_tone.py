@@ -34,6 +34,14 @@ def flagged(text: str, kind: str = "other", **kw) -> list[tuple[str, str]]:
     ]
 
 
+def points_at(category: str, phrase: str, text: str, **kw) -> bool:
+    """A finding of ``category`` whose span holds ``phrase`` (and little else)."""
+    return any(
+        c == category and phrase in span and len(span) <= len(phrase) + 24
+        for c, span in flagged(text, **kw)
+    )
+
+
 def cats(text: str, **kw) -> set[str]:
     return {c for c, _ in flagged(text, **kw)}
 
@@ -113,7 +121,7 @@ def test_rules_file_is_versioned():
     ],
 )
 def test_excuse(text, phrase):
-    assert ("excuse", phrase) in flagged(text)
+    assert points_at("excuse", phrase, text), flagged(text)
 
 
 @pytest.mark.parametrize(
@@ -130,7 +138,7 @@ def test_excuse(text, phrase):
     ],
 )
 def test_blame(text, phrase):
-    assert ("blame", phrase) in flagged(text)
+    assert points_at("blame", phrase, text), flagged(text)
 
 
 @pytest.mark.parametrize(
@@ -144,7 +152,7 @@ def test_blame(text, phrase):
     ],
 )
 def test_minimizing(text, phrase):
-    assert ("minimizing", phrase) in flagged(text)
+    assert points_at("minimizing", phrase, text), flagged(text)
 
 
 @pytest.mark.parametrize(
@@ -158,7 +166,7 @@ def test_minimizing(text, phrase):
     ],
 )
 def test_overpromise(text, phrase):
-    assert ("overpromise", phrase) in flagged(text)
+    assert points_at("overpromise", phrase, text), flagged(text)
 
 
 # --- negation and context ----------------------------------------------------------------------
@@ -299,8 +307,18 @@ def test_named_person_as_subject_of_failure_is_blame(text):
 def test_names_only_flag_failures():
     names = ["Sam", "Priya"]
     assert flagged("Hi Sam, Priya is updating the keyword list this afternoon.", names=names) == []
-    assert flagged("Sam forgot to check the embargo.") == []  # unknown name, no finding
     assert cats("Sam forgot to check the embargo.", names="Sam") == {"blame"}
+    # lower case, no capital to tell a name: only the names given find it
+    assert flagged("sam forgot to check the embargo.") == []
+    assert cats("sam forgot to check the embargo.", names="Sam") == {"blame"}
+
+
+def test_a_capitalised_agent_of_a_failure_is_blame_without_names():
+    """Who failed is read from the sentence: a name or a company before a failure verb."""
+    assert points_at("blame", "Sam forgot", "Sam forgot to check the embargo.")
+    assert points_at("blame", "Royal Mail lost", "Royal Mail lost the second batch of invites.")
+    text = "Sorry, Ana - we missed the embargo. Monday's post went out late."
+    assert "blame" not in cats(text)
 
 
 # --- offsets, curly quotes, unicode, empty text -------------------------------------------------
@@ -309,13 +327,15 @@ def test_names_only_flag_failures():
 def test_offsets_point_at_the_phrase():
     text = "Hi Tom,\n\nSorry! It was only a small glitch, and no harm done. We guarantee it."
     found = check(text).findings
-    assert [text[f.start : f.end] for f in found] == ["small glitch", "no harm done", "guarantee"]
+    spans = [text[f.start : f.end] for f in found]
+    assert len(spans) == 3
+    assert "small glitch" in spans[0] and spans[1:] == ["no harm done", "guarantee"]
     assert all(0 <= f.start < f.end <= len(text) for f in found)
     assert [f.start for f in found] == sorted(f.start for f in found)
 
 
 def test_curly_apostrophes():
-    assert ("overpromise", "won\u2019t happen again") in flagged("It won\u2019t happen again.")
+    assert points_at("overpromise", "won\u2019t happen again", "It won\u2019t happen again.")
     assert check("We can\u2019t guarantee it.").findings == []
     assert check("I\u2019ll call you at 3.").present["next_step"]
 
@@ -392,3 +412,131 @@ def test_phrase_syntax():
         compile_phrase("(was )?late")
     with pytest.raises(PatternError):
         compile_phrase("{nomacro}")
+
+
+# --- generalising beyond phrase lists (issue 21) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't promise it will never happen again, but we've added a second check.",
+        "I'm not going to tell you this can never recur; what I can say is we now test every link.",
+        "Nobody can guarantee a front page, so we'll pitch six titles by Thursday.",
+        "I wouldn't call it a minor slip: 4,000 people got the wrong date.",
+    ],
+)
+def test_a_refused_promise_scopes_over_the_rest_of_its_sentence(text):
+    assert cats(text) & {"overpromise", "minimizing"} == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It shouldn't have happened and we own it.",
+        "That should never have gone out, and I take full responsibility.",
+        "It wasn't acceptable, so we accept responsibility for it.",
+    ],
+)
+def test_a_negation_does_not_reach_past_a_new_subject(text):
+    assert check(text).present["ownership"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We were stretched thin last week. We're sorry for the typos in the report.",
+        "The team has been swamped with the awards entries. Apologies that the deck is late.",
+        "Our server crashed on Tuesday night. The newsletter went out a day late as a result.",
+    ],
+)
+def test_a_circumstance_before_the_failure_is_an_excuse(text):
+    assert "excuse" in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll call you on the 16th.",
+        "We'll send the revised plan on 14 March.",
+        "You'll have the proofs by the 3rd of June.",
+        "I'll have the figures to you by March 21st.",
+        "We'll re-run the report on 21/11 and share it the same day.",
+        "I'll ring you at 10 o'clock.",
+        "We will confirm the venue within two working days.",
+    ],
+)
+def test_one_and_two_digit_dates_are_times(text):
+    assert check(text, "update").present["next_step"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quick one — can you confirm the venue address?",
+        "Quick one: are you happy for us to use the photo?",
+        "Sorry to bother you, quick question about the logo.",
+    ],
+)
+def test_a_quick_opener_or_a_social_sorry_is_neither_minimising_nor_an_apology(text):
+    report = check(text)
+    assert "minimizing" not in report.categories()
+    assert not report.present["apology"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't worry, these things happen — I've corrected the date you sent and it's live now.",
+        "No need to apologise at all, it happens! We've swapped in the new logo.",
+        "Honestly, easily done. These things happen; I've re-sent the invite with your new time.",
+    ],
+)
+def test_fatalism_said_kindly_about_the_clients_slip_is_not_an_excuse(text):
+    assert "excuse" not in cats(text)
+
+
+def test_fatalism_about_our_own_failure_is_still_an_excuse():
+    assert "excuse" in cats("Sorry the mailer went out twice. These things happen, unfortunately.")
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        (
+            "Google's billing system glitched, so your ads paused over the weekend.",
+            "Google's billing system glitched",
+        ),
+        ("Mailchimp's import tool dropped half the list.", "Mailchimp's import tool dropped"),
+        ("Unfortunately Eventbrite never sent the reminder emails.", "Eventbrite never sent"),
+        ("DPD delivered the banners to the wrong hall.", "DPD delivered the banners to the wrong"),
+    ],
+)
+def test_someone_elses_system_or_company_as_the_agent_is_blame(text, agent):
+    assert points_at("blame", agent, text), flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our bad — the link was wrong.",
+        "Responsibility rests with us.",
+        "Hands up, we mislabelled the chart.",
+        "The mistake is entirely ours.",
+        "We got the date wrong in the invitation.",
+    ],
+)
+def test_ownership_in_other_words(text):
+    assert check(text).present["ownership"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry for the delay, it's been a crazy week w/ the rebrand.",
+        "Apologies, the report slipped: we've had a lot on our plate with the office move.",
+        "The deck is late because of technical issues at our end.",
+    ],
+)
+def test_circumstances_in_other_words_are_excuses(text):
+    assert "excuse" in cats(text)

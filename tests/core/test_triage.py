@@ -46,7 +46,7 @@ def assert_offsets(subject: str, body: str, result: Triage) -> None:
 
 def test_constants_and_dataclasses():
     assert CLASSES == ("routine", "urgent", "emergency")
-    assert MOODS == ("calm", "concerned", "angry")
+    assert MOODS == ("calm", "concerned", "upset", "angry")
     sig = Signal("urgent:chaser", "chasing", 3, 10)
     with pytest.raises(dataclasses.FrozenInstanceError):
         sig.start = 1  # type: ignore[misc]
@@ -98,7 +98,7 @@ def test_plain_message_is_routine_calm():
         ),
         (
             "Cease and desist received: take the ads down immediately.",
-            "emergency:legal",
+            "emergency:legal_action",
             "emergency",
         ),
         ("We are issuing a product recall.", "emergency:safety", "emergency"),
@@ -127,7 +127,9 @@ def test_class_signals(body, label, expected_class):
         ("This is a f***ing mess.", "mood:angry:profanity", "angry"),
         ("What the hell happened to the ads", "mood:angry:profanity", "angry"),
         ("Frankly this is unacceptable.", "mood:angry:unacceptable", "angry"),
-        ("I am extremely disappointed with the shoot.", "mood:angry:disappointed", "angry"),
+        ("I am extremely disappointed with the shoot.", "mood:upset:let_down", "upset"),
+        ("Honestly I'm gutted, the whole team feels let down.", "mood:upset:distress", "upset"),
+        ("I shouldn't have to check your work myself.", "mood:angry:demanding", "angry"),
         ("I'm a bit worried about the numbers.", "mood:concerned:worry", "concerned"),
         ("We are slightly nervous about the launch.", "mood:concerned:worry", "concerned"),
     ],
@@ -404,7 +406,7 @@ def test_rules_file_is_versioned_and_labels_are_well_formed():
     assert triage.RULES_VERSION == data["version"]
     for entry in data["rule"]:
         assert re.fullmatch(
-            r"(emergency|urgent|routine|context|mood:(angry|concerned|calm)):[a-z_]+",
+            r"(emergency|urgent|routine|context|mood:(angry|upset|concerned|calm)):[a-z_]+",
             entry["label"],
         ), entry["label"]
 
@@ -432,3 +434,86 @@ def test_compile_rules_accepts_a_minimal_file():
     assert compiled.version == 7
     assert [r.label for r in compiled.rules] == ["emergency:x"]
     assert compiled.dispatch["s"].match("sky is falling now")
+
+
+# --- issue 21: bugs seen on independent mail, each generalised ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Can we book the crisis-comms workshop for the new starters next month?",
+        "Attached is our emergency-planning checklist for the festival, for your files.",
+        "Our housing crisis report launches in May; could you draft the release?",
+    ],
+)
+def test_crisis_as_a_topic_is_not_an_emergency_hyphen_or_not(body):
+    assert classify("Planning", body).message_class != "emergency"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The booking link is broken. Please make sure it's fixed before Monday.",
+        "Can you let me know once everything is resolved?",
+        "I need the form sorted. Check that it's fixed on mobile too.",
+    ],
+)
+def test_a_wish_that_it_is_fixed_is_not_news_that_it_is(body):
+    assert "routine:resolved" not in labels(classify("Form", body))
+
+
+def test_news_that_it_is_fixed_still_counts():
+    assert "routine:resolved" in labels(classify("Form", "Panic over - it's all sorted now."))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Thanks SO much for the 'comprehensive' audit. Really useful to find the gaps ourselves.",
+        "Oh great, another report with last month's numbers in it.",
+        "Cheers for nothing. The so-called strategy is a copy of last year's.",
+    ],
+)
+def test_sarcasm_reads_as_angry_not_calm(body):
+    assert classify("Audit", body).mood == "angry"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We have received a cease-and-desist letter from Brandwell about the campaign name.",
+        "Their solicitors have sent a letter before action over the comparison ad.",
+        "A supplier is threatening to sue us over the post you wrote about them.",
+    ],
+)
+def test_a_legal_threat_alone_is_an_emergency(body):
+    assert classify("Letter", body).message_class == "emergency"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Part of the stage collapsed at the Leeds roadshow this afternoon; two people were taken"
+        " to hospital.",
+        "A lighting rig came down during set-up at the expo. Paramedics are on site.",
+        "Someone fell from the scaffolding at the pop-up and the police are here.",
+    ],
+)
+def test_a_safety_incident_at_an_event_is_an_emergency_and_not_calm(body):
+    result = classify("Roadshow", body)
+    assert (result.message_class, result.mood) == ("emergency", "concerned")
+
+
+@pytest.mark.parametrize(
+    ("body", "mood"),
+    [
+        ("I'm really disappointed. I felt let down in front of my board.", "upset"),
+        ("Honestly I'm gutted about the photos, we'd waited months for this.", "upset"),
+        ("This is unacceptable and I want an explanation today.", "angry"),
+        ("I'm a little worried the numbers are dipping - could we talk?", "concerned"),
+        ("Lovely, thanks - see you Tuesday.", "calm"),
+    ],
+)
+def test_four_moods(body, mood):
+    assert classify("Re: Shoot", body).mood == mood

@@ -22,10 +22,18 @@ from collections.abc import Iterable
 from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, Rule, Ruleset
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[A-Z0-9\"'\u201c\u2018(\[])|\n\s*")
-_CLAUSE_BREAK = re.compile(r"[,;:\u2014\u2013()]|\s-\s|\bbut\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:\u2014\u2013()]|\s-\s|\bbut\b"
+    # a new subject starts a new clause: "It shouldn't have happened and we own it"
+    r"|\b(?:and|so|yet|because|since|as|then|which|although|though)\s+(?=(?:we|i|you|it|they|he|she|our|my)\b)",
+    re.IGNORECASE,
+)
 _WORDS_BACK = 8
 
 Hit = tuple[str, int, int, Rule]
+# Categories whose phrases a refused promise ("I won't promise", "I'm not going to pretend")
+# takes back.
+_REFUSABLE = frozenset({"overpromise", "minimizing"})
 
 
 class _Sentences:
@@ -51,27 +59,48 @@ class _Sentences:
 
 
 def _negated(text: str, start: int, sentence_start: int, rs: Ruleset) -> bool:
-    before = text[sentence_start:start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end() :]
+    cut = sentence_start
+    for m in _CLAUSE_BREAK.finditer(text, sentence_start, min(len(text), start + 8)):
+        if m.end() <= start:
+            cut = m.end()
+    before = text[cut:start]
     words = before.split()[-_WORDS_BACK:]
     return bool(words) and rs.negation.search(" ".join(words)) is not None
 
 
 def _has_failure_context(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
+    """A failure cue in the sentence, the one before or the one after ("We were stretched
+    last week. Sorry for the typos." is an excuse whichever comes first)."""
+    lo = sents.span(max(0, idx - 1))[0]
+    hi = sents.span(min(len(sents.starts) - 1, idx + 1))[1]
+    return rs.failure.search(text, lo, hi) is not None
+
+
+def _comforting(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
+    """Said kindly about the client's own slip: "Don't worry, these things happen"."""
     lo = sents.span(max(0, idx - 1))[0]
     hi = sents.span(idx)[1]
-    return rs.failure.search(text, lo, hi) is not None
+    return rs.comfort.search(text, lo, hi) is not None
+
+
+def _in_scope_of_refusal(text: str, start: int, sentence_start: int, rs: Ruleset) -> bool:
+    """A refused promise scopes over the rest of its sentence: "I won't promise it will never
+    happen again", "I'm not going to pretend this was a small glitch"."""
+    return rs.refusal.search(text, sentence_start, start) is not None
 
 
 def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Ruleset) -> bool:
     if rule.unless_after is not None and rule.unless_after.match(text, m.end()):
         return False
     idx = sents.index(m.start())
-    if rule.negatable and _negated(text, m.start(), sents.span(idx)[0], rs):
+    sentence_start = sents.span(idx)[0]
+    if rule.negatable and _negated(text, m.start(), sentence_start, rs):
+        return False
+    if rule.category in _REFUSABLE and _in_scope_of_refusal(text, m.start(), sentence_start, rs):
         return False
     if rule.needs == "failure" and not _has_failure_context(text, sents, idx, rs):
+        return False
+    if rule.unless_comfort and _comforting(text, sents, idx, rs):
         return False
     return True
 
@@ -85,6 +114,15 @@ def find_problems(text: str, rs: Ruleset, sents: _Sentences, names: Iterable[str
             rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
             if _accept(text, m, rule, sents, rs):
                 hits.append((category, m.start(), m.end(), rule))
+    for start, end in find_third_party_agents(text, rs):
+        if _negated(text, start, sents.span(sents.index(start))[0], rs):
+            continue
+        inside = [h for h in hits if h[0] == "blame" and h[1] < end and start < h[2]]
+        if any(not (start <= h[1] and h[2] <= end) for h in inside):
+            continue  # a rule's own span that is not inside this one wins
+        for h in inside:
+            hits.remove(h)  # the whole "<agent> <failed>" is the better pointer
+        hits.append(("blame", start, end, rs.agent_rule))
     names_re = rs.names_regex(names)
     if names_re is not None:
         taken = [(s, e) for c, s, e, _ in hits if c == "blame"]
@@ -96,6 +134,22 @@ def find_problems(text: str, rs: Ruleset, sents: _Sentences, names: Iterable[str
             hits.append(("blame", m.start(), m.end(), rs.name_rule))
     hits.sort(key=lambda h: (h[1], h[2], FINDING_CATEGORIES.index(h[0])))
     return hits
+
+
+def find_third_party_agents(text: str, rs: Ruleset) -> list[tuple[int, int]]:
+    """Spans "<someone else> <failed>": a capitalised name or a company's thing as the subject of
+    a failure verb ("Mailchimp's import tool dropped half the list", "DHL lost the parcel",
+    "Sam forgot to send it"). Pronouns, the agency's "we/our" and time words are not agents."""
+    spans = []
+    for m in rs.agent.finditer(text):
+        words = m.group("agent").replace("\u2019", "'").split()
+        first = words[0].split("'")[0]
+        if first.lower() in rs.not_agents:
+            continue
+        if any(w.split("'")[0].lower() in rs.not_agents for w in words[1:] if w[:1].isupper()):
+            continue
+        spans.append((m.start(), m.end()))
+    return spans
 
 
 def find_elements(text: str, rs: Ruleset, sents: _Sentences) -> dict[str, bool]:

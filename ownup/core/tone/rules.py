@@ -30,6 +30,7 @@ class Rule:
     negatable: bool = True
     needs: str | None = None
     unless_after: re.Pattern[str] | None = None
+    unless_comfort: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Ruleset:
     missing: dict[str, tuple[str, str]]
     macros: dict[str, str] = field(repr=False)
     name_rule: Rule = field(repr=False)
+    comfort: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    refusal: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    agent: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    not_agents: frozenset[str] = field(repr=False, default=frozenset())
+    agent_rule: Rule | None = field(repr=False, default=None)
 
     def names_regex(self, names: Iterable[str]) -> re.Pattern[str] | None:
         """A regex for a named person as the subject of a failure (cached per name set)."""
@@ -105,6 +111,7 @@ def _group(category: str, entries: list[Mapping[str, Any]], macros: Mapping[str,
                 negatable=bool(entry.get("negatable", True)),
                 needs=needs,
                 unless_after=unless_re,
+                unless_comfort=bool(entry.get("unless_comfort", False)),
             )
         )
         parts.append(f"(?P<r{i}>" + compile_alternation(list(patterns), macros) + ")")
@@ -134,6 +141,25 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
     }
     for e in ELEMENT_NAMES:
         missing.setdefault(e, (f"The message has no {e.replace('_', ' ')}.", ""))
+    comfort = (
+        re.compile(_GUARD + compile_alternation(list(cues["comfort"]), macros), _FLAGS)
+        if cues.get("comfort")
+        else re.compile(r"(?!x)x")
+    )
+    refusal = (
+        re.compile(_GUARD + compile_alternation(list(cues["refusal"]), macros), _FLAGS)
+        if cues.get("refusal")
+        else re.compile(r"(?!x)x")
+    )
+    agents = data.get("agents", {})
+    not_agents = frozenset(w.lower() for w in agents.get("not_agents", []))
+    agent = _agent_regex(list(agents.get("failure_verbs", [])), macros, not_agents)
+    agent_rule = Rule(
+        category="blame",
+        id="third-party-agent",
+        message=str(agents.get("message", "Names someone else as the cause of the failure.")),
+        suggestion=str(agents.get("suggestion", "")),
+    )
     blame = findings["blame"].rules
     name_rule = Rule(
         category="blame",
@@ -157,7 +183,31 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
         missing=missing,
         macros=macros,
         name_rule=name_rule,
+        comfort=comfort,
+        refusal=refusal,
+        agent=agent,
+        not_agents=not_agents,
+        agent_rule=agent_rule,
     )
+
+
+def _agent_regex(
+    verbs: list[str], macros: Mapping[str, str], not_agents: frozenset[str]
+) -> re.Pattern[str]:
+    """Case-sensitive: a capitalised subject (a name, a company, "Google's billing system")
+    right before a failure verb. The verbs themselves are matched in any case."""
+    if not verbs:
+        return re.compile(r"(?!x)x")
+    verb = compile_alternation(verbs, macros)
+    # a capitalised word that is not a pronoun, a time word or a sentence opener
+    stop = "|".join(re.escape(w) for w in sorted(not_agents, key=len, reverse=True))
+    word = rf"(?!(?i:{stop})(?![\w'\u2019]))[A-Z]" if stop else "[A-Z]"
+    agent = (
+        rf"(?P<agent>{word}[\w&.-]*(?:\s+{word}[\w&-]+){{0,2}}"
+        r"(?:['\u2019]s?(?:\s+[a-z][\w-]*){0,3})?)"
+    )
+    adverb = r"(?:\s+(?:just|then|also|apparently|somehow|completely|totally|again|had|has|have))?"
+    return re.compile(r"(?<![\w'\u2019])" + agent + adverb + r"\s+(?i:" + verb + ")")
 
 
 def _default_data() -> dict:
