@@ -33,7 +33,9 @@ class ClockStateOut(Schema):
 class ClocksOut(Schema):
     message_class: str
     class_overridden: bool
-    mood: str
+    mood: Literal["calm", "concerned", "upset", "angry"] = Field(
+        description="How the client sounds in their latest message"
+    )
     status: str
     acknowledge_by: datetime | None
     respond_by: datetime | None

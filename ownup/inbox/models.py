@@ -17,6 +17,15 @@ class MessageClass(models.TextChoices):
     EMERGENCY = "emergency", "Emergency"
 
 
+class Mood(models.TextChoices):
+    """How the client sounds in their latest message (ownup.core.triage.MOODS)."""
+
+    CALM = "calm", "Calm"
+    CONCERNED = "concerned", "Concerned"
+    UPSET = "upset", "Upset"
+    ANGRY = "angry", "Angry"
+
+
 class ThreadStatus(models.TextChoices):
     OPEN = "open", "Waiting on us"
     WAITING_ON_CLIENT = "waiting_on_client", "Waiting on client"
@@ -70,7 +79,7 @@ class Thread(models.Model):
         max_length=16, choices=MessageClass.choices, default=MessageClass.ROUTINE
     )
     class_overridden = models.BooleanField(default=False)
-    mood = models.CharField(max_length=16, default="calm")
+    mood = models.CharField(max_length=16, choices=Mood.choices, default=Mood.CALM)
     status = models.CharField(
         max_length=20, choices=ThreadStatus.choices, default=ThreadStatus.OPEN
     )
@@ -131,6 +140,9 @@ class Thread(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ThreadStatus.values), name="thread_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mood__in=Mood.values), name="thread_mood_valid"
             ),
         ]
 

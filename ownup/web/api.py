@@ -58,8 +58,10 @@ class SignalOut(Schema):
 
 
 class TriageOut(Schema):
-    class_: str = Field(..., alias="class")
-    mood: str
+    class_: Literal["routine", "urgent", "emergency"] = Field(..., alias="class")
+    mood: Literal["calm", "concerned", "upset", "angry"] = Field(
+        description="calm, concerned (worried about a risk), upset (hurt, let down), angry"
+    )
     signals: list[SignalOut]
 
 
