@@ -25,7 +25,7 @@ def test_json_output_shape(tmp_path, capsys):
     assert [f["category"] for f in out["findings"]] == ["minimizing", "missing_ownership"]
     text = msg.read_text(encoding="utf-8")
     first = out["findings"][0]
-    assert text[first["start"] : first["end"]] == "small glitch"
+    assert text[first["start"] : first["end"]] == "only a small glitch"
     assert out["present"] == {
         "apology": True,
         "ownership": False,
