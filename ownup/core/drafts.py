@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from importlib import resources
 from string import Template
@@ -109,6 +110,23 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
         return m.group(0)  # an invalid "$" stays as written
 
     return Template.pattern.sub(sub, text)
+
+
+#: A promised time closer than this is no promise a person can keep: left for them to set.
+PROMISE_MARGIN = timedelta(minutes=10)
+
+
+def promise_time(due: datetime | None, now: datetime, tz: tzinfo) -> str:
+    """``due`` as the client reads it, on the client's clock ("16:00 today", "09:00 on Monday
+    7 December"); "" (the person decides) when there is none or it is past or too close."""
+    if due is None or due - now < PROMISE_MARGIN:
+        return ""
+    local, today = due.astimezone(tz), now.astimezone(tz).date()
+    if local.date() == today:
+        return f"{local:%H:%M} today"
+    if local.date() == today + timedelta(days=1):
+        return f"{local:%H:%M} tomorrow"
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B}"
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ownup.core import tone
-from ownup.core.drafts import PLACEHOLDERS, default_templates, placeholders_of
+from ownup.core.drafts import (
+    PLACEHOLDERS,
+    SAMPLE_VALUES,
+    default_templates,
+    placeholders_of,
+    render_draft,
+)
 
 from .models import TemplateOverride
 
@@ -30,7 +36,11 @@ def template_save(*, workspace, key: str, subject: str, body: str, user=None,
                           f"Known: {', '.join(sorted(PLACEHOLDERS))}.")
     if errors:
         raise ValidationError(errors)
-    report = tone.check(body, default.tone_kind)
+    # Judged as a client reads it: the template's own $placeholders filled with sample values
+    # (a placeholder left in the sent text is refused where it is sent); a "[fill me]" or
+    # "{{ name }}" written into the wording itself is a finding here.
+    _subject, sample = render_draft(default.with_text(subject=subject, body=body), SAMPLE_VALUES)
+    report = tone.check(sample, default.tone_kind)
     if report.findings and not accept_findings:
         summary = "; ".join(sorted({f.category for f in report.findings}))
         raise ValidationError({"body": f"The tone check has findings ({summary}); "

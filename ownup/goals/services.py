@@ -293,8 +293,9 @@ def concern_delete(*, concern: Concern) -> None:
 
 @transaction.atomic
 def agenda_save(*, client, text: str, user=None, confirmed: bool = False) -> AgendaDraft:
-    """Store the edited agenda with what the tone check said about it."""
-    from ownup.web.tone_gate import tone_gate
+    """Store the edited agenda with what the tone check said about it. An unfilled
+    placeholder is refused: the agenda goes to the client."""
+    from ownup.core.tone.gate import tone_gate
 
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
@@ -302,6 +303,9 @@ def agenda_save(*, client, text: str, user=None, confirmed: bool = False) -> Age
     if len(text) > 50_000:
         raise ValidationError({"text": "The agenda is too long (50,000 characters at most)."})
     gate = tone_gate(text, "other", confirmed)
+    if gate.report["findings"] and any(
+            f["category"] == "placeholder" for f in gate.report["findings"]):
+        raise ValidationError({"text": gate.message})
     draft, _ = AgendaDraft.objects.update_or_create(
         client=client,
         defaults={"workspace": client.workspace, "text": text, "tone_check": gate.report,

@@ -594,12 +594,6 @@ def thread_assign_client(
     return thread
 
 
-def _tone_gate(body: str, kind: str, confirmed: bool):
-    from ownup.web.tone_gate import tone_gate
-
-    return tone_gate(body, kind, confirmed)
-
-
 def _domain() -> str:
     from email.utils import parseaddr
 
@@ -637,9 +631,11 @@ def thread_reply(
         errors["kind"] = f"Must be one of: {', '.join(tone.KINDS)}."
     if errors:
         raise ValidationError(errors)
-    gate = _tone_gate(body, kind, tone_confirmed)
-    if not gate.ok:
-        raise ValidationError({"body": gate.message or "The tone check found problems."})
+    from ownup.audit.tone_gate import client_text_gate
+
+    gate = client_text_gate(text=body, kind=kind, confirmed=tone_confirmed,
+                            workspace=thread.workspace, client=thread.client, actor=user,
+                            target=f"thread:{thread.pk}")
     thread = _lock(thread)
     last_in = (
         Message.objects.filter(thread=thread, direction=Direction.INBOUND)

@@ -19,10 +19,10 @@ from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.core.drafts import render_draft
+from ownup.core.tone.gate import confirmed_from
 from ownup.errors import Conflict
 from ownup.web.forms import select_options
 from ownup.web.panels import panels_for
-from ownup.web.tone_gate import confirmed_from
 from ownup.web.tone_views import tone_field_context
 
 from . import attachments, selectors, services
@@ -211,9 +211,13 @@ def _draft_values(request, thread: Thread) -> dict:
         "subject_line": thread.subject,
         "phone": policy.emergency_phone or "",
     }
-    if thread.respond_by and not thread.answered_at:
-        local = timezone.localtime(thread.respond_by)
-        values["next_step_time"] = local.strftime("%H:%M on %A %-d %B")
+    if not thread.answered_at:
+        from zoneinfo import ZoneInfo
+
+        from ownup.core.drafts import promise_time
+
+        values["next_step_time"] = promise_time(thread.respond_by, timezone.now(),
+                                                ZoneInfo(policy.timezone))
     return {k: v for k, v in values.items() if v}
 
 

@@ -205,7 +205,8 @@ class StepIn(Schema):
     facts: str | None = None
     options: list[OptionIn] | None = None
     how: str | None = None
-    message_checked: bool | None = None
+    message_checked: bool | None = None  # ignored: set by ownup from the drafted apology
+    tone_confirmed: bool | None = None  # record the owned step even if its text is flagged
     option_index: int | None = None
     client_alternative: str | None = None
     goals: str | None = None
@@ -384,23 +385,15 @@ def list_messages(request, incident_id: str):
 def create_message(request, incident_id: str, payload: ClientMessageIn):
     """Record (or with ``send`` queue to the client's contact) a message for a playbook moment.
     The tone check runs; open findings need ``tone_confirmed`` (else 422 with the findings)."""
-    from ownup.drafts.selectors import template_for
-    from ownup.web.tone_gate import tone_gate
-
-    from .models import MOMENT_TEMPLATES, Moment
+    from .models import Moment
 
     incident = _incident(request, incident_id)
     if payload.moment not in Moment.values:
         raise ValidationError({"moment": f"Choose one of {', '.join(Moment.values)}."})
-    kind = template_for(request.workspace, MOMENT_TEMPLATES[Moment(payload.moment)]).tone_kind
-    gate = tone_gate(payload.body, kind, payload.tone_confirmed)
-    if not gate.ok:
-        raise ValidationError({"body": [gate.message] + [
-            f"{f['category']}: {f['message']}" for f in gate.report["findings"]]})
     contact = selectors.primary_contact(incident.client)
     message = services.incident_message_record(
         incident=incident, moment=payload.moment, subject=payload.subject, body=payload.body,
-        tone_report=gate.report, confirmed=payload.tone_confirmed, user=request.user,
+        tone_confirmed=payload.tone_confirmed, user=request.user,
         send=payload.send, to=[contact.email] if contact else [])
     return Status(201, message)
 

@@ -168,21 +168,25 @@ def primary_contact(client):
 
 
 def draft_values(incident: Incident, user, tz=None) -> dict[str, str]:
-    """Placeholder values for a client message about ``incident`` (``ownup.core.drafts``)."""
+    """Placeholder values for a client message about ``incident`` (``ownup.core.drafts``):
+    what ownup knows (contact, sender, the policy's phone, times on the client's clock and
+    never in the past); what a person must decide stays a placeholder the tone gate blocks."""
+    from zoneinfo import ZoneInfo
+
     from django.utils import timezone
+
+    from ownup.core.drafts import promise_time
+    from ownup.policies.selectors import policy_for_client
 
     facts = facts_of(incident)
     contact = primary_contact(incident.client)
     due = incident_next_update_due(incident)
-    tz = tz or timezone.get_current_timezone()
+    policy = policy_for_client(incident.client)
+    tz = tz or ZoneInfo(policy.timezone)
+    now = timezone.now()
 
     def when(value: datetime | None) -> str:
-        if value is None:
-            return ""
-        local = value.astimezone(tz)
-        day = "today" if local.date() == timezone.now().astimezone(tz).date() else \
-            local.strftime("%A %-d %B")
-        return f"{local:%H:%M} {day}"
+        return promise_time(value, now, tz)
 
     fix = facts.fixed.what if facts.fixed else (facts.plan.goals if facts.plan else "")
     prevention = "; ".join(m.what for m in facts.prevented.measures) if facts.prevented else ""
@@ -204,6 +208,7 @@ def draft_values(incident: Incident, user, tz=None) -> dict[str, str]:
         "next_step": next_step,
         "next_step_time": next_time,
         "update_time": when(due),
+        "phone": policy.emergency_phone or "",
     }
 
 

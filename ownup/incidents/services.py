@@ -345,13 +345,9 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
     if not data.get("at"):
         data["at"] = now
     extra: dict[str, Any] = {}
+    confirmed = str(data.pop("tone_confirmed", "")).lower() in {"1", "on", "true", "yes"}
     if step == Step.OWNED:
-        # The apology drafted on the incident page carries the tone check onto the step.
-        drafted = incident.messages.filter(moment=Moment.OWNED).order_by("-sent_at").first()
-        if drafted is not None:
-            data["message_checked"] = True
-            extra["tone_check"] = drafted.tone_check
-            extra["message"] = drafted.pk
+        extra.update(_owned_check(incident, data, confirmed, user))
     try:
         step = Step(step)
         record = evidence_from_dict(step, data, timezone.get_current_timezone())
@@ -363,6 +359,27 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
     _append_events(incident, user, events,
                    extra={"evidence": evidence_to_dict(record), **extra})
     return incident
+
+
+def _owned_check(incident: Incident, data: dict, confirmed: bool, user) -> dict[str, Any]:
+    """How we owned up is checked like a client message (no excuses, no scapegoats); the
+    "message checked" mark is the system's, set only by an apology drafted and checked on the
+    incident page, never by the person recording the step."""
+    from ownup.audit.tone_gate import client_text_gate
+
+    extra: dict[str, Any] = {}
+    how = str(data.get("how") or "")
+    if how.strip():
+        gate = client_text_gate(text=how, kind="other", confirmed=confirmed,
+                                workspace=incident.workspace, client=incident.client,
+                                actor=user, target=f"incident:{incident.pk}", field="how")
+        extra["how_tone_check"] = gate.report
+    drafted = incident.messages.filter(moment=Moment.OWNED).order_by("-sent_at").first()
+    data["message_checked"] = drafted is not None
+    if drafted is not None:
+        extra["tone_check"] = drafted.tone_check
+        extra["message"] = drafted.pk
+    return extra
 
 
 @transaction.atomic
@@ -425,13 +442,31 @@ def incident_add_note(*, incident: Incident, text: str, user) -> TimelineEntry:
     return incident.timeline.order_by("-id").first()
 
 
+def _refuse_placeholder_subject(subject: str) -> None:
+    from ownup.core.tone import placeholders
+
+    gaps = placeholders.find(subject)
+    if gaps:
+        raise ValidationError({"subject": "Fill in every placeholder before this reaches the "
+                               "client: " + ", ".join(p.text for p in gaps) + "."})
+
+
+def _tone_kind(incident: Incident, moment: str) -> str:
+    from ownup.drafts.selectors import template_for
+
+    return template_for(incident.workspace, MOMENT_TEMPLATES[Moment(moment)]).tone_kind
+
+
 @transaction.atomic
 def incident_message_record(
-    *, incident: Incident, moment: str, subject: str, body: str, tone_report: dict,
-    confirmed: bool, user, send: bool = False, to: Iterable[str] = (),
+    *, incident: Incident, moment: str, subject: str, body: str, user,
+    tone_confirmed: bool = False, send: bool = False, to: Iterable[str] = (),
 ) -> ClientMessage:
-    """Record a client message drafted at a playbook moment with what the tone check said;
-    with ``send`` it is queued to ``to`` through the outbox. The timeline keeps the check."""
+    """Record a client message drafted at a playbook moment; with ``send`` it is queued to
+    ``to`` through the outbox. The tone check runs here, on the text sent (its moment's kind):
+    open findings need ``tone_confirmed`` (audited), a placeholder is always refused."""
+    from ownup.audit.tone_gate import client_text_gate
+
     if moment not in Moment.values:
         raise ValidationError({"moment": f"{moment!r} is not a moment of the playbook."})
     subject, body = (subject or "").strip(), (body or "").strip()
@@ -442,6 +477,12 @@ def incident_message_record(
     recipients = [a for a in to if a]
     if send and not recipients:
         raise ValidationError({"to": "The client has no contact with an email address."})
+    _refuse_placeholder_subject(subject)
+    gate = client_text_gate(text=body, kind=_tone_kind(incident, moment),
+                            confirmed=tone_confirmed, workspace=incident.workspace,
+                            client=incident.client, actor=user,
+                            target=f"incident:{incident.pk}")
+    tone_report, confirmed = gate.report, gate.overridden
     now = _now()
     message = ClientMessage(
         incident=incident, moment=moment, subject=subject[:300], body=body,

@@ -209,7 +209,7 @@ def evidence_from_post(step: str, post) -> dict:
         data.update(participants=post.get("participants", ""), facts=text["facts"],
                     options=_rows(post, "option", ("what", "cost", "time", "risk")))
     elif step == "owned":
-        data.update(how=text["how"], message_checked=post.get("message_checked") == "on")
+        data.update(how=text["how"], tone_confirmed=post.get("tone_confirmed", ""))
     elif step == "plan_agreed":
         data.update(option_index=post.get("option_index", ""),
                     client_alternative=text["client_alternative"], goals=text["goals"],
@@ -356,8 +356,8 @@ def incident_message(request, incident_id, moment):
     """Draft the client message for a playbook moment from the workspace's template, checked
     as you type; record it (sent by phone/own mail) or queue it to the client's contact."""
     from ownup.core.drafts import render_draft
+    from ownup.core.tone.gate import confirmed_from
     from ownup.drafts.selectors import template_for
-    from ownup.web.tone_gate import confirmed_from, tone_gate
 
     incident = _incident(request, incident_id)
     if moment not in Moment.values:
@@ -372,23 +372,18 @@ def incident_message(request, incident_id, moment):
                       _message_context(request, incident, moment, subject, body))
     subject = request.POST.get("subject", "")
     body = request.POST.get("body", "")
-    ctx_kind = template_for(request.workspace, MOMENT_TEMPLATES[moment]).tone_kind
     confirmed = confirmed_from(request.POST)
-    gate = tone_gate(body, ctx_kind, confirmed)
-    if not gate.ok:
-        return render(request, "incidents/message.html", _message_context(
-            request, incident, moment, subject, body, gate=gate, error=gate.message), status=422)
     send = request.POST.get("action") == "send"
     contact = selectors.primary_contact(incident.client)
     try:
         services.incident_message_record(
             incident=incident, moment=moment, subject=subject, body=body,
-            tone_report=gate.report, confirmed=confirmed, user=request.user, send=send,
+            tone_confirmed=confirmed, user=request.user, send=send,
             to=[contact.email] if contact else [])
     except ValidationError as exc:
         return render(request, "incidents/message.html", _message_context(
-            request, incident, moment, subject, body, gate=gate,
-            error=" ".join(exc.messages)), status=422)
+            request, incident, moment, subject, body, error=" ".join(exc.messages)),
+            status=422)
     messages.success(request, "Message queued to the client." if send else "Message recorded.")
     return redirect("incident_detail", incident_id=incident.pk)
 

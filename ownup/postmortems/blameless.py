@@ -1,12 +1,17 @@
-"""The blame check of a post-mortem: the tone check's ``blame`` rule over every section,
-with the workspace's people and the client's contacts as names (``Sam forgot ...``)."""
+"""The blame check of a post-mortem: the tone check's ``blame`` rule over every section, with
+the workspace's people, the client's contacts and their roles passed in as who may not be named
+as the cause (``Sam forgot ...``, ``the freelancer was careless``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from collections.abc import Iterable
 
-from ownup.accounts.models import Membership
+from ownup.audit.tone_gate import people_names, people_roles
 from ownup.core.tone import check
+from ownup.core.tone.culprits import DEFAULT_ROLES
+from ownup.core.tone.gate import with_culprits
+
+__all__ = ["blame_findings", "people_names", "people_roles", "postmortem_texts"]
 
 CHECKED_SECTIONS = (
     ("summary", "Summary"), ("client_impact", "Client impact"), ("root_causes", "Root causes"),
@@ -15,32 +20,16 @@ CHECKED_SECTIONS = (
 )
 
 
-def people_names(workspace, client=None) -> list[str]:
-    """Full and first names of the workspace's people and the client's contacts."""
-    users = get_user_model().objects.filter(
-        pk__in=Membership.objects.filter(workspace=workspace).values("user_id"))
-    full = [f"{u.first_name} {u.last_name}".strip() for u in users]
-    if client is not None:
-        full += list(client.contacts.filter(archived_at__isnull=True)
-                     .values_list("name", flat=True))
-    names: set[str] = set()
-    for name in full:
-        name = " ".join(name.split())
-        if len(name) >= 2:
-            names.add(name)
-            first = name.split()[0]
-            if len(first) >= 2:
-                names.add(first)
-    return sorted(names)
-
-
-def blame_findings(texts: list[tuple[str, str, str]], names: list[str]) -> list[dict]:
-    """``texts``: (field key, label, text). Only ``blame`` findings are returned."""
+def blame_findings(texts: list[tuple[str, str, str]], names: list[str],
+                   roles: Iterable[str] = DEFAULT_ROLES) -> list[dict]:
+    """``texts``: (field key, label, text). Only ``blame`` findings are returned: the tone
+    check's, and every person (``names``) or role (``roles``) named as the cause."""
+    roles = list(roles)
     out: list[dict] = []
     for key, label, text in texts:
         if not text or not text.strip():
             continue
-        report = check(text, "other", names=names)
+        report = with_culprits(check(text, "other", names=names), text, names, roles)
         for f in report.findings:
             if f.category != "blame":
                 continue

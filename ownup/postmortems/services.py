@@ -24,7 +24,7 @@ from ownup.incidents import services as incidents
 from ownup.incidents.models import IncidentStatus
 from ownup.learnings import services as learnings
 
-from .blameless import blame_findings, people_names, postmortem_texts
+from .blameless import blame_findings, people_names, people_roles, postmortem_texts
 from .models import (
     SECTIONS,
     ActionItem,
@@ -201,7 +201,8 @@ def _sync_actions(pm: Postmortem, rows: list[dict]) -> None:
 
 def _refresh_findings(pm: Postmortem) -> list[dict]:
     names = people_names(pm.workspace, pm.incident.client)
-    pm.findings = blame_findings(postmortem_texts(pm), names)
+    pm.findings = blame_findings(postmortem_texts(pm), names,
+                                 people_roles(pm.workspace, pm.incident.client))
     Postmortem.objects.filter(pk=pm.pk).update(findings=pm.findings)
     return pm.findings
 

@@ -19,7 +19,7 @@ from ownup.incidents.models import Incident
 from ownup.learnings.models import FailureCategory
 
 from . import selectors, services
-from .blameless import blame_findings, people_names, postmortem_texts
+from .blameless import blame_findings, people_names, people_roles, postmortem_texts
 from .export import postmortem_markdown, postmortem_pdf
 from .models import SECTIONS, ActionStatus, Postmortem, PostmortemStatus
 
@@ -166,7 +166,8 @@ def postmortem_check(request, postmortem_id):
         postmortem_texts(draft, learnings=[_Row(r["statement"]) for r in
                                            kwargs["learnings_rows"]],
                          action_items=[_Row(a["what"]) for a in kwargs["action_items"]]),
-        people_names(pm.workspace, pm.incident.client))
+        people_names(pm.workspace, pm.incident.client),
+        people_roles(pm.workspace, pm.incident.client))
     return render(request, "postmortems/_findings.html", {"findings": findings, "pm": pm})
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.template.loader import render_to_string
 
-from ownup.web.tone_gate import confirmed_from, tone_gate
+from ownup.core.tone.gate import confirmed_from, tone_gate
 
 EXCUSE = "Sorry, the intern sent the wrong file because we had a busy week."
 CLEAN = ("I'm sorry: sending the wrong file was our mistake. I understand how awkward this is "

@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import placeholders
 from .engine import analyse
 from .rules import Ruleset, build_ruleset, default_rules_version, load_default_rules
 
 __all__ = [
+    "BLOCKING_CATEGORIES",
     "CATEGORIES",
     "ELEMENTS",
     "KINDS",
@@ -29,6 +31,8 @@ __all__ = [
 ]
 
 CATEGORIES = ("excuse", "blame", "minimizing", "overpromise")
+# Findings no "send anyway" can wave through: an unfilled placeholder never reaches a client.
+BLOCKING_CATEGORIES = frozenset({"placeholder"})
 ELEMENTS = ("apology", "ownership", "empathy", "next_step")
 KINDS = ("acknowledgement", "apology", "update", "closure", "other")
 
@@ -83,6 +87,11 @@ class ToneReport:
         """True when the message has no finding (problems or missing elements)."""
         return not self.findings
 
+    @property
+    def blocking(self) -> list[Finding]:
+        """The findings that stop a send even when the sender confirms (placeholders)."""
+        return [f for f in self.findings if f.category in BLOCKING_CATEGORIES]
+
     def categories(self) -> set[str]:
         return {f.category for f in self.findings}
 
@@ -115,8 +124,11 @@ def check(
     rs = rules or load_default_rules()
     if isinstance(names, str):
         names = (names,)
-    hits, present = analyse(text, rs, names)
-    findings = [Finding(cat, s, e, rule.message, rule.suggestion) for cat, s, e, rule in hits]
+    gaps = placeholders.find(text)
+    hits, present = analyse(placeholders.blank(text, gaps), rs, names)
+    findings = [Finding("placeholder", p.start, p.end, placeholders.MESSAGE,
+                        placeholders.SUGGESTION) for p in gaps]
+    findings += [Finding(cat, s, e, rule.message, rule.suggestion) for cat, s, e, rule in hits]
     for element in REQUIRED_ELEMENTS[kind]:
         if not present[element]:
             message, suggestion = rs.missing[element]
