@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tarfile
 import tempfile
 from collections import defaultdict
@@ -92,6 +93,14 @@ def _parsed(stream) -> Iterator:
             yield json.loads(line)
 
 
+def private_file(path: Path):
+    """Open ``path`` for writing, readable by its owner only (0600), even if it existed with
+    looser permissions: an archive holds password and token hashes."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
 def backup_create(*, path: Path) -> dict:
     """Write a consistent archive of the database and stored files to ``path``."""
     path = Path(path)
@@ -114,7 +123,7 @@ def backup_create(*, path: Path) -> dict:
         manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(),
                     "vendor": connection.vendor, "migrations": migrations, "counts": counts}
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(path, "w:gz") as tar:
+        with private_file(path) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             blob = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(blob)

@@ -126,3 +126,23 @@ def test_export_holds_one_workspace_and_no_secrets(ws_a, ws_b, owner, outsider, 
     assert [c["name"] for c in one["data"]["clients.client"]] == ["Acme Foods"]
     assert main(["export", "--workspace", "agency-a", "--client", "nobody"]) == 2
     assert "no client 'nobody'" in capsys.readouterr().err
+
+
+def test_backup_and_export_files_are_readable_by_their_owner_only(ws_a, owner, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        archive = tmp_path / "b.tar.gz"
+        archive.write_bytes(b"old")
+        archive.chmod(0o644)  # an earlier, world-readable file is tightened too
+        backup_create(path=archive)
+        assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+        with tarfile.open(archive) as tar:
+            assert "data.jsonl" in tar.getnames()
+        assert main(["export", "--workspace", ws_a.slug, "--output",
+                     str(tmp_path / "e.json")]) == 0
+        assert stat.S_IMODE((tmp_path / "e.json").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

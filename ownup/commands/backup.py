@@ -66,7 +66,7 @@ def _client(workspace, ref: str):
 
 def run_export(args) -> int:
     setup_django()
-    from ownup.backup import export_json, workspace_export
+    from ownup.backup import export_json, private_file, workspace_export
 
     workspace = resolve_workspace(args.workspace)
     client = _client(workspace, args.client) if args.client else None
@@ -76,7 +76,8 @@ def run_export(args) -> int:
     audit_record(action="export.workspace", workspace=workspace,
                  target=client.name if client else workspace.slug, detail={"via": "cli"})
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        with private_file(Path(args.output)) as out:
+            out.write(text.encode("utf-8"))
         print(f"exported to {args.output}", file=sys.stderr)
     else:
         print(text)
