@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.errors import Conflict
-from ownup.web.forms import apply_errors
+from ownup.ui.forms import apply_errors
 
 from . import selectors, services
 from .forms import ClientForm, ContactForm
@@ -116,7 +116,7 @@ def client_detail(request, client_id):
 
 def client_panels(request, client) -> list:
     """Sections other apps add to the client page: (title, template, context)."""
-    from ownup.web.panels import panels_for
+    from ownup.ui.panels import panels_for
 
     return panels_for("client", request=request, obj=client)
 

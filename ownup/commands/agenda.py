@@ -67,7 +67,7 @@ def run(args) -> int:
         data = (json.dumps({"client_id": str(client.pk), **agenda.to_dict(), "text": text,
                             "edited": edited}, indent=2) + "\n").encode()
     else:
-        from ownup.web.pdf import text_pdf
+        from ownup.ui.pdf import text_pdf
 
         title, _, body = text.partition("\n")
         data = text_pdf(title, body.lstrip("\n"))

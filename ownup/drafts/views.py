@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.core import tone
 from ownup.core.drafts import PLACEHOLDERS, SAMPLE_VALUES, default_templates, render_draft
-from ownup.web.tone_views import highlight
+from ownup.ui.tone_field import highlight
 
 from . import selectors, services
 

@@ -8,7 +8,7 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from ownup.demo import register_demo_step
-        from ownup.web.panels import register_panel
+        from ownup.ui.panels import register_panel
 
         from .demo import demo_goals
         from .views import client_panel, dashboard_panel

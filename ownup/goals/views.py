@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
-from ownup.web.forms import apply_errors
+from ownup.ui.forms import apply_errors
 
 from . import selectors, services
 from .forms import AdviceForm, ConcernForm, DeliverableForm, GoalForm, WorkItemForm
@@ -156,7 +156,7 @@ def _item(request, item_id):
 
 @workspace_required
 def work_item_detail(request, item_id):
-    from ownup.web.panels import panels_for
+    from ownup.ui.panels import panels_for
 
     item = _item(request, item_id)
     return render(request, "goals/work_item.html", {
@@ -194,7 +194,7 @@ def deliverable_add(request, item_id):
         else:
             messages.success(request, f"{form.cleaned_data['title']} is added.")
             return redirect("work_item_detail", item_id=item.pk)
-    from ownup.web.panels import panels_for
+    from ownup.ui.panels import panels_for
 
     return render(request, "goals/work_item.html", {
         "item": item, "client": item.client, "deliverables": selectors.deliverables_of(item),
@@ -364,7 +364,7 @@ def window(params) -> dict:
 
 
 def _agenda_context(request, client, *, text=None, errors=None) -> dict:
-    from ownup.web.tone_views import tone_field_context
+    from ownup.ui.tone_field import tone_field_context
 
     try:
         win = window(request.GET)
@@ -432,7 +432,7 @@ def agenda_text(request, client_id):
 
 @workspace_required
 def agenda_pdf(request, client_id):
-    from ownup.web.pdf import text_pdf
+    from ownup.ui.pdf import text_pdf
 
     client = _client(request, client_id)
     text, error = _agenda_export(request, client)

@@ -21,9 +21,9 @@ from ownup.clients.models import Client
 from ownup.core.drafts import render_draft
 from ownup.core.tone.gate import confirmed_from
 from ownup.errors import Conflict
-from ownup.web.forms import select_options
-from ownup.web.panels import panels_for
-from ownup.web.tone_views import tone_field_context
+from ownup.ui.forms import select_options
+from ownup.ui.panels import panels_for
+from ownup.ui.tone_field import tone_field_context
 
 from . import attachments, selectors, services
 from .models import MessageChannel, MessageClass, Quarantine, Thread

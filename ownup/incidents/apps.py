@@ -8,7 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from ownup.demo import register_demo_step
-        from ownup.web.panels import register_panel
+        from ownup.ui.panels import register_panel
 
         from . import continuity  # noqa: F401  (registers the thread and incident sources)
         from .demo import demo_disruption, demo_incidents

@@ -15,7 +15,7 @@ from ownup.accounts.decorators import workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.core import playbook as pb
-from ownup.web.forms import apply_errors
+from ownup.ui.forms import apply_errors
 
 from . import selectors, services
 from .forms import PICTURE, CorrectForm, IncidentForm, PictureForm, person_name, workspace_users
@@ -93,7 +93,7 @@ def incident_create(request):
 
 
 def _detail_context(request, incident, picture_form=None, errors=None, correct_form=None) -> dict:
-    from ownup.web.panels import panels_for
+    from ownup.ui.panels import panels_for
 
     facts = selectors.facts_of(incident)
     metrics = selectors.incident_metrics(incident)
@@ -338,7 +338,7 @@ def incident_correct(request, incident_id):
 
 def _message_context(request, incident, moment, subject, body, gate=None, error=""):
     from ownup.drafts.selectors import template_for
-    from ownup.web.tone_views import tone_field_context
+    from ownup.ui.tone_field import tone_field_context
 
     template = template_for(request.workspace, MOMENT_TEMPLATES[moment])
     contact = selectors.primary_contact(incident.client)

@@ -7,7 +7,7 @@ class LearningsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from ownup.web.panels import register_panel
+        from ownup.ui.panels import register_panel
 
         from . import panels
 

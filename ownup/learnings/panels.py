@@ -1,4 +1,4 @@
-"""Learnings surfacing on other pages through ``ownup.web.panels``.
+"""Learnings surfacing on other pages through ``ownup.ui.panels``.
 
 - incident: the most similar past incidents (any client) and their learnings;
 - thread: only when the thread is urgent or an emergency;

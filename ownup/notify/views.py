@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
-from ownup.web.forms import apply_errors
+from ownup.ui.forms import apply_errors
 
 from . import selectors, services
 from .forms import ChannelForm, SettingsForm

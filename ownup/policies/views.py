@@ -18,7 +18,7 @@ from ownup.clients.selectors import client_list as clients_of
 from ownup.core.agreement import render_agreement
 from ownup.core.policy import DEFAULT_POLICY, PolicyError, dump_policy, policy_from_dict
 from ownup.errors import Conflict
-from ownup.web.pdf import text_pdf
+from ownup.ui.pdf import text_pdf
 
 from . import selectors, services
 from .editor import document_from_post, editor_context

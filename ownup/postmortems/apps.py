@@ -10,7 +10,7 @@ class PostmortemsConfig(AppConfig):
 
     def ready(self) -> None:
         from ownup.demo import register_demo_step
-        from ownup.web.panels import register_panel
+        from ownup.ui.panels import register_panel
         from ownup.worker.registry import register_job
 
         from .demo import demo_postmortems

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ownup.web.pdf import text_pdf
+from ownup.ui.pdf import text_pdf
 
 
 def _when(iso: str) -> str:

@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from ownup.web.panels import register_panel
+        from ownup.ui.panels import register_panel
 
         from .selectors import register_sqlite_median
         from .views import client_panel

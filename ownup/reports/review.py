@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ownup.clients.selectors import team_of
 from ownup.core import stats
 from ownup.incidents.models import SEVERITY_CHOICES, Responsibility
-from ownup.web.pdf import _latin1
+from ownup.ui.pdf import _latin1
 
 from . import selectors
 

@@ -3,8 +3,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from ownup.accounts.decorators import workspace_required
-
-from .panels import panels_for
+from ownup.ui.panels import panels_for
 
 #: What each section will hold, shown until its app fills it.
 SECTIONS = {

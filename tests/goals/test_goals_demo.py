@@ -34,7 +34,7 @@ def test_demo_client_agenda_has_every_part_and_exports_as_pdf(demo):
     assert any("moved from" in i for i in agenda.section("deadlines").items)
     assert agenda.section("decisions").items
 
-    from ownup.web.pdf import text_pdf
+    from ownup.ui.pdf import text_pdf
 
     text, edited = selectors.agenda_text(client)
     assert not edited

@@ -145,7 +145,7 @@ def test_deletes_need_a_manager(plan, member_web, owner_web):
 
 
 def test_work_item_page_renders_workitem_panels(plan, member_web):
-    from ownup.web import panels
+    from ownup.ui import panels
 
     seen = []
 

@@ -123,7 +123,7 @@ def test_directors_informed_on_open_and_raise(ws_a, client_a, member, director, 
 
 
 def test_director_summary_and_panels(owner_web, open_incident):
-    from ownup.web import panels
+    from ownup.ui import panels
 
     seen = []
 

@@ -1,4 +1,4 @@
-from ownup.web.forms import select_options
+from ownup.ui.forms import select_options
 
 
 def test_options_are_escaped_and_the_selected_one_marked():
