@@ -4,7 +4,8 @@ DATABASE_URL      SQLite file under ./var/ by default; postgres://… for teams.
 SECRET_KEY        generated once into var/secret_key when unset.
 DEBUG             "1" for development pages; off by default.
 ALLOWED_HOSTS     comma-separated; loopback names by default.
-SITE_URL          used in links inside mail (default http://127.0.0.1:8000).
+SITE_URL          used in links inside mail (default: the address `ownup serve` listens on,
+                  else http://127.0.0.1:8000).
 EMAIL_URL         where the worker delivers mail: smtp://host:port, or "console".
 DEFAULT_FROM_EMAIL
 OWNUP_SECRETS_KEY key for secrets stored encrypted (IMAP, SMTP, webhooks); derived

@@ -100,3 +100,12 @@ def profile_update(*, user, **fields) -> Profile:
     profile.full_clean(exclude=["user"])
     profile.save()
     return profile
+
+
+@transaction.atomic
+def workspace_settings_update(*, workspace: Workspace, reply_takes_ownership: bool) -> Workspace:
+    """The workspace's own switches (managers change them)."""
+    workspace.reply_takes_ownership = bool(reply_takes_ownership)
+    workspace.full_clean()
+    workspace.save(update_fields=["reply_takes_ownership"])
+    return workspace

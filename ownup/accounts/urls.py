@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("settings/", views.settings_page, name="settings"),
     path("settings/tokens/", views.token_create, name="token_create"),
+    path("settings/workspace/", views.workspace_settings, name="workspace_settings"),
     path("settings/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("workspace/switch/", views.workspace_switch, name="workspace_switch"),
 ]

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services, throttle
 from .backends import request_address
-from .decorators import workspace_required
+from .decorators import manager_required, workspace_required
 from .forms import ProfileForm, TokenForm
 from .middleware import SESSION_KEY
 from .models import ApiToken, Profile
@@ -90,3 +90,13 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
         if not allowed:
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+@require_POST
+@manager_required
+def workspace_settings(request):
+    services.workspace_settings_update(
+        workspace=request.workspace,
+        reply_takes_ownership=request.POST.get("reply_takes_ownership") == "on")
+    messages.success(request, "The workspace's settings are saved.")
+    return redirect("settings")

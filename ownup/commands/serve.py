@@ -29,6 +29,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def served_url(host: str, port: int) -> str:
+    """The address a person reaches this server on, for links in mail when SITE_URL is not
+    set (a wildcard address stands for this machine's name)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = socket.getfqdn()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _listen(host: str, port: int, shared: bool) -> socket.socket:
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -79,6 +89,8 @@ def run(args) -> int:
         raise UserError(f"--port {args.port} is not a TCP port (1-65535)")
     if args.processes < 1 or args.threads < 1:
         raise UserError("--processes and --threads must be at least 1")
+    # Links in mail point at this server unless SITE_URL says otherwise (read by settings).
+    os.environ.setdefault("SITE_URL", served_url(args.host, args.port))
     setup_django()
     from django.core.management import call_command
     from waitress import create_server

@@ -301,3 +301,31 @@ def workspace_people(workspace: Workspace) -> list:
         .objects.filter(memberships__workspace=workspace)
         .order_by("first_name", "email")
     )
+
+
+def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
+    """How each reply sent from ownup fared, from its outbox row: ``{message pk: {"state":
+    queued|sending|sent|retrying|dead, "to": names, "at", "error"}}``. Recipients are named
+    as the client's contacts where known ("Ellie Moss"), else by address."""
+    from ownup.notify.models import OutboxEmail
+
+    from .services import reply_outbox_key
+
+    keys = {reply_outbox_key(m.message_id): m for m in messages
+            if m.direction == "outbound" and m.message_id and m.sent_by_id}
+    if not keys:
+        return {}
+    names = {}
+    if thread.client_id:
+        names = {e.lower(): n for e, n in thread.client.contacts.values_list("email", "name")
+                 if n}
+    out = {}
+    for row in OutboxEmail.objects.filter(idempotency_key__in=list(keys)):
+        msg = keys[row.idempotency_key]
+        to = ", ".join(names.get(a.lower(), a) for a in row.to)
+        state = row.status
+        if state == "queued" and row.attempts and row.last_error:
+            state = "retrying"
+        out[msg.pk] = {"state": state, "to": to, "at": row.sent_at or row.due_at,
+                       "error": row.last_error, "attempts": row.attempts}
+    return out

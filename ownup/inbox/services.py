@@ -604,6 +604,11 @@ def _domain() -> str:
 
 
 @transaction.atomic
+def reply_outbox_key(message_id: str) -> str:
+    """The outbox row's idempotency key of the reply with ``message_id`` (its delivery)."""
+    return f"inbox-reply:{message_id}"
+
+
 def thread_reply(
     *,
     thread: Thread,
@@ -616,7 +621,8 @@ def thread_reply(
     to: Iterable[str] = (),
 ) -> Message:
     """Send a reply through the outbox (threaded by Message-ID/In-Reply-To/References) and
-    record it as a judged outbound message. The tone gate must pass (or be confirmed)."""
+    record it as a judged outbound message. The tone gate must pass (or be confirmed).
+    Replying to a thread nobody owns makes ``user`` its owner, unless the workspace says not."""
     from django.conf import settings
     from django.core.mail import make_msgid
 
@@ -666,9 +672,14 @@ def thread_reply(
         headers["References"] = " ".join(references)
     outbox_enqueue(
         to=recipients, subject=subject, body=body, workspace=thread.workspace,
-        idempotency_key=f"inbox-reply:{message_id}", headers=headers,
+        idempotency_key=reply_outbox_key(message_id), headers=headers,
         reply_to=[user.email] if getattr(user, "email", "") else [],
     )
+    if thread.owner_id is None and thread.workspace.reply_takes_ownership and user is not None:
+        thread.owner = user
+        thread.save(update_fields=["owner"])
+        _event(thread, user, ThreadEventKind.ASSIGNED, "", user.email,
+               "Took the thread by replying to it.")
     return _record(
         workspace=thread.workspace, client=thread.client, thread=thread,
         direction=Direction.OUTBOUND, channel=MessageChannel.EMAIL, message_id=message_id,

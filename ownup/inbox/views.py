@@ -240,11 +240,15 @@ def _detail_context(request, thread: Thread, reply: dict | None = None,
     from ownup.drafts.selectors import templates_for
 
     reply = reply or _reply_form(request, thread)
+    messages_list = list(thread.messages.all())
+    deliveries = selectors.reply_deliveries(thread, messages_list)
+    for m in messages_list:
+        m.delivery = deliveries.get(m.pk)
     tone_result = tone_field_context(reply["body"], reply["kind"]) if reply["body"] else None
     return {
         "thread": thread,
         "clock": selectors.clock_state(thread),
-        "messages_list": list(thread.messages.all()),
+        "messages_list": messages_list,
         "events": list(selectors.thread_events(thread)),
         "reply": reply,
         "tone_result": tone_result,
