@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
+
+from tests.worker.procs import logs, start_worker
 
 ITEMS = 10_000
 WORKERS = 4
@@ -23,21 +22,6 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                        reason="the multi-process test needs PostgreSQL (DATABASE_URL)"),
 ]
-
-
-def _db_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def _start_worker(tmp_path, n):
-    env = dict(os.environ, DATABASE_URL=_db_url(), EMAIL_URL="locmem://",
-               OWNUP_WORKER_LEASE="3", OWNUP_VAR_DIR=str(tmp_path))
-    cli = [sys.executable, "-c", "from ownup.cli import main; raise SystemExit(main())"]
-    return subprocess.Popen(
-        cli + ["worker", "--interval", "0.2", "--batch", "200", "--queue", "notifications"],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"worker{n}.log", "w"))
 
 
 def _make_items(ws, users, round_no):
@@ -68,7 +52,7 @@ def test_four_workers_one_killed_every_item_once(ws_a, owner, director, member, 
 
     users = [owner, director, member]
     started = time.monotonic()
-    procs = [_start_worker(tmp_path, n) for n in range(WORKERS)]
+    procs = [start_worker(tmp_path, n, queue="notifications", batch=200) for n in range(WORKERS)]
     killed = []
     try:
         for round_no in (1, 2):
@@ -80,7 +64,8 @@ def test_four_workers_one_killed_every_item_once(ws_a, owner, director, member, 
             victim = procs.pop(0)
             victim.send_signal(signal.SIGKILL)  # mid-run, mid-batch: no chance to clean up
             killed.append(victim.wait(5))
-            procs.append(_start_worker(tmp_path, WORKERS + round_no))  # a replacement
+            procs.append(start_worker(tmp_path, WORKERS + round_no, queue="notifications",
+                                      batch=200))  # a replacement
             while _sent(round_no) < ITEMS and time.monotonic() < deadline:
                 # the event "arrives again" while workers run: still one row per recipient
                 notify_users(workspace=ws_a, users=users[:1], event="load",
@@ -98,8 +83,7 @@ def test_four_workers_one_killed_every_item_once(ws_a, owner, director, member, 
                 p.send_signal(signal.SIGTERM)  # finishes the batch in hand, then exits
         codes = [p.wait(15) for p in procs]
     assert killed == [-signal.SIGKILL] * 2
-    assert codes == [0] * WORKERS, [(tmp_path / f).read_text()[-2000:]
-                                    for f in os.listdir(tmp_path) if f.endswith(".log")]
+    assert codes == [0] * WORKERS, logs(tmp_path)
     assert Notification.objects.filter(event="load", channel="email", status="sent").count() \
         == 2 * ITEMS
     assert time.monotonic() - started < 90
