@@ -41,8 +41,10 @@ system-deps:
 
 browser-deps: system-deps
 
+# ruff, then the import floors of docs/architecture.md (contracts in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP) browser-deps
 	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
