@@ -78,8 +78,11 @@ class ImapAccount:
 
 
 class DovecotServer:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, oauth_url: str = ""):
         self.root = root
+        # With an authorization server's URL, XOAUTH2 and OAUTHBEARER logins are checked by
+        # Dovecot's oauth2 passdb (RFC 7662 introspection); users are then e-mail addresses.
+        self.oauth_url = oauth_url
         self.port = free_port()
         self.passwd = root / "passwd"
         self.mail = root / "mail"
@@ -93,9 +96,33 @@ class DovecotServer:
             name = pwd.getpwuid(self.uid).pw_name
             self.internal_user = self.login_user = name
 
+    def _oauth_config(self) -> str:
+        if not self.oauth_url:
+            return ""
+        from tests.oauth_server import RESOURCE_CLIENT
+
+        ext = self.root / "oauth2.conf.ext"
+        host = self.oauth_url.split("://", 1)[1]
+        ext.write_text(
+            "introspection_mode = post\n"
+            f"introspection_url = http://{RESOURCE_CLIENT[0]}:{RESOURCE_CLIENT[1]}@{host}"
+            "/introspect\n"
+            "force_introspection = yes\nusername_attribute = username\n"
+            "username_format = %u\nactive_attribute = active\nactive_value = true\n"
+        )
+        ext.chmod(0o644)
+        return f"""
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {ext}
+}}
+"""
+
     def _config(self) -> str:
         r = self.root
-        return f"""
+        mechanisms = "plain login xoauth2 oauthbearer" if self.oauth_url else "plain login"
+        return self._oauth_config() + f"""
 base_dir = {r}/run
 state_dir = {r}/state
 log_path = {r}/dovecot.log
@@ -104,7 +131,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 default_internal_user = {self.internal_user}
 default_login_user = {self.login_user}
@@ -113,6 +140,7 @@ first_valid_gid = {min(self.gid, 1)}
 mail_location = maildir:{self.mail}/%u
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {self.passwd}
 }}
 userdb {{
@@ -143,7 +171,8 @@ service stats {{
         self.mail.mkdir()
         os.chown(self.mail, self.uid, self.gid)
         # Accounts are made up front: Dovecot caches the passwd-file it has read.
-        self.accounts = [f"u{n:03d}{uuid.uuid4().hex[:6]}" for n in range(ACCOUNTS)]
+        domain = "@agency.test" if self.oauth_url else ""
+        self.accounts = [f"u{n:03d}{uuid.uuid4().hex[:6]}{domain}" for n in range(ACCOUNTS)]
         self.passwd.write_text("".join(
             f"{name}:{{PLAIN}}{PASSWORD}:{self.uid}:{self.gid}::{self.mail / name}::\n"
             for name in self.accounts
@@ -191,9 +220,9 @@ service stats {{
 
 
 @contextmanager
-def dovecot_server():
+def dovecot_server(oauth_url: str = ""):
     root = Path(tempfile.mkdtemp(prefix="ownup-dovecot-"))
-    server = DovecotServer(root)
+    server = DovecotServer(root, oauth_url=oauth_url)
     try:
         server.start()
         yield server

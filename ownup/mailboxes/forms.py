@@ -26,3 +26,45 @@ class MailboxForm(forms.Form):
             self.fields["password"].help_text = "Leave blank to keep the stored password."
         else:
             self.fields["password"].required = True
+
+
+class ConnectForm(forms.Form):
+    """Connect a mailbox by OAuth 2.0: the fields a provider needs (see ``for_provider``)."""
+
+    name = forms.CharField(max_length=120, initial="Shared inbox",
+                           help_text="For you, e.g. “Shared inbox”.")
+    address = forms.EmailField(max_length=254, label="Mailbox address",
+                               help_text="The address to read (a shared mailbox's address "
+                                         "when you read it with your own account).")
+    kind = forms.ChoiceField(choices=MailboxKind.choices, initial=MailboxKind.SHARED_INBOX)
+    issuer = forms.URLField(max_length=500, required=False, label="Issuer URL", assume_scheme="https",
+                            help_text="e.g. https://id.example.com (OpenID discovery).")
+    client_id = forms.CharField(max_length=255, required=False, label="Client id")
+    client_secret = forms.CharField(
+        max_length=1000, required=False, label="Client secret",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
+    scopes = forms.CharField(max_length=500, required=False,
+                             help_text="Space-separated; blank: openid email offline_access.")
+    imap_host = forms.CharField(max_length=255, required=False, label="IMAP server")
+    imap_port = forms.IntegerField(min_value=1, max_value=65535, required=False, initial=993,
+                                   label="IMAP port")
+    security = forms.ChoiceField(choices=Security.choices, initial=Security.SSL)
+    mechanism = forms.ChoiceField(choices=[("xoauth2", "XOAUTH2"),
+                                           ("oauthbearer", "OAUTHBEARER (RFC 7628)")],
+                                  initial="xoauth2")
+    app_only = forms.BooleanField(
+        required=False, label="App-only access (client credentials)",
+        help_text="For a shared mailbox the operator's app may read without a person's "
+                  "consent (an Exchange administrator grants it).")
+
+    OIDC_ONLY = ("issuer", "client_id", "client_secret", "scopes", "imap_host", "imap_port",
+                 "security", "mechanism")
+
+    def __init__(self, *args, provider: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        if provider != "oidc":
+            for name in self.OIDC_ONLY:
+                del self.fields[name]
+        if provider != "microsoft":
+            del self.fields["app_only"]

@@ -25,7 +25,7 @@ from ownup.accounts.models import Workspace
 from ownup.errors import Conflict
 from ownup.secretbox import SecretError, decrypt, encrypt
 
-from .models import Mailbox, MailboxKind, Security
+from .models import AuthMethod, Mailbox, MailboxKind, Security
 
 LEASE = timedelta(minutes=5)
 BATCH = 50
@@ -82,7 +82,7 @@ def _validate(mb: Mailbox, password: str | None) -> None:
         errors["poll_every_seconds"] = "Poll every 30 seconds to once a day."
     if password is not None and len(password) > 1000:
         errors["password"] = "At most 1000 characters."
-    if not mb.password_encrypted and not password:
+    if mb.auth == AuthMethod.PASSWORD and not mb.password_encrypted and not password:
         errors["password"] = "Enter the password."
     if errors:
         raise ValidationError(errors)
@@ -141,9 +141,13 @@ def mailbox_update(*, mailbox: Mailbox, password: str | None = None, **changes) 
     return mailbox
 
 
-@transaction.atomic
 def mailbox_delete(*, mailbox: Mailbox) -> None:
-    """Stop reading the mailbox (the messages it brought in stay)."""
+    """Stop reading the mailbox (the messages it brought in stay); an OAuth grant is revoked
+    at the provider first."""
+    if mailbox.is_oauth:
+        from .oauth import oauth_disconnect
+
+        oauth_disconnect(mailbox=mailbox)
     mailbox.delete()
 
 
@@ -177,14 +181,20 @@ def mailboxes_claim_due(*, worker_id: str, now: datetime, limit: int) -> list[Ma
     return list(Mailbox.objects.filter(pk__in=won).select_related("workspace"))
 
 
+_KEEP = object()
+
+
 def mailbox_release(
-    *, mailbox: Mailbox, worker_id: str, now: datetime | None = None, again: bool = False
+    *, mailbox: Mailbox, worker_id: str, now: datetime | None = None, again: bool = False,
+    next_at=_KEEP,
 ) -> None:
-    """Give the lease back; the next poll is due after the interval (at once with ``again``)."""
+    """Give the lease back; the next poll is due after the interval (at once with ``again``,
+    at ``next_at`` when given: None pauses polling)."""
     now = now or timezone.now()
+    if next_at is _KEEP:
+        next_at = now if again else now + timedelta(seconds=mailbox.poll_every_seconds)
     Mailbox.objects.filter(pk=mailbox.pk, claimed_by=worker_id).update(
-        claimed_by="", claimed_until=None,
-        next_poll_at=now if again else now + timedelta(seconds=mailbox.poll_every_seconds),
+        claimed_by="", claimed_until=None, next_poll_at=next_at,
     )
 
 
@@ -194,6 +204,8 @@ def connect(mailbox: Mailbox):
     """A logged-in IMAPClient for the mailbox (raises on network or login errors)."""
     from imapclient import IMAPClient
 
+    if mailbox.is_oauth:
+        return _connect_oauth(mailbox)
     password = decrypt(mailbox.password_encrypted)
     context = ssl.create_default_context()
     client = IMAPClient(mailbox.host, port=mailbox.port, ssl=mailbox.security == Security.SSL,
@@ -206,6 +218,53 @@ def connect(mailbox: Mailbox):
         _close(client)
         raise
     return client
+
+
+def _imap_client(mailbox: Mailbox):
+    from imapclient import IMAPClient
+
+    context = ssl.create_default_context()
+    client = IMAPClient(mailbox.host, port=mailbox.port, ssl=mailbox.security == Security.SSL,
+                        ssl_context=context, timeout=TIMEOUT)
+    if mailbox.security == Security.STARTTLS:
+        try:
+            client.starttls(context)
+        except Exception:
+            _close(client)
+            raise
+    return client
+
+
+def _connect_oauth(mailbox: Mailbox):
+    """Log in with XOAUTH2 or OAUTHBEARER. A refused token is refreshed once; refused again,
+    the mailbox needs reconnecting."""
+    from imapclient.exceptions import LoginError
+
+    from .models import Mechanism
+    from .oauth import access_token, grant_needs_reconnect
+
+    token = access_token(mailbox)
+    mechanism = mailbox.grant.mechanism
+    for attempt in (1, 2):
+        client = _imap_client(mailbox)
+        try:
+            if mechanism == Mechanism.OAUTHBEARER:
+                client.oauthbearer_login(mailbox.username, token)
+            else:
+                client.oauth2_login(mailbox.username, token)
+            return client
+        except LoginError as exc:
+            _close(client)
+            if attempt == 2:
+                raise grant_needs_reconnect(
+                    mailbox=mailbox, reason=f"The IMAP server refused the token "
+                    f"({_text(exc) or 'authentication failed'}). Reconnect the mailbox.",
+                ) from None
+            token = access_token(mailbox, force_refresh=True)
+        except Exception:
+            _close(client)
+            raise
+    raise AssertionError("unreachable")
 
 
 def _close(client) -> None:
@@ -222,6 +281,10 @@ def describe_error(exc: BaseException) -> str:
     """One line a manager can act on."""
     from imapclient.exceptions import IMAPClientError, LoginError
 
+    from .oauth import OAuthProblem
+
+    if isinstance(exc, OAuthProblem):
+        return str(exc)
     if isinstance(exc, LoginError):
         return f"login failed: {_text(exc) or 'wrong user name or password'}"
     if isinstance(exc, SecretError):
@@ -324,15 +387,32 @@ def mailbox_poll(
         result.skipped = True
         return result
     deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+    next_at = _KEEP
     try:
         _poll(mailbox, worker_id, result, batch, deadline)
+        if mailbox.is_oauth:
+            from .oauth import grant_succeeded
+
+            grant_succeeded(mailbox=mailbox)
     except Exception as exc:  # noqa: BLE001 - recorded on the mailbox
         result.error = describe_error(exc)
+        if mailbox.is_oauth:
+            next_at = _oauth_next_poll(mailbox, exc)
     now = timezone.now()
     Mailbox.objects.filter(pk=mailbox.pk).update(
         last_polled_at=now, last_error=result.error, last_counts=dict(result.counts)
     )
     mailbox.last_polled_at, mailbox.last_error = now, result.error
     mailbox.last_counts = dict(result.counts)
-    mailbox_release(mailbox=mailbox, worker_id=worker_id, now=now, again=result.more)
+    mailbox_release(mailbox=mailbox, worker_id=worker_id, now=now, again=result.more,
+                    next_at=next_at)
     return result
+
+
+def _oauth_next_poll(mailbox: Mailbox, exc: BaseException):
+    """Paused (None) while the grant needs reconnecting; else backed off."""
+    from .oauth import OAuthProblem, grant_transient_failure
+
+    if isinstance(exc, OAuthProblem) and exc.reconnect:
+        return None
+    return timezone.now() + grant_transient_failure(mailbox=mailbox)
