@@ -37,7 +37,8 @@ class ConnectForm(forms.Form):
                                help_text="The address to read (a shared mailbox's address "
                                          "when you read it with your own account).")
     kind = forms.ChoiceField(choices=MailboxKind.choices, initial=MailboxKind.SHARED_INBOX)
-    issuer = forms.URLField(max_length=500, required=False, label="Issuer URL", assume_scheme="https",
+    issuer = forms.URLField(max_length=500, required=False, label="Issuer URL",
+                            assume_scheme="https",
                             help_text="e.g. https://id.example.com (OpenID discovery).")
     client_id = forms.CharField(max_length=255, required=False, label="Client id")
     client_secret = forms.CharField(
