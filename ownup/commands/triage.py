@@ -1,7 +1,8 @@
 """`ownup triage FILE|-`: classify one RFC 822 message (class, mood and the signals why).
 
 Pure: no Django. The message is parsed with the stdlib ``email`` package; the text/plain part
-is read (or the HTML part reduced to text), charsets are decoded leniently.
+is read (or the HTML part reduced to text by the inbox parser's ``html_to_text``), charsets are
+decoded leniently.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parseaddr
-from html.parser import HTMLParser
 
 from ownup.commands import UserError
 from ownup.core.triage import Triage, TriageRules, classify
+from ownup.inbox.parsing import html_to_text
 
 
 def register(subparsers) -> None:
@@ -79,50 +80,6 @@ def load_policy_rules(path: str) -> TriageRules:
             raise UserError(f"rules file {path}: triage.{key} must be a list of strings")
         values[key] = tuple(items)
     return TriageRules(**values)
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML part: drops script/style, breaks lines at block elements."""
-
-    _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
-            self._skip += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-        if tag == "blockquote":
-            self.parts.append("> ")  # keep quoted replies recognisable as quotes
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head") and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
-        out: list[str] = []
-        for line in lines:
-            if line or (out and out[-1]):
-                out.append(line)
-        return "\n".join(out).strip()
-
-
-def html_to_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return parser.text()
 
 
 def _part_text(part: EmailMessage) -> str:

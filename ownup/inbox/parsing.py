@@ -1,7 +1,7 @@
 """Lenient RFC 822 parsing for the inbox: never raises on bad input, records what was odd.
 
-Builds on ``ownup.commands.triage`` (the part decoding and HTML-to-text used by ``ownup
-triage``) and adds what the inbox needs: ids for threading, recipients, date, HTML, auto-reply
+Reduces HTML to text (``html_to_text``, also used by ``ownup triage``) and records what the
+inbox needs: ids for threading, recipients, date, HTML, auto-reply
 detection, and a list of warnings instead of silent repairs. No Django.
 """
 
@@ -18,14 +18,58 @@ from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from html.parser import HTMLParser
 
 import nh3
-
-from ownup.commands.triage import html_to_text
 
 _ID_RE = re.compile(r"<[^<>\s]+>")
 _PREFIX_RE = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|tr|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _AUTO_PRECEDENCE = {"bulk", "auto_reply", "junk", "list"}
+
+
+
+class _TextExtractor(HTMLParser):
+    """Visible text of an HTML part: drops script/style, breaks lines at block elements."""
+
+    _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self._skip += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+        if tag == "blockquote":
+            self.parts.append("> ")  # keep quoted replies recognisable as quotes
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head") and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
+        out: list[str] = []
+        for line in lines:
+            if line or (out and out[-1]):
+                out.append(line)
+        return "\n".join(out).strip()
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
 
 
 @dataclass

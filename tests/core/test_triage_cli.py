@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from ownup.cli import main
-from ownup.commands.triage import html_to_text, parse_message
+from ownup.commands.triage import parse_message
 from ownup.core.triage import analysed_text
+from ownup.inbox.parsing import html_to_text
 
 PLAIN = (
     b'From: "Rob Lee" <ops@quickbasket.example>\n'
