@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ownup.audit.services import audit_record
-
 from .models import ApiToken, Membership, Profile, Role, Workspace
+from .signals import access_changed
 
 User = get_user_model()
 
@@ -63,8 +62,8 @@ def membership_set(*, workspace: Workspace, user, role: str = Role.MEMBER) -> Me
         workspace=workspace, user=user, defaults={"role": role}
     )
     membership.full_clean()
-    audit_record(action="member.role_set", workspace=workspace, target=user.email,
-                 detail={"role": role})
+    access_changed.send(sender=Membership, action="member.role_set", workspace=workspace,
+                        target=user.email, detail={"role": role})
     return membership
 
 
@@ -79,8 +78,8 @@ def token_create(*, user, workspace: Workspace, name: str = "API token") -> tupl
     )
     token.full_clean()
     token.save()
-    audit_record(action="token.created", workspace=workspace, actor=user,
-                 target=f"{name} ({token.prefix}…)")
+    access_changed.send(sender=ApiToken, action="token.created", workspace=workspace,
+                        actor=user, target=f"{name} ({token.prefix}…)")
     return token, raw
 
 
@@ -88,8 +87,8 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="token.revoked", workspace=token.workspace, actor=token.user,
-                     target=f"{token.name} ({token.prefix}…)")
+        access_changed.send(sender=ApiToken, action="token.revoked", workspace=token.workspace,
+                            actor=token.user, target=f"{token.name} ({token.prefix}…)")
     return token
 
 

@@ -1,10 +1,13 @@
-"""Sign-ins and failed sign-ins are audited wherever they happen (web form, admin)."""
+"""Sign-ins and failed sign-ins are audited wherever they happen (web form, admin), and so are
+role and API-token changes (announced by ``ownup.accounts.signals.access_changed``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
+
+from ownup.accounts.signals import access_changed
 
 from .services import audit_record
 
@@ -29,3 +32,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     for workspace in workspaces or [None]:
         audit_record(action="auth.login_failed", target=email, workspace=workspace,
                      detail=detail, request=request)
+
+
+@receiver(access_changed, dispatch_uid="audit_access_changed")
+def _access_changed(sender, action, workspace, target, actor=None, detail=None, **kwargs):
+    audit_record(action=action, workspace=workspace, actor=actor, target=target, detail=detail)
