@@ -13,7 +13,7 @@ from django.db import DatabaseError, DataError, connection, transaction
 from ninja import NinjaAPI
 
 from ownup.accounts.api_auth import workspace_auth
-from ownup.errors import Conflict
+from ownup.errors import Conflict, TooSlow
 
 log = logging.getLogger("ownup.api")
 
@@ -66,6 +66,14 @@ def _roll_back_failed_block() -> None:
     mark it for rollback so the block ends cleanly. In autocommit this does nothing."""
     if connection.in_atomic_block:
         transaction.set_rollback(True)
+
+
+@api.exception_handler(TooSlow)
+def on_too_slow(request, exc):
+    _roll_back_failed_block()
+    response = api.create_response(request, {"detail": str(exc)}, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.exception_handler(OverflowError)

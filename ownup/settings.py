@@ -188,6 +188,8 @@ def _networks(name: str) -> list[str]:
 
 # Chat/webhook channels post to public addresses only, unless in one of these networks.
 OWNUP_ALLOW_PRIVATE_WEBHOOKS = _networks("OWNUP_ALLOW_PRIVATE_WEBHOOKS")
+# Seconds a report's query may run on PostgreSQL before it is cancelled (statement_timeout).
+OWNUP_REPORT_TIMEOUT = float(os.environ.get("OWNUP_REPORT_TIMEOUT", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -21,8 +21,10 @@ Definitions (all over a period of ``since`` ≤ day < ``until``, in the workspac
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -41,6 +43,7 @@ from django.utils import timezone
 from ownup.accounts.models import Workspace
 from ownup.clients.models import Client
 from ownup.core import stats
+from ownup.errors import TooSlow
 from ownup.inbox.models import Direction, Message, ReplyVerdict, Thread
 from ownup.incidents.models import SEVERITY_CHOICES, Incident, Responsibility
 
@@ -146,14 +149,68 @@ class Period:
         return q
 
 
+#: The longest period a report covers (its month table has at most this many rows).
+MAX_REPORT_MONTHS = 120
+TOO_LONG = (f"A report covers at most {MAX_REPORT_MONTHS // 12} years: choose a later start "
+            "or an earlier end (or leave both out for the last 12 months).")
+
+
+def _months_between(first: date, last: date) -> int:
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
 def period_for(workspace: Workspace, since: date | None = None,
                until: date | None = None) -> Period:
-    """A period in the workspace's timezone; ``until`` is exclusive."""
+    """A period in the workspace's timezone; ``until`` is exclusive. A period longer than
+    ``MAX_REPORT_MONTHS`` is refused (it costs the database and the answer grows with it)."""
     from django.core.exceptions import ValidationError
 
     if since and until and until <= since:
         raise ValidationError({"until": "The end of the period must come after its start."})
-    return Period(since, until, ZoneInfo(workspace.timezone or "UTC"))
+    tz = ZoneInfo(workspace.timezone or "UTC")
+    if since is not None:
+        end = until or (timezone.now().astimezone(tz).date() + timedelta(days=1))
+        if _months_between(since, end - timedelta(days=1)) > MAX_REPORT_MONTHS:
+            raise ValidationError({"since": TOO_LONG})
+    return Period(since, until, tz)
+
+
+class ReportTimeout(TooSlow):
+    """A report's query ran past ``settings.OWNUP_REPORT_TIMEOUT`` and was cancelled."""
+
+
+@contextmanager
+def report_query():
+    """The report's reads in one transaction with a statement timeout (PostgreSQL's
+    ``SET LOCAL statement_timeout``): one heavy report cannot hold the database for everyone.
+    A cancelled statement becomes ReportTimeout (a clear 503, not a 500)."""
+    from django.conf import settings
+    from django.db import OperationalError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    ms = max(1, int(float(settings.OWNUP_REPORT_TIMEOUT) * 1000))
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {ms}")
+            yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        raise ReportTimeout(
+            f"The report took longer than {ms / 1000:g} s and was stopped; choose a shorter "
+            "period, or try again when the server is less busy.") from exc
+
+
+def bounded_report(func):
+    """Run a report selector under :func:`report_query`."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with report_query():
+            return func(*args, **kwargs)
+    return wrapper
 
 
 def _reply_counts() -> dict:
@@ -225,6 +282,7 @@ def _incidents_qs(workspace, period, client):
     return qs
 
 
+@bounded_report
 def consistency(
     *,
     workspace: Workspace,
@@ -301,6 +359,9 @@ def _label(by, rows: dict, workspace, period: Period, now) -> list[Figures]:
         first = period.since or (min(keys) if keys else None)
         last = (period.until - timedelta(days=1)) if period.until else max(
             keys + [now.astimezone(period.tz).date()])
+        if first and last and _months_between(first, last) > MAX_REPORT_MONTHS:
+            # "all time" over data older than the limit: its last MAX_REPORT_MONTHS months
+            first = stats.add_months(stats.month_start(last), -(MAX_REPORT_MONTHS - 1))
         out = []
         for month in (stats.month_buckets(first, last) if first and last else []):
             row = rows.get(month) or Figures(key=str(month))
@@ -388,6 +449,7 @@ def client_start(client: Client) -> date:
     return client.client_since or client.created_at.date()
 
 
+@bounded_report
 def track_record(*, client: Client, since: date | None = None, until: date | None = None,
                  months_back: int = 12, now: datetime | None = None) -> TrackRecord:
     """A client's incidents since they became a client and their response consistency
@@ -573,6 +635,7 @@ def _consistency_all_pg(workspace, period: Period, now) -> dict[str, dict]:
     return rows
 
 
+@bounded_report
 def consistency_all(*, workspace: Workspace, since: date | None = None,
                     until: date | None = None, now: datetime | None = None
                     ) -> dict[str, list[Figures]]:
@@ -591,6 +654,7 @@ def consistency_all(*, workspace: Workspace, since: date | None = None,
     return out
 
 
+@bounded_report
 def agency_report(*, workspace: Workspace, since: date | None = None,
                   until: date | None = None, now: datetime | None = None) -> AgencyReport:
     now = now or timezone.now()

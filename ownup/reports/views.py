@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -63,6 +64,10 @@ def _period(request) -> tuple[date | None, date | None, str]:
     until = None if until is None else date.fromordinal(until)
     if since and until and until <= since:
         raise BadInput("To: the end of the period must not come before its start.")
+    try:
+        selectors.period_for(request.workspace, since, until)
+    except ValidationError as exc:
+        raise BadInput(" ".join(exc.messages)) from None
     return since, until, ""
 
 
@@ -123,8 +128,9 @@ def month_charts(months: list[Figures], *, who: str) -> dict:
     }
 
 
-def _bad(request, template: str, exc: BadInput) -> HttpResponse:
-    return render(request, template, {"error": str(exc)}, status=400)
+def _bad(request, template: str, exc: Exception) -> HttpResponse:
+    status = 503 if isinstance(exc, selectors.ReportTimeout) else 400
+    return render(request, template, {"error": str(exc)}, status=status)
 
 
 # --------------------------------------------------------------------------- agency
@@ -134,9 +140,9 @@ def _bad(request, template: str, exc: BadInput) -> HttpResponse:
 def agency(request):
     try:
         since, until, preset = _period(request)
-    except BadInput as exc:
+        report = selectors.agency_report(workspace=request.workspace, since=since, until=until)
+    except (BadInput, selectors.ReportTimeout) as exc:
         return _bad(request, "reports/agency.html", exc)
-    report = selectors.agency_report(workspace=request.workspace, since=since, until=until)
     table = request.GET.get("table", "")
     if request.GET.get("format") == "csv":
         tables = {"month": report.months, "member": report.members, "client": report.clients,
@@ -186,9 +192,9 @@ def client_report(request, client_id):
     client = _client(request, client_id)
     try:
         since, until, preset = _period(request)
-    except BadInput as exc:
+        record = selectors.track_record(client=client, since=since, until=until)
+    except (BadInput, selectors.ReportTimeout) as exc:
         return _bad(request, "reports/client.html", exc)
-    record = selectors.track_record(client=client, since=since, until=until)
     if request.GET.get("format") == "csv":
         return _client_csv(request.GET.get("table", ""), record)
     today = record.today

@@ -4,11 +4,10 @@ oversized bodies)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 #: No inline script anywhere (behaviours live in ownup.js); inline styles are allowed
@@ -42,65 +41,66 @@ class SecurityHeadersMiddleware:
         return response
 
 
-_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+#: ``\u0000`` in JSON text (not preceded by an escaping backslash).
+_JSON_NUL = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000", re.IGNORECASE)
 
 
-def _nul_in(values) -> bool:
-    return any("\x00" in v for v in values if isinstance(v, str))
+def _without_nul(query: QueryDict) -> QueryDict | None:
+    """A copy of ``query`` with NUL characters removed, or None when it holds none."""
+    if not any("\x00" in k or "\x00" in v for k, values in query.lists() for v in values
+               if isinstance(v, str)):
+        return None
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        clean.setlist(key.replace("\x00", ""),
+                      [v.replace("\x00", "") if isinstance(v, str) else v for v in values])
+    clean._mutable = False
+    return clean
 
 
-def input_problem(request) -> tuple[str, str] | None:
-    """(where, what) when the request carries a NUL character anywhere ownup reads input
-    from: path, query, headers, form fields, JSON. PostgreSQL cannot store or compare one.
-    May raise RequestDataTooBig."""
-    if "\x00" in request.path:
-        return "path", "A NUL character is not allowed in the address."
-    if "\x00" in unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace"):
-        return "query", "A NUL character (%00) is not allowed in a query parameter."
-    if _nul_in(v for k, v in request.META.items() if k.startswith("HTTP_")):
-        return "header", "A NUL character is not allowed in a header."
+def strip_nul(request) -> None:
+    """Remove every NUL character from what views read: query, form fields, JSON body and
+    headers (files keep their bytes). PostgreSQL can neither store nor compare one. May raise
+    RequestDataTooBig or MultiPartParserError (left to Django)."""
+    for key, value in list(request.META.items()):
+        if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+            request.META[key] = value.replace("\x00", "")
+    if (clean := _without_nul(request.GET)) is not None:
+        request.GET = clean
     if request.method in ("GET", "HEAD", "OPTIONS"):
-        return None
-    if request.content_type == "multipart/form-data":
-        try:
-            fields = request.POST
-        except MultiPartParserError:
-            return None  # the view answers it as Django does
-        if _nul_in(v for _, values in fields.lists() for v in values):
-            return "body", "A NUL character is not allowed in a form field."
-        return None
+        return
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if (clean := _without_nul(request.POST)) is not None:
+            request.POST = clean
+        return
     body = request.body
-    if b"\x00" in body or (
-        request.content_type == "application/x-www-form-urlencoded"
-        and "\x00" in unquote_plus(body.decode("latin-1"))
-    ) or _JSON_NUL.search(body):
-        return "body", "A NUL character (\\u0000) is not allowed in the request body."
-    return None
+    if b"\x00" in body or b"\\u0000" in body.lower():
+        request._body = _JSON_NUL.sub(rb"\1", body.replace(b"\x00", b""))
 
 
 class InputBoundaryMiddleware:
-    """The one boundary every request's input crosses before any view: a NUL character
-    anywhere is refused (422 from the API, 400 from pages), and a body over
-    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 (JSON from the API)."""
+    """The one boundary every request's input crosses before any view: NUL characters are
+    removed from the query, form fields, JSON bodies and headers (a NUL in the path is a 400),
+    and a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 (JSON from the API)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path:
+            return _refuse(request, 400, "path", "A NUL character is not allowed in the address.")
         try:
-            problem = input_problem(request)
+            strip_nul(request)
         except RequestDataTooBig:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000
             return _refuse(request, 413, "body", f"The request body is larger than the "
                                                  f"{limit:g} MB ownup accepts.")
-        if problem is not None:
-            return _refuse(request, 400, *problem)
+        except MultiPartParserError:
+            pass  # the view meets it as Django would
         return self.get_response(request)
 
 
 def _refuse(request, status: int, where: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        if status == 400:
-            status = 422  # the API's status for input it cannot take
         return JsonResponse({"detail": [{"loc": [where], "msg": message}]}, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
