@@ -84,7 +84,8 @@ def _reassign_thread(workspace, ref, from_user, to_user, actor) -> None:
 # --------------------------------------------------------------------------- incidents
 
 
-def _end_of_day(day, tz) -> datetime:
+def end_of_day(day, tz) -> datetime:
+    """17:00 on ``day`` in ``tz``: when a commitment due that day is due."""
     return timezone.make_aware(datetime.combine(day, time(17, 0)), tz)
 
 
@@ -112,7 +113,7 @@ def _gather_incidents(workspace, user_ids, starts, ends):
                           f"{pb.STEP_TITLES[step]}: {incident.title}"))
         if facts.plan is not None and facts.fixed is None:
             for n, d in enumerate(facts.plan.timelines):
-                items.append(("deliverable", f"deliverable-{n}", _end_of_day(d.revised, tz),
+                items.append(("deliverable", f"deliverable-{n}", end_of_day(d.revised, tz),
                               f"Deliver {d.deliverable} ({incident.title})"))
         for kind, suffix, when, title in items:
             if not (starts <= when <= ends):
@@ -135,48 +136,8 @@ def _reassign_incident(workspace, ref, from_user, to_user, actor) -> None:
     services.incident_set_team(incident=incident, users=team, user=actor)
 
 
-# --------------------------------------------------------------------------- work deliverables
-
-
-def _gather_deliverables(workspace, user_ids, starts, ends):
-    """Goals' work-item deliverables not done, owned (or, without an owner of their own, whose
-    work item is owned) by the affected people, due (17:00 on the due day) in the window."""
-    from zoneinfo import ZoneInfo
-
-    from django.db.models import Q
-
-    from ownup.goals.models import Deliverable
-
-    tz = ZoneInfo(workspace.timezone or "UTC")
-    first, last = starts.astimezone(tz).date(), ends.astimezone(tz).date()
-    rows = (Deliverable.objects.filter(workspace=workspace, done=False,
-                                       due_date__gte=first, due_date__lte=last)
-            .filter(Q(owner_id__in=user_ids)
-                    | Q(owner__isnull=True, work_item__owner_id__in=user_ids))
-            .select_related("work_item", "work_item__client"))
-    for d in rows:
-        owner = d.owner_id or d.work_item.owner_id
-        yield core.Commitment(kind="deliverable", ref=f"deliverable:{d.pk}", owner=str(owner),
-                              due=_end_of_day(d.due_date, tz),
-                              title=f"Deliver {d.title} ({d.work_item.title})",
-                              client=d.work_item.client.name)
-
-
-def _reassign_deliverable(workspace, ref, from_user, to_user, actor) -> None:
-    from ownup.goals.models import Deliverable
-    from ownup.goals.services import deliverable_update
-
-    d = Deliverable.objects.filter(workspace=workspace, pk=ref.split(":")[1]).first()
-    if d is None:
-        raise ValidationError("That deliverable is gone.")
-    deliverable_update(deliverable=d, owner=to_user, user=actor)
-
-
 register_commitment_source(CommitmentSource("thread", _gather_threads, _reassign_thread))
 register_commitment_source(CommitmentSource("incident", _gather_incidents, _reassign_incident))
-# The goals app may replace this by registering its own source named "deliverable".
-register_commitment_source(CommitmentSource("deliverable", _gather_deliverables,
-                                            _reassign_deliverable))
 
 
 # --------------------------------------------------------------------------- disruptions
