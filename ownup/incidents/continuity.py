@@ -72,13 +72,18 @@ def _gather_threads(workspace, user_ids, starts, ends):
 
 
 def _reassign_thread(workspace, ref, from_user, to_user, actor) -> None:
+    """Through the inbox's ``thread_assign``: the thread's history records the move and the
+    new owner is told, as with any other assignment."""
     from ownup.inbox.models import Thread
+    from ownup.inbox.services import thread_assign
 
     thread_id = ref.split(":")[1]
-    updated = Thread.objects.filter(workspace=workspace, pk=thread_id,
-                                    owner=from_user).update(owner=to_user)
-    if not updated:
-        raise ValidationError("That thread is no longer owned by the person who is away.")
+    with transaction.atomic():
+        thread = (Thread.objects.select_for_update(of=("self",))
+                  .filter(workspace=workspace, pk=thread_id, owner=from_user).first())
+        if thread is None:
+            raise ValidationError("That thread is no longer owned by the person who is away.")
+        thread_assign(thread=thread, owner=to_user, user=actor)
 
 
 # --------------------------------------------------------------------------- incidents

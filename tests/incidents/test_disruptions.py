@@ -227,3 +227,25 @@ def test_work_item_deliverables_are_commitments(ws_a, client_a, member, owner, m
                                    user=manager)
     mine.refresh_from_db()
     assert mine.owner == owner
+
+
+
+def test_a_thread_handed_over_in_a_disruption_is_assigned_like_any_other(
+        world, owner, member, manager, django_capture_on_commit_callbacks):
+    """Through inbox.services.thread_assign: the thread's history shows who moved it from whom
+    to whom, and the new owner is told, as when anyone assigns a thread."""
+    from ownup.inbox.models import ThreadEventKind
+    from ownup.notify.models import Notification
+
+    soon = world["soon"]
+    with django_capture_on_commit_callbacks(execute=True):
+        continuity.commitment_reassign(disruption=world["disruption"],
+                                       ref=f"thread:{soon.pk}:respond", to_user=owner,
+                                       user=manager)
+    soon.refresh_from_db()
+    assert soon.owner == owner
+    event = soon.events.get(kind=ThreadEventKind.ASSIGNED)
+    assert (event.actor, event.from_value, event.to_value) == (manager, member.email, owner.email)
+    assert Notification.objects.filter(user=owner, event="thread_assigned").exists()
+    sent_to = [addr for mail in OutboxEmail.objects.all() for addr in mail.to]
+    assert all(addr.endswith("@a.example") for addr in sent_to)  # staff only, no client
