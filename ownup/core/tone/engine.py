@@ -19,7 +19,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, Rule, Ruleset
+from ..fastscan import start_positions
+from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, SCANNED, Rule, Ruleset
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[A-Z0-9\"'\u201c\u2018(\[])|\n\s*")
 _CLAUSE_BREAK = re.compile(
@@ -31,6 +32,13 @@ _CLAUSE_BREAK = re.compile(
 _WORDS_BACK = 8
 
 Hit = tuple[str, int, int, Rule]
+_CAPITAL = re.compile(r"(?<![\w'\u2019])[A-Z]")
+_OWNER_BEFORE = re.compile(r"(?:your|our|my)\s+$", re.IGNORECASE)
+
+
+def _possessed_by_client_or_us(text: str, start: int) -> bool:
+    """"your CEO's name misspelled", "our Google account": not a third party."""
+    return _OWNER_BEFORE.search(text, max(0, start - 8), start) is not None
 # Categories whose phrases a refused promise ("I won't promise", "I'm not going to pretend")
 # takes back.
 _REFUSABLE = frozenset({"overpromise", "minimizing"})
@@ -39,9 +47,10 @@ _REFUSABLE = frozenset({"overpromise", "minimizing"})
 class _Sentences:
     """Sentence spans of a text, for bisecting a character offset to its sentence."""
 
-    __slots__ = ("starts", "ends")
+    __slots__ = ("starts", "ends", "scan_starts")
 
     def __init__(self, text: str) -> None:
+        self.scan_starts = start_positions(text)  # where any phrase can begin
         starts = [0]
         ends = []
         for m in _SENTENCE_END.finditer(text):
@@ -73,20 +82,22 @@ def _has_failure_context(text: str, sents: _Sentences, idx: int, rs: Ruleset) ->
     last week. Sorry for the typos." is an excuse whichever comes first)."""
     lo = sents.span(max(0, idx - 1))[0]
     hi = sents.span(min(len(sents.starts) - 1, idx + 1))[1]
-    return rs.failure.search(text, lo, hi) is not None
+    return rs.failure.search(text, sents.scan_starts, lo, hi) is not None
 
 
 def _comforting(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
     """Said kindly about the client's own slip: "Don't worry, these things happen"."""
     lo = sents.span(max(0, idx - 1))[0]
     hi = sents.span(idx)[1]
-    return rs.comfort.search(text, lo, hi) is not None
+    return rs.comfort.search(text, sents.scan_starts, lo, hi) is not None
 
 
-def _in_scope_of_refusal(text: str, start: int, sentence_start: int, rs: Ruleset) -> bool:
+def _in_scope_of_refusal(
+    text: str, start: int, sentence_start: int, rs: Ruleset, sents: _Sentences
+) -> bool:
     """A refused promise scopes over the rest of its sentence: "I won't promise it will never
     happen again", "I'm not going to pretend this was a small glitch"."""
-    return rs.refusal.search(text, sentence_start, start) is not None
+    return rs.refusal.search(text, sents.scan_starts, sentence_start, start) is not None
 
 
 def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Ruleset) -> bool:
@@ -96,7 +107,9 @@ def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Rule
     sentence_start = sents.span(idx)[0]
     if rule.negatable and _negated(text, m.start(), sentence_start, rs):
         return False
-    if rule.category in _REFUSABLE and _in_scope_of_refusal(text, m.start(), sentence_start, rs):
+    if rule.category in _REFUSABLE and _in_scope_of_refusal(
+        text, m.start(), sentence_start, rs, sents
+    ):
         return False
     if rule.needs == "failure" and not _has_failure_context(text, sents, idx, rs):
         return False
@@ -105,16 +118,22 @@ def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Rule
     return True
 
 
-def find_problems(text: str, rs: Ruleset, sents: _Sentences, names: Iterable[str]) -> list[Hit]:
+def find_problems(
+    text: str,
+    rs: Ruleset,
+    sents: _Sentences,
+    names: Iterable[str],
+    matches: dict[str, list[re.Match[str]]],
+) -> list[Hit]:
     """Every accepted finding match as (category, start, end, rule), in text order."""
     hits: list[Hit] = []
     for category in FINDING_CATEGORIES:
         group = rs.findings[category]
-        for m in group.regex.finditer(text):
+        for m in matches[category]:
             rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
             if _accept(text, m, rule, sents, rs):
                 hits.append((category, m.start(), m.end(), rule))
-    for start, end in find_third_party_agents(text, rs):
+    for start, end in find_third_party_agents(text, rs, sents):
         if _negated(text, start, sents.span(sents.index(start))[0], rs):
             continue
         inside = [h for h in hits if h[0] == "blame" and h[1] < end and start < h[2]]
@@ -136,12 +155,21 @@ def find_problems(text: str, rs: Ruleset, sents: _Sentences, names: Iterable[str
     return hits
 
 
-def find_third_party_agents(text: str, rs: Ruleset) -> list[tuple[int, int]]:
+def find_third_party_agents(text: str, rs: Ruleset, sents: _Sentences) -> list[tuple[int, int]]:
     """Spans "<someone else> <failed>": a capitalised name or a company's thing as the subject of
     a failure verb ("Mailchimp's import tool dropped half the list", "DHL lost the parcel",
     "Sam forgot to send it"). Pronouns, the agency's "we/our" and time words are not agents."""
-    spans = []
-    for m in rs.agent.finditer(text):
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for cap in _CAPITAL.finditer(text):
+        if cap.start() < last:
+            continue
+        m = rs.agent.match(text, cap.start())
+        if m is None:
+            continue
+        last = m.end()
+        if _possessed_by_client_or_us(text, m.start()):
+            continue
         words = m.group("agent").replace("\u2019", "'").split()
         first = words[0].split("'")[0]
         if first.lower() in rs.not_agents:
@@ -152,31 +180,37 @@ def find_third_party_agents(text: str, rs: Ruleset) -> list[tuple[int, int]]:
     return spans
 
 
-def find_elements(text: str, rs: Ruleset, sents: _Sentences) -> dict[str, bool]:
+def find_elements(
+    text: str, rs: Ruleset, sents: _Sentences, matches: dict[str, list[re.Match[str]]]
+) -> dict[str, bool]:
     present: dict[str, bool] = {}
     for element in CUE_ELEMENTS:
         group = rs.elements[element]
         present[element] = any(
             _accept(text, m, group.rules[int(m.lastgroup[1:])], sents, rs)  # type: ignore[index]
-            for m in group.regex.finditer(text)
+            for m in matches[element]
         )
-    present["next_step"] = _has_next_step(text, rs, sents)
+    present["next_step"] = _has_next_step(text, rs, sents, matches["time"])
     return present
 
 
-def _has_next_step(text: str, rs: Ruleset, sents: _Sentences) -> bool:
+def _has_next_step(
+    text: str, rs: Ruleset, sents: _Sentences, times: list[re.Match[str]]
+) -> bool:
     checked: set[int] = set()
-    for m in rs.time.finditer(text):
+    for m in times:
         idx = sents.index(m.start())
         if idx in checked:
             continue
         checked.add(idx)
         lo, hi = sents.span(idx)
-        if rs.commitment.search(text, lo, hi) is not None:
+        if rs.commitment.search(text, sents.scan_starts, lo, hi) is not None:
             return True
     return False
 
 
 def analyse(text: str, rs: Ruleset, names: Iterable[str] = ()) -> tuple[list[Hit], dict[str, bool]]:
     sents = _Sentences(text)
-    return find_problems(text, rs, sents, names), find_elements(text, rs, sents)
+    found = rs.multi.scan(text, sents.scan_starts)
+    matches = dict(zip(SCANNED, found, strict=True))
+    return find_problems(text, rs, sents, names, matches), find_elements(text, rs, sents, matches)

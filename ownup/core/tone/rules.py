@@ -10,15 +10,15 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from ..fastscan import DispatchScanner, MultiScanner
 from .patterns import PatternError, compile_alternation, compile_phrase
 
 FINDING_CATEGORIES = ("excuse", "blame", "minimizing", "overpromise")
 CUE_ELEMENTS = ("apology", "ownership", "empathy")
 ELEMENT_NAMES = ("apology", "ownership", "empathy", "next_step")
+# What one pass over a message finds (Ruleset.multi): the four findings, three cues, time words.
+SCANNED = (*FINDING_CATEGORIES, *CUE_ELEMENTS, "time")
 _FLAGS = re.IGNORECASE
-# Every phrase starts at a word start or at a non-word character; rejecting positions inside a
-# word up front lets the regex engine skip most positions without trying each alternative.
-_GUARD = r"(?:(?<!\w)|(?!\w))"
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleGroup:
-    """All rules of one category joined into one regex; group ``r<i>`` is ``rules[i]``."""
+    """All rules of one category in one scanner; a match's group ``r<i>`` is ``rules[i]``."""
 
-    regex: re.Pattern[str]
+    scanner: DispatchScanner
     rules: tuple[Rule, ...]
 
 
@@ -47,17 +47,23 @@ class Ruleset:
     findings: dict[str, RuleGroup]
     elements: dict[str, RuleGroup]
     negation: re.Pattern[str]
-    failure: re.Pattern[str]
-    commitment: re.Pattern[str]
-    time: re.Pattern[str]
+    failure: DispatchScanner
+    commitment: DispatchScanner
+    time: DispatchScanner
     missing: dict[str, tuple[str, str]]
     macros: dict[str, str] = field(repr=False)
     name_rule: Rule = field(repr=False)
-    comfort: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
-    refusal: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    comfort: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
+    refusal: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
     agent: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     not_agents: frozenset[str] = field(repr=False, default=frozenset())
     agent_rule: Rule | None = field(repr=False, default=None)
+    multi: MultiScanner = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        scanners = [self.findings[c].scanner for c in FINDING_CATEGORIES]
+        scanners += [self.elements[e].scanner for e in CUE_ELEMENTS]
+        object.__setattr__(self, "multi", MultiScanner([*scanners, self.time]))
 
     def names_regex(self, names: Iterable[str]) -> re.Pattern[str] | None:
         """A regex for a named person as the subject of a failure (cached per name set)."""
@@ -88,7 +94,7 @@ def _names_regex(
 
 def _group(category: str, entries: list[Mapping[str, Any]], macros: Mapping[str, str]) -> RuleGroup:
     rules: list[Rule] = []
-    parts: list[str] = []
+    alternatives: list[tuple[str, str]] = []
     for i, entry in enumerate(entries):
         patterns = entry.get("patterns") or []
         if not patterns:
@@ -114,10 +120,13 @@ def _group(category: str, entries: list[Mapping[str, Any]], macros: Mapping[str,
                 unless_comfort=bool(entry.get("unless_comfort", False)),
             )
         )
-        parts.append(f"(?P<r{i}>" + compile_alternation(list(patterns), macros) + ")")
-    return RuleGroup(
-        regex=re.compile(_GUARD + "(?:" + "|".join(parts) + ")", _FLAGS), rules=tuple(rules)
-    )
+        alternatives.extend((f"r{i}", compile_phrase(p, macros)) for p in patterns)
+    return RuleGroup(scanner=DispatchScanner(alternatives, _FLAGS), rules=tuple(rules))
+
+
+def _scanner(phrases: list[str], macros: Mapping[str, str] | None = None) -> DispatchScanner:
+    """One scanner for a list of cue phrases (a match's group is ``c``)."""
+    return DispatchScanner([("c", compile_phrase(p, macros)) for p in phrases], _FLAGS)
 
 
 def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
@@ -127,30 +136,20 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
     negation = re.compile(
         compile_phrase("(" + str(cues.get("negation", "not|no|never")) + ")", macros), _FLAGS
     )
-    failure = re.compile(
-        _GUARD + compile_alternation(list(cues.get("failure", [])), macros), _FLAGS
-    )
+    failure = _scanner(list(cues.get("failure", [])), macros)
     findings = {c: _group(c, list(data.get(c, [])), macros) for c in FINDING_CATEGORIES}
     elements = {e: _group(e, list(data.get(e, [])), macros) for e in CUE_ELEMENTS}
     step = data.get("next_step", {})
-    commitment = re.compile(_GUARD + compile_alternation(list(step["commitment"]), macros), _FLAGS)
-    time = re.compile(_GUARD + compile_alternation(list(step["time"]), macros), _FLAGS)
+    commitment = _scanner(list(step["commitment"]), macros)
+    time = _scanner(list(step["time"]), macros)
     missing = {
         e: (str(v.get("message", "")), str(v.get("suggestion", "")))
         for e, v in data.get("missing", {}).items()
     }
     for e in ELEMENT_NAMES:
         missing.setdefault(e, (f"The message has no {e.replace('_', ' ')}.", ""))
-    comfort = (
-        re.compile(_GUARD + compile_alternation(list(cues["comfort"]), macros), _FLAGS)
-        if cues.get("comfort")
-        else re.compile(r"(?!x)x")
-    )
-    refusal = (
-        re.compile(_GUARD + compile_alternation(list(cues["refusal"]), macros), _FLAGS)
-        if cues.get("refusal")
-        else re.compile(r"(?!x)x")
-    )
+    comfort = _scanner(list(cues.get("comfort", [])), macros)
+    refusal = _scanner(list(cues.get("refusal", [])), macros)
     agents = data.get("agents", {})
     not_agents = frozenset(w.lower() for w in agents.get("not_agents", []))
     agent = _agent_regex(list(agents.get("failure_verbs", [])), macros, not_agents)
