@@ -259,7 +259,9 @@ class MultiScanner:
         return out
 
 
-def _entry(scanners: Sequence[DispatchScanner], key: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+def _entry(
+    scanners: Sequence[DispatchScanner], key: str
+) -> tuple[tuple[int, re.Pattern[str]], ...]:
     found = []
     for i, s in enumerate(scanners):
         regex = s.regex_for(key) if key else s.fallback
