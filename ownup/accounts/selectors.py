@@ -10,7 +10,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import ApiToken, Membership, Workspace
+from .models import ApiToken, Membership, Profile, Workspace
 from .services import hash_token
 
 M = TypeVar("M", bound=Model)
@@ -25,6 +25,15 @@ def get_in_workspace(queryset: QuerySet[M], workspace: Workspace, **lookup) -> M
         return queryset.get(workspace=workspace, **lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404("Not found.") from exc
+
+
+def profile_of(user) -> Profile:
+    """The person's profile, or an unsaved one with the defaults (reading never creates it)."""
+    return Profile.objects.filter(user=user).first() or Profile(user=user)
+
+
+def tokens_of(user, workspace: Workspace) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, workspace=workspace).order_by("-created_at")
 
 
 def memberships_of(user) -> QuerySet[Membership]:

@@ -9,12 +9,12 @@ from .backends import request_address
 from .decorators import manager_required, workspace_required
 from .forms import ProfileForm, TokenForm
 from .middleware import SESSION_KEY
-from .models import ApiToken, Profile
+from .models import ApiToken
 
 
 @workspace_required
 def settings_page(request):
-    profile, _ = Profile.objects.get_or_create(user=request.user)
+    profile = selectors.profile_of(request.user)
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=profile)
         if form.is_valid():
@@ -23,9 +23,7 @@ def settings_page(request):
             return redirect("settings")
     else:
         form = ProfileForm(instance=profile)
-    tokens = ApiToken.objects.filter(user=request.user, workspace=request.workspace).order_by(
-        "-created_at"
-    )
+    tokens = selectors.tokens_of(request.user, request.workspace)
     return render(
         request,
         "accounts/settings.html",

@@ -133,3 +133,17 @@ def test_admin_for_staff_only(owner_web, owner):
     owner.is_staff = owner.is_superuser = True
     owner.save()
     assert owner_web.get("/admin/").status_code == 200
+
+
+def test_reading_the_settings_page_writes_nothing(owner_web, owner):
+    """A person without a profile (made outside ownup's services) sees the defaults; only
+    saving the form creates the row."""
+    from ownup.accounts.models import Profile
+
+    Profile.objects.filter(user=owner).delete()
+    page = owner_web.get("/settings/")
+    assert page.status_code == 200 and b'value="UTC"' in page.content
+    assert not Profile.objects.filter(user=owner).exists()
+    owner_web.post("/settings/", {"timezone": "Europe/Oslo", "work_start": "08:00",
+                                  "work_end": "16:00", "work_days": "12345"})
+    assert Profile.objects.get(user=owner).timezone == "Europe/Oslo"
