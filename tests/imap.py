@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.realtime import real_time_env
+
 DOVECOT = "/usr/sbin/dovecot"
 PASSWORD = "s3cret-pass"
 ACCOUNTS = 300
@@ -182,6 +184,7 @@ service stats {{
         conf.write_text(self._config())
         self.process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(conf)],
+            env=real_time_env(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,

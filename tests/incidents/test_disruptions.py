@@ -1,9 +1,10 @@
 """Business continuity: a disruption lists the affected people's commitments due in its window
 and a manager reassigns them (threads and incident teams). Nothing goes to clients."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from ownup.incidents import continuity
@@ -14,6 +15,15 @@ from tests.conftest import assert_login_redirect
 from .conftest import make_thread
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def wednesday_morning():
+    """The open incident's next update is due within the disruption window only on a working
+    day (its cadence runs on business hours): a Wednesday, 10:00 in New York (the default
+    policy's zone), 15:00 in London, whatever today is."""
+    with time_machine.travel(datetime(2026, 11, 4, 15, tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture
