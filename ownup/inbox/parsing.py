@@ -1,82 +1,34 @@
 """Lenient RFC 822 parsing for the inbox: never raises on bad input, records what was odd.
 
-Reduces HTML to text (``html_to_text``, also used by ``ownup triage``) and records what the
-inbox needs: ids for threading, recipients, date, HTML, auto-reply
-detection, and a list of warnings instead of silent repairs. No Django.
+The one parser of every door mail comes in by (IMAP polling, ``ownup import-mail``, the API's
+raw ``message/rfc822``): ids for threading, recipients, a bounded date, every text part
+(``mime``), charsets read with a named fallback (``charsets``), headers repaired
+(``headers``), the sender's new words (``quoting``), auto-reply detection, and a list of
+warnings instead of silent repairs. No Django.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
-from email.errors import HeaderParseError
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
-from html.parser import HTMLParser
 
 import nh3
+
+from .charsets import repair_surrogates
+from .headers import decode_words, repair_header_block
+from .htmltext import html_to_text
+from .mime import Body, ParsedAttachment, body_text, part_text, walk
+from .quoting import split_reply
 
 _ID_RE = re.compile(r"<[^<>\s]+>")
 _PREFIX_RE = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|tr|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _AUTO_PRECEDENCE = {"bulk", "auto_reply", "junk", "list"}
-
-
-
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML part: drops script/style, breaks lines at block elements."""
-
-    _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
-            self._skip += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-        if tag == "blockquote":
-            self.parts.append("> ")  # keep quoted replies recognisable as quotes
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head") and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-    def text(self) -> str:
-        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
-        out: list[str] = []
-        for line in lines:
-            if line or (out and out[-1]):
-                out.append(line)
-        return "\n".join(out).strip()
-
-
-def html_to_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return parser.text()
-
-
-@dataclass
-class ParsedAttachment:
-    filename: str
-    content_type: str
-    data: bytes
 
 
 @dataclass
@@ -88,36 +40,14 @@ class ParsedMessage:
     recipients: list[str] = field(default_factory=list)
     subject: str = ""
     sent_at: datetime | None = None
-    body_text: str = ""
+    body_text: str = ""  # every text part in order (HTML reduced to text where no plain)
+    new_text: str = ""  # the sender's new words: no quoted history, no signature
     body_html: str = ""
     is_auto_reply: bool = False
     warnings: list[str] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
-
-
-def _is_attachment(part: Message) -> bool:
-    if part.get_content_disposition() == "attachment":
-        return True
-    has_name = bool(part.get_param("filename", header="content-disposition")
-                    or part.get_param("name"))
-    return has_name and part.get_content_maintype() not in ("text", "multipart")
-
-
-def _attachment(part: Message, out: ParsedMessage, w: list[str]) -> None:
-    try:
-        name = part.get_filename() or ""
-    except Exception:  # noqa: BLE001 - an undecodable name must not lose the file
-        name = ""
-        w.append("an attachment's file name could not be decoded")
-    name = _clean(str(name)).replace("/", "_").replace("\\", "_").strip()[:200]
-    try:
-        data = part.get_payload(decode=True) or b""
-    except Exception:  # noqa: BLE001
-        data = b""
-        w.append(f"attachment {name or '(unnamed)'} could not be decoded")
-    out.attachments.append(ParsedAttachment(
-        filename=name or f"attachment-{len(out.attachments) + 1}",
-        content_type=part.get_content_type(), data=bytes(data)))
+    raw_sha256: str = ""
+    content_sha256: str = ""  # see content_digest
 
 
 def normalize_subject(subject: str) -> str:
@@ -133,51 +63,19 @@ def _raw_headers(msg: Message) -> dict[str, str]:
     return out
 
 
-_WORD_RE = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
-
-
-def _decode_words(value: str, notes: list[str]) -> str:
-    chunks = []
-    for chunk, charset in decode_header(value):
-        if isinstance(chunk, str):
-            chunks.append(chunk)
-            continue
-        try:
-            chunks.append(chunk.decode(charset or "raw-unicode-escape", "replace"))
-        except LookupError:
-            notes.append(f"unknown charset {charset!r}")
-            chunks.append(chunk.decode("utf-8", "replace"))
-    return "".join(chunks)
-
-
-def _decode_one(word: str, notes: list[str]) -> str:
-    try:
-        return _decode_words(word, notes)
-    except (HeaderParseError, ValueError, UnicodeError):
-        return word
-
-
 def _header(heads: dict[str, str], name: str, warnings: list[str], decode: bool = False) -> str:
-    """A header unfolded; with ``decode`` its RFC 2047 encoded words decoded too."""
+    """A header unfolded, without NUL bytes; with ``decode`` its encoded words decoded too."""
     value = heads.get(name.lower())
     if value is None:
         return ""
-    notes = []
-    if not value.isascii():  # raw 8-bit bytes (made UTF-8 by _fix_8bit_headers)
-        value = value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    value = repair_surrogates(value)
     if decode and "=?" in value:
-        try:
-            value = _decode_words(value, notes)
-        except (HeaderParseError, ValueError, UnicodeError):
-            # One broken word spoils decode_header: decode word by word, keep the bad ones.
-            notes.append("undecodable encoded word kept as it is")
-            value = _WORD_RE.sub(lambda m: _decode_one(m.group(0), notes), value)
-    text = " ".join(value.split())
+        value = decode_words(value, warnings, f"{name} header")
+    text = " ".join(value.replace("\x00", "").split())
     if "\ufffd" in text:
-        notes.append("undecodable bytes replaced")
-    for note in notes:
-        if f"{name} header: {note}" not in warnings:
-            warnings.append(f"{name} header: {note}")
+        note = f"{name} header: undecodable bytes replaced"
+        if note not in warnings:
+            warnings.append(note)
     return text
 
 
@@ -185,55 +83,20 @@ def _ids(text: str) -> list[str]:
     return _ID_RE.findall(text or "")
 
 
-def _decode(part: Message, warnings: list[str]) -> str:
-    try:
-        payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
-        payload = None
-    if payload is None:
-        payload = str(part.get_payload()).encode("utf-8", "replace")
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return payload.decode(charset)
-    except LookupError:
-        warnings.append(f"unknown charset {charset!r}; decoded as UTF-8")
-        charset = "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return payload.decode(charset)
-    except UnicodeDecodeError:
-        warnings.append(f"body is not valid {charset}; undecodable bytes replaced")
-        return payload.decode(charset, errors="replace")
-
-
-#: Attributes a browser fetches by itself, without a click.
-_FETCHED = frozenset({"src", "srcset", "lowsrc", "dynsrc", "background", "poster"})
-#: The only sources a stored message may load: its own parts and inline data.
-_OWN_SOURCES = ("cid:", "data:image/")
-#: What a browser ignores inside a URL (ASCII whitespace and controls, anywhere in it).
-_IGNORED_IN_URLS = dict.fromkeys(range(0x21)) | {0x7F: None}
-
-
-def _only_own_sources(tag: str, attr: str, value: str) -> str | None:
-    """Keep a fetched attribute only when it names a part of the message (``cid:``) or inline
-    data: remote images track the reader, and a relative, ``/\\host`` or ``\\\\host``
-    source would make the browser GET from ownup or from anywhere."""
-    url = value.translate(_IGNORED_IN_URLS).lower()
-    if attr in _FETCHED and not url.startswith(_OWN_SOURCES):
-        return None
-    if attr != "src" and url.startswith(("data:", "cid:")):
-        return None  # links stay http(s)/mailto…: cid and data are for images only
+def _drop_remote_src(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        low = value.strip().lower()
+        if low.startswith(("http:", "https:", "//")):
+            return None  # remote images track the reader
     return value
 
 
 def sanitize_html(html: str) -> str:
-    """Safe to render: no script/style, no event handlers, images from the message only."""
+    """Safe to render: no script/style, no event handlers, no remote images."""
     if not html:
         return ""
     return nh3.clean(
-        html, clean_content_tags={"script", "style"}, attribute_filter=_only_own_sources,
-        url_schemes=nh3.ALLOWED_URL_SCHEMES | {"cid", "data"},
+        html, clean_content_tags={"script", "style"}, attribute_filter=_drop_remote_src
     )
 
 
@@ -246,52 +109,104 @@ def _is_auto_reply(heads: dict[str, str], warnings: list[str]) -> bool:
     return _header(heads, "Precedence", warnings).lower() in _AUTO_PRECEDENCE
 
 
-def _cp1252_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
-    """Decode error handler: bytes that are not UTF-8 are read as Windows-1252 (else Latin-1)."""
-    bad = exc.object[exc.start:exc.end]
-    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
-
-
-codecs.register_error("ownup-cp1252", _cp1252_fallback)
-
-
-def _fix_8bit_headers(raw: bytes) -> tuple[bytes, bool]:
-    """Header lines with raw 8-bit bytes that are not UTF-8 are read as Windows-1252
-    (Latin-1 where that has no character) instead of becoming replacement characters."""
-    cut = len(raw)
-    for sep in (b"\r\n\r\n", b"\n\n"):
-        at = raw.find(sep)
-        if at != -1:
-            cut = min(cut, at)
-    head = raw[:cut]
-    if head.isascii():
-        return raw, False
-    changed = False
-    lines = head.split(b"\n")
-    for i, line in enumerate(lines):
-        if line.isascii():
-            continue
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            lines[i] = line.decode("utf-8", errors="ownup-cp1252").encode("utf-8")
-            changed = True
-    if not changed:
-        return raw, False
-    return b"\n".join(lines) + raw[cut:], True
-
-
 def _clean(text: str) -> str:
     return text.replace("\x00", "")  # PostgreSQL text cannot hold NUL
+
+
+MAX_RECIPIENTS = 100
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before this, a Date is a broken clock
+FUTURE_SLACK = timedelta(days=1)  # a Date this far after arrival is wrong
+PAST_SLACK = timedelta(days=30)  # a Date this far before arrival (by Received) is wrong
+
+
+def _when(value: str) -> datetime | None:
+    """An RFC 2822 date as an aware UTC datetime, or None (never raises: year 9999 with a
+    -1200 offset overflows)."""
+    try:
+        when = parsedate_to_datetime(value)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _arrival(msg: Message) -> datetime | None:
+    """When the message reached the last server (the newest Received header's date)."""
+    for value in msg.get_all("Received") or ():
+        _, sep, date = str(value).rpartition(";")
+        if sep:
+            when = _when(" ".join(date.split()))
+            if when is not None and EARLIEST <= when <= datetime.now(UTC) + FUTURE_SLACK:
+                return when
+    return None
+
+
+def _sent_at(heads: dict[str, str], msg: Message, w: list[str]) -> datetime | None:
+    """The Date, within bounds; else the arrival time (or None: the import time), with a
+    warning saying why."""
+    date = _header(heads, "Date", w)
+    arrival = _arrival(msg)
+    fallback = "the arrival time (Received) was used" if arrival else "it was left out"
+    if not date:
+        return arrival
+    sent = _when(date)
+    if sent is None:
+        w.append(f"unreadable Date {date[:60]!r}; {fallback}")
+        return arrival
+    now = datetime.now(UTC)
+    reason = ""
+    if sent < EARLIEST:
+        reason = f"Date {date[:60]!r} is before {EARLIEST.year}"
+    elif sent > (arrival or now) + FUTURE_SLACK:
+        reason = f"Date {date[:60]!r} is in the future"
+    elif arrival is not None and sent < arrival - PAST_SLACK:
+        reason = f"Date {date[:60]!r} is long before the message arrived"
+    if reason:
+        w.append(f"{reason}; {fallback}")
+        return arrival
+    return sent
+
+
+def _recipients(heads: dict[str, str], w: list[str]) -> list[str]:
+    rcpt: list[str] = []
+    for name in ("To", "Cc"):
+        value = _header(heads, name, w)
+        if value:
+            rcpt += [a.lower()[:320] for _, a in getaddresses([value]) if a]
+    if len(rcpt) > MAX_RECIPIENTS:
+        w.append(f"{len(rcpt)} recipients; the first {MAX_RECIPIENTS} were kept")
+    return rcpt[:MAX_RECIPIENTS]
+
+
+def _broken_body(msg: Message, body: Body, w: list[str]) -> None:
+    """A multipart whose boundary never matches (or is missing): its raw body as text."""
+    if msg.is_multipart() or msg.get_content_maintype() != "multipart":
+        return
+    text = part_text(msg, "body", w)
+    if text.strip():
+        body.texts.append(text)
+        w.append(f"no readable text part ({msg.get_content_type()}); raw body kept as text")
+
+
+def content_digest(parsed: ParsedMessage) -> str:
+    """What makes two messages with one Message-ID the same message: sender, subject, text
+    and files (not the Received or Date headers a second delivery changes)."""
+    h = hashlib.sha256()
+    for value in (parsed.sender, parsed.subject, parsed.body_text, parsed.body_html):
+        h.update(value.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    for item in parsed.attachments:
+        h.update(hashlib.sha256(item.data).digest())
+    return h.hexdigest()
 
 
 def parse_raw(raw: bytes) -> ParsedMessage:
     """Parse one message; every problem becomes a warning, never an exception."""
     out = ParsedMessage()
     w = out.warnings
-    fixed, recoded = _fix_8bit_headers(raw)
-    if recoded:
-        w.append("8-bit header bytes are not UTF-8; read as Windows-1252")
+    out.raw_sha256 = hashlib.sha256(raw).hexdigest()
+    fixed = repair_header_block(raw, w)
     # compat32: the modern policy's header objects cost ~1 ms per message; headers are
     # decoded here instead (_header), only those the inbox uses.
     msg = BytesParser(policy=policy.compat32).parsebytes(fixed)
@@ -305,7 +220,7 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     if ids:
         out.message_id = ids[0][:998]
     else:
-        out.message_id = f"<{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id.ownup>"
+        out.message_id = f"<{out.raw_sha256[:40]}@no-message-id.ownup>"
         w.append("no Message-ID; one was derived from the content")
     reply_ids = _ids(_header(heads, "In-Reply-To", w))
     out.in_reply_to = reply_ids[0][:998] if reply_ids else ""
@@ -313,46 +228,19 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     # Addresses come from the raw header (a decoded display name may hold commas or <>).
     out.sender = parseaddr(_header(heads, "From", w))[1].lower()[:320]
     _header(heads, "From", w, decode=True)  # only for its warnings
-    rcpt: list[str] = []
-    for name in ("To", "Cc"):
-        value = _header(heads, name, w)
-        if value:
-            rcpt += [a.lower() for _, a in getaddresses([value]) if a]
-    out.recipients = rcpt[:100]
-    out.subject = _clean(_header(heads, "Subject", w, decode=True))[:998]
-    date = _header(heads, "Date", w)
-    if date:
-        try:
-            sent = parsedate_to_datetime(date)
-            out.sent_at = sent if sent.tzinfo else sent.replace(tzinfo=UTC)
-        except (TypeError, ValueError, IndexError):
-            w.append(f"unreadable Date {date[:60]!r}")
-    plain = html = None
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        if _is_attachment(part):
-            _attachment(part, out, w)
-            continue
-        ctype = part.get_content_type()
-        if ctype == "text/plain" and plain is None:
-            plain = _decode(part, w)
-        elif ctype == "text/html" and html is None:
-            html = _decode(part, w)
-    if plain is not None and plain.strip():
-        body = plain
-    elif html is not None:
-        body = html_to_text(html)
-    elif plain is None and not msg.is_multipart() and msg.get_content_maintype() != "image":
-        # A broken multipart or an unreadable Content-Type: keep the raw body as text.
-        body = _decode(msg, w)
-        if body.strip():
-            w.append(f"no readable text part ({msg.get_content_type()}); raw body kept as text")
-    else:
-        body = plain or ""
-    out.body_text = _clean(body.replace("\r\n", "\n").strip("\n"))
-    out.body_html = _clean(sanitize_html(html or ""))
+    out.recipients = _recipients(heads, w)
+    out.subject = _header(heads, "Subject", w, decode=True)[:998]
+    out.sent_at = _sent_at(heads, msg, w)
+    body = walk(msg, w)
+    _broken_body(msg, body, w)
+    if not body.texts and not body.htmls and body.attachments and not msg.is_multipart():
+        w.append(f"the body is a file ({msg.get_content_type()}); kept as an attachment")
+    out.body_text = _clean(body_text(body))
+    out.body_html = _clean(sanitize_html("\n".join(h for h in body.htmls if h.strip())))
+    out.attachments = body.attachments
+    out.new_text = _clean(split_reply(out.body_text).new)
     out.is_auto_reply = _is_auto_reply(heads, w)
+    out.content_sha256 = content_digest(out)
     return out
 
 
