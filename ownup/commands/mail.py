@@ -1,4 +1,4 @@
-"""`ownup import-mail PATH`: import an .eml file, an mbox or a Maildir into the inbox.
+"""`ownup import-mail PATH`: import an .eml file, a folder of .eml files, an mbox or a Maildir.
 
 Every message read ends up in exactly one count: imported (matched to a client), duplicate
 (its Message-ID is already stored), unmatched (stored, sender not a known client) or
@@ -29,10 +29,11 @@ PARALLEL_FROM = 1000  # messages: below this, starting a parse process costs mor
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "import-mail",
-        help="import mail (.eml, mbox or Maildir) into the inbox",
+        help="import mail (.eml, a folder of .eml, mbox or Maildir) into the inbox",
         description=__doc__.splitlines()[0],
     )
-    parser.add_argument("path", metavar="PATH", help=".eml file, mbox file or Maildir directory")
+    parser.add_argument("path", metavar="PATH",
+                        help=".eml file, folder of .eml files, mbox file or Maildir directory")
     parser.add_argument(
         "--direction",
         choices=("inbound", "outbound"),
@@ -57,11 +58,19 @@ class Source:
     def __init__(self, path: Path):
         self.path = path
         self.box = None
+        self.files: list[Path] | None = None
         if path.is_dir():
-            if not (path / "cur").is_dir() and not (path / "new").is_dir():
-                raise UserError(f"{path} is a directory but not a Maildir (no cur/ or new/)")
-            self.box = mailbox.Maildir(str(path), factory=None, create=False)
-            self.kind = "Maildir"
+            if (path / "cur").is_dir() or (path / "new").is_dir():
+                self.box = mailbox.Maildir(str(path), factory=None, create=False)
+                self.kind = "Maildir"
+                return
+            # A folder of .eml files (what Outlook and many exports give), subfolders too.
+            self.files = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".eml"
+                                and p.is_file())
+            if not self.files:
+                raise UserError(f"{path} is a directory with no .eml files and not a Maildir "
+                                "(no cur/ or new/)")
+            self.kind = "folder"
             return
         try:
             with open(path, "rb") as fh:
@@ -75,9 +84,18 @@ class Source:
             self.kind = "eml"
 
     def keys(self) -> list:
+        if self.files is not None:
+            return list(self.files)
         return list(self.box.iterkeys()) if self.box is not None else [None]
 
     def read(self, keys) -> Iterator[bytes]:
+        if self.files is not None:
+            for key in keys:
+                try:
+                    yield key.read_bytes()
+                except OSError:  # removed or unreadable meanwhile
+                    continue
+            return
         if self.box is None:
             yield self.path.read_bytes()
             return

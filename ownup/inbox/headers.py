@@ -20,6 +20,7 @@ from .charsets import decode_text
 _WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
 _GAP = re.compile(r"(=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[qQbB]\?[^?\s]*\?=)")
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+_SPACED_NAME = re.compile(rb"^([!-9;-~]+)[ \t]+:")
 _KNOWN = re.compile(rb"^(from|to|cc|subject|date|message-id|in-reply-to|references|"
                     rb"reply-to|sender|mime-version|content-[a-z-]+|received|return-path)"
                     rb"[ \t]*:", re.IGNORECASE)
@@ -74,6 +75,10 @@ def repair_header_block(raw: bytes, warnings: list[str]) -> bytes:
             except UnicodeDecodeError:
                 lines[i] = line = line.decode("utf-8", errors="ownup-cp1252").encode("utf-8")
                 changed = recoded = True
+        named = _SPACED_NAME.match(line)
+        if named:  # obsolete "From  : x" (space before the colon): the stdlib misreads it
+            lines[i] = line = named.group(1) + b":" + line[named.end():]
+            changed = True
         bare = line.rstrip(b"\r")
         if (bare and bare[:1] not in b" \t" and not _HEADER_LINE.match(bare)
                 and not (i == 0 and bare.startswith(b"From "))):

@@ -12,6 +12,8 @@ isolates the failure to the message that caused it.
 
 from __future__ import annotations
 
+import hashlib
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +25,7 @@ from ownup.accounts.models import Workspace
 from ownup.bulk import insert_rows
 
 from .attachments import attachments_store
-from .models import Direction, Message, MessageChannel, Quarantine, Thread
+from .models import Direction, Message, MessageChannel, Quarantine, RawMessage, Thread
 from .parsing import ParsedMessage, normalize_subject, parse_or_reason
 from .services import SUBJECT_WINDOW, match_client, message_prepare
 
@@ -36,10 +38,17 @@ THREAD_INGEST_FIELDS = [
 ]
 IN_CHUNK = 500  # values per IN (...) list: well inside every backend's parameter limit
 NO_SENDER = "no sender address (the From header is missing or unreadable)"
+SAME_ID_OTHER_CONTENT = ("another message with this Message-ID is stored with other content "
+                         "(sender, subject, text or files); both are kept")
 
 
 def _quarantine(workspace: Workspace, raw: bytes, reason: str) -> str:
-    Quarantine.objects.create(workspace=workspace, raw=raw, reason=reason[:2000])
+    """Hold ``raw`` with the reason; the same message already held is not held again
+    (line ends aside: an mbox and a Maildir give one file's bytes slightly differently)."""
+    digest = hashlib.sha256(raw.replace(b"\r\n", b"\n").rstrip(b"\n")).hexdigest()
+    if not Quarantine.objects.filter(workspace=workspace, sha256=digest).exists():
+        Quarantine.objects.create(workspace=workspace, raw=raw, reason=reason[:2000],
+                                  sha256=digest)
     return "quarantined"
 
 
@@ -82,7 +91,7 @@ def _failed(workspace: Workspace, raw: bytes, parsed: ParsedMessage | str,
     if isinstance(exc, IntegrityError):
         message_id = parsed.message_id if isinstance(parsed, ParsedMessage) else ""
         if message_id and Message.objects.filter(
-            workspace=workspace, message_id=message_id
+            workspace=workspace, message_id=message_id, content_sha256=parsed.content_sha256
         ).exists():
             return "duplicate"  # stored meanwhile by a concurrent import
         return _quarantine(workspace, raw, "the database refused the message")
@@ -115,6 +124,7 @@ class _Batch:
         self.new_threads: list[Thread] = []
         self.changed: dict[object, Thread] = {}
         self.messages: list[tuple[Message, ParsedMessage]] = []
+        self.raws: dict[str, bytes] = {}  # sha256 -> raw source of the messages stored
 
     def run(self, raws: Sequence[bytes], parsed: Sequence[ParsedMessage | str]) -> list[str]:
         outcomes: list[str | None] = [None] * len(raws)
@@ -126,15 +136,17 @@ class _Batch:
                 items[i] = _Item(raw, one, one.sent_at, list(one.warnings))
         stored = self._stored_ids(items.values())
         for i, item in list(items.items()):
-            message_id = item.parsed.message_id
-            if message_id and message_id in stored:  # stored before, or earlier in the batch
+            key = (item.parsed.message_id, item.parsed.content_sha256)
+            if key in stored:  # stored before, or earlier in the batch
                 outcomes[i] = "duplicate"
                 del items[i]
             elif not item.parsed.sender:
                 outcomes[i] = _quarantine(self.workspace, item.raw, NO_SENDER)
                 del items[i]
             else:
-                stored.add(message_id)
+                if any(found == key[0] for found, _ in stored):
+                    item.warnings.append(SAME_ID_OTHER_CONTENT)
+                stored.add(key)
                 if item.sent_at is None:
                     item.sent_at = timezone.now()
                     item.warnings.append("no usable Date; the import time was used")
@@ -144,14 +156,15 @@ class _Batch:
         self._write()
         return outcomes
 
-    def _stored_ids(self, items: Iterable[_Item]) -> set[str]:
-        """Which of the batch's Message-IDs are already stored (one query per chunk)."""
+    def _stored_ids(self, items: Iterable[_Item]) -> set[tuple[str, str]]:
+        """(Message-ID, content digest) of what is stored under the batch's Message-IDs
+        (one query per chunk)."""
         ids = {item.parsed.message_id for item in items if item.parsed.message_id}
-        stored: set[str] = set()
+        stored: set[tuple[str, str]] = set()
         for chunk in _chunks(ids):
             stored.update(
                 Message.objects.filter(workspace=self.workspace, message_id__in=chunk)
-                .values_list("message_id", flat=True)
+                .values_list("message_id", "content_sha256")
             )
         return stored
 
@@ -231,11 +244,15 @@ class _Batch:
             subject=parsed.subject,
             sent_at=item.sent_at,
             body_text=parsed.body_text,
+            new_text=parsed.new_text,
+            raw_sha256=parsed.raw_sha256,
+            content_sha256=parsed.content_sha256,
             body_html=parsed.body_html,
             is_auto_reply=parsed.is_auto_reply,
             parse_warnings=item.warnings,
             answered=False,
         )
+        self.raws[parsed.raw_sha256] = item.raw
         if thread._state.adding:
             if thread.pk not in self.threads:
                 self.new_threads.append(thread)
@@ -248,6 +265,7 @@ class _Batch:
         return "imported" if client is not None else "unmatched"
 
     def _write(self) -> None:
+        raws_store(self.raws)
         insert_rows(Thread, self.new_threads)
         insert_rows(Message, [msg for msg, _ in self.messages])
         if self.changed:
@@ -255,3 +273,17 @@ class _Batch:
         for msg, parsed in self.messages:
             if parsed.attachments:
                 attachments_store(message=msg, items=parsed.attachments)
+
+
+def raws_store(raws: dict[str, bytes]) -> None:
+    """Keep raw sources (sha256 -> bytes), compressed; those already kept are not written."""
+    if not raws:
+        return
+    have: set[str] = set()
+    for chunk in _chunks(raws):
+        have.update(RawMessage.objects.filter(sha256__in=chunk).values_list("sha256", flat=True))
+    RawMessage.objects.bulk_create(
+        [RawMessage(sha256=digest, data=zlib.compress(raw, 6), size=len(raw))
+         for digest, raw in raws.items() if digest not in have],
+        ignore_conflicts=True,
+    )

@@ -54,8 +54,18 @@ def _safe_name(name: str) -> str:
 def attachment_name(part: Message, warnings: list[str]) -> str:
     """The file name decoded: RFC 2231 (``filename*=``), RFC 2047 encoded words (as Outlook
     and Gmail write them) and raw 8-bit UTF-8 (or Windows-1252) bytes."""
+    # Raw 8-bit bytes in the header (surrogate escapes) read as UTF-8 or Windows-1252 first:
+    # the stdlib's parameter parsing would make them replacement characters.
+    part._headers = [(k, repair_surrogates(v) if isinstance(v, str) else v)
+                     for k, v in part._headers]
     try:
-        name = part.get_filename() or ""
+        param = (part.get_param("filename", header="content-disposition")
+                 or part.get_param("name"))
+        if isinstance(param, tuple):  # RFC 2231: (charset, language, percent-decoded text)
+            data = param[2].encode("latin-1", "replace")
+            name = decode_text(data, param[0], "attachment name", warnings)
+        else:
+            name = part.get_filename() or ""
     except Exception:  # noqa: BLE001 - an undecodable name must not lose the file
         warnings.append("an attachment's file name could not be decoded")
         return ""
@@ -94,11 +104,15 @@ def part_text(part: Message, what: str, warnings: list[str]) -> str:
 
 
 def _is_file(part: Message) -> bool:
-    if part.get_content_disposition() == "attachment":
+    disposition = part.get_content_disposition()
+    if disposition == "attachment":
         return True
     main = part.get_content_maintype()
-    if main in ("text", "multipart"):
+    if main == "multipart":
         return False
+    if main == "text":  # a named text part not shown inline is a file (notes.txt)
+        return disposition != "inline" and bool(
+            part.get_param("filename", header="content-disposition") or part.get_param("name"))
     return True  # images, applications, audio...: a file, named or not
 
 
@@ -172,7 +186,8 @@ def _alternative(part: Message, warnings: list[str], depth: int) -> Body:
 def walk(part: Message, warnings: list[str], depth: int = 0) -> Body:
     body = Body()
     ctype = part.get_content_type()
-    if ctype.startswith("/") or ctype.endswith("/"):  # "text/", "/plain": unreadable
+    unreadable = ctype.startswith("/") or ctype.endswith("/")  # "text/", "/plain"
+    if unreadable:
         ctype = "text/plain"
     if part.is_multipart():
         if depth > _MAX_DEPTH:
@@ -194,7 +209,7 @@ def walk(part: Message, warnings: list[str], depth: int = 0) -> Body:
                     one.texts = [html_to_text(h) for h in one.htmls]
                 body.extend(one)
         return body
-    if ctype != "text/plain" and _is_file(part):
+    if not unreadable and _is_file(part):
         _file(part, body, warnings)
     elif ctype == "text/html":
         body.htmls.append(part_text(part, "HTML part", warnings))

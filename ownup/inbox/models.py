@@ -195,7 +195,10 @@ class Message(models.Model):
     recipients = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=998, blank=True)
     sent_at = models.DateTimeField()
-    body_text = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)  # every text part, in order
+    #: The sender's new words: no quoted history, no signature (ownup.inbox.quoting); what
+    #: triage, tone and search read. Empty when nothing new was found (a bare forward).
+    new_text = models.TextField(blank=True)
     body_html_sanitized = models.TextField(blank=True)
     is_auto_reply = models.BooleanField(default=False)
     triage = models.JSONField(default=dict, blank=True)
@@ -221,15 +224,21 @@ class Message(models.Model):
     #: PostgreSQL full-text search over an inbound message's subject, sender and the client's
     #: words, kept by a trigger (migration 0006; SQLite keeps the FTS5 table inbox_message_fts).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    #: The raw RFC 822 source (RawMessage) this message was parsed from; "" when typed in.
+    raw_sha256 = models.CharField(max_length=64, blank=True)
+    #: Sender, subject, text and files (ownup.inbox.parsing.content_digest): one Message-ID
+    #: with other content is another message, kept beside the first.
+    content_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["sent_at", "created_at"]
+        indexes = [models.Index(fields=["raw_sha256"], name="message_raw_idx")]
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "message_id"],
+                fields=["workspace", "message_id", "content_sha256"],
                 condition=models.Q(message_id__isnull=False),
-                name="message_id_unique_in_workspace",
+                name="message_id_content_unique",
             ),
             models.CheckConstraint(
                 condition=models.Q(direction__in=Direction.values), name="message_direction_valid"
@@ -289,10 +298,13 @@ class Quarantine(models.Model):
     reason = models.TextField()
     raw = models.BinaryField()
     size = models.IntegerField(default=0)  # bytes of raw, for the quarantine page
+    #: Of raw: the same bad file imported again is held once.
+    sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["workspace", "sha256"], name="quarantine_sha_idx")]
 
     def __str__(self) -> str:
         return self.reason[:80]
@@ -300,6 +312,27 @@ class Quarantine(models.Model):
     def save(self, *args, **kwargs):
         self.size = len(self.raw or b"")
         super().save(*args, **kwargs)
+
+
+class RawMessage(models.Model):
+    """The raw source of stored mail, zlib-compressed and addressed by the SHA-256 of the
+    uncompressed bytes (the same message delivered twice is kept once), so that a better
+    parser can re-read old mail (``ownup reparse``). In the database, not in files: it is
+    written in the same transaction as its message (no fsync per file, no orphans) and
+    travels with backups."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    data = models.BinaryField()
+    size = models.PositiveBigIntegerField()  # uncompressed bytes
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha256
+
+    def raw(self) -> bytes:
+        import zlib
+
+        return zlib.decompress(bytes(self.data))
 
 
 class Attachment(models.Model):

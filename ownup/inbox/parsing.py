@@ -20,6 +20,8 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
 
+from ownup.commands.triage import html_to_text
+
 from .charsets import repair_surrogates
 from .headers import decode_words, repair_header_block
 from .htmltext import html_to_text
@@ -113,7 +115,9 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "")  # PostgreSQL text cannot hold NUL
 
 
+__all__ = ["ParsedAttachment", "ParsedMessage", "html_to_text", "parse_or_reason", "parse_raw"]
 MAX_RECIPIENTS = 100
+_YEAR = re.compile(r"(?<![\d:+-])(\d{4})(?![\d:])")
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # before this, a Date is a broken clock
 FUTURE_SLACK = timedelta(days=1)  # a Date this far after arrival is wrong
 PAST_SLACK = timedelta(days=30)  # a Date this far before arrival (by Received) is wrong
@@ -156,7 +160,8 @@ def _sent_at(heads: dict[str, str], msg: Message, w: list[str]) -> datetime | No
         return arrival
     now = datetime.now(UTC)
     reason = ""
-    if sent < EARLIEST:
+    years = [int(y) for y in _YEAR.findall(date)]
+    if sent < EARLIEST or any(y < EARLIEST.year for y in years):  # "0001" reads as 2001
         reason = f"Date {date[:60]!r} is before {EARLIEST.year}"
     elif sent > (arrival or now) + FUTURE_SLACK:
         reason = f"Date {date[:60]!r} is in the future"
@@ -166,6 +171,20 @@ def _sent_at(heads: dict[str, str], msg: Message, w: list[str]) -> datetime | No
         w.append(f"{reason}; {fallback}")
         return arrival
     return sent
+
+
+_ADDRESS = re.compile(r"[^\s<>(),;:\"'@]+@[^\s<>(),;:\"'@]+\.[^\s<>(),;:\"'@]+")
+
+
+def _sender(value: str, w: list[str]) -> str:
+    """The From address; from a From holding several (or broken syntax), the first one."""
+    address = parseaddr(value)[1]
+    if "@" not in address:
+        found = _ADDRESS.findall(value)
+        if found:
+            address = found[0]
+            w.append(f"the From header holds no single address; {address} was used")
+    return address.lower()[:320]
 
 
 def _recipients(heads: dict[str, str], w: list[str]) -> list[str]:
@@ -189,12 +208,16 @@ def _broken_body(msg: Message, body: Body, w: list[str]) -> None:
         w.append(f"no readable text part ({msg.get_content_type()}); raw body kept as text")
 
 
-def content_digest(parsed: ParsedMessage) -> str:
-    """What makes two messages with one Message-ID the same message: sender, subject, text
-    and files (not the Received or Date headers a second delivery changes)."""
+def content_digest(parsed: ParsedMessage, sender_line: str = "") -> str:
+    """What makes two messages with one Message-ID the same message: sender (with the name
+    shown), recipients, subject, text and files with their names (not the Received or Date
+    headers a second delivery changes)."""
     h = hashlib.sha256()
-    for value in (parsed.sender, parsed.subject, parsed.body_text, parsed.body_html):
-        h.update(value.encode("utf-8", "surrogatepass"))
+    for value in (sender_line or parsed.sender, " ".join(parsed.recipients), parsed.subject,
+                  parsed.body_text, parsed.body_html,
+                  *(a.filename for a in parsed.attachments)):
+        # whitespace aside: an mbox adds a line end, a relay rewraps
+        h.update(" ".join(value.split()).encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     for item in parsed.attachments:
         h.update(hashlib.sha256(item.data).digest())
@@ -226,7 +249,7 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     out.in_reply_to = reply_ids[0][:998] if reply_ids else ""
     out.references = _ids(_header(heads, "References", w))[-50:]
     # Addresses come from the raw header (a decoded display name may hold commas or <>).
-    out.sender = parseaddr(_header(heads, "From", w))[1].lower()[:320]
+    out.sender = _sender(_header(heads, "From", w), w)
     _header(heads, "From", w, decode=True)  # only for its warnings
     out.recipients = _recipients(heads, w)
     out.subject = _header(heads, "Subject", w, decode=True)[:998]
@@ -240,7 +263,7 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     out.attachments = body.attachments
     out.new_text = _clean(split_reply(out.body_text).new)
     out.is_auto_reply = _is_auto_reply(heads, w)
-    out.content_sha256 = content_digest(out)
+    out.content_sha256 = content_digest(out, _header(heads, "From", [], decode=True))
     return out
 
 

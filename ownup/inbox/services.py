@@ -33,7 +33,8 @@ from .models import (
     ThreadEventKind,
     ThreadStatus,
 )
-from .parsing import normalize_subject, sanitize_html
+from .parsing import html_to_text, normalize_subject, sanitize_html
+from .quoting import split_reply
 
 SUBJECT_WINDOW = timedelta(days=14)
 SEVERITY = {"routine": 0, "urgent": 1, "emergency": 2}
@@ -270,6 +271,9 @@ def message_prepare(
     answered: bool,
     sent_by=None,
     tone_check: dict | None = None,
+    new_text: str = "",
+    raw_sha256: str = "",
+    content_sha256: str = "",
 ) -> tuple[Thread, Message]:
     """The message on ``thread`` (a new one when None) with its triage and judgement, and
     the thread with its clocks moved: everything decided, nothing written. Callers save
@@ -288,7 +292,8 @@ def message_prepare(
     policy = _policy(workspace, thread.client)
     triage = {}
     if direction == Direction.INBOUND and not is_auto_reply:
-        triage = _triage(policy, subject, body_text, sender)
+        # the client's new words, not the quoted history or the signature
+        triage = _triage(policy, subject, new_text or body_text, sender)
     thread.last_message_at = max(thread.last_message_at, sent_at)
     if direction == Direction.OUTBOUND and sent_by is None:
         sent_by = _member_by_email(workspace, sender)
@@ -305,6 +310,9 @@ def message_prepare(
         subject=subject,
         sent_at=sent_at,
         body_text=body_text,
+        new_text=new_text,
+        raw_sha256=raw_sha256,
+        content_sha256=content_sha256,
         body_html_sanitized=body_html,
         is_auto_reply=is_auto_reply,
         triage=triage,
@@ -383,6 +391,12 @@ def message_create(
         sent_at = timezone.now()
     elif timezone.is_naive(sent_at):
         sent_at = timezone.make_aware(sent_at, UTC)
+    warnings: list[str] = []
+    body_text = body_text.replace("\x00", "")
+    if not body_text.strip() and body_html.strip():
+        # An HTML-only message: triage, tone and search read its text.
+        body_text = html_to_text(body_html).replace("\x00", "")
+        warnings.append("no text given; the text was derived from the HTML")
     return _record(
         workspace=workspace,
         client=client,
@@ -396,10 +410,11 @@ def message_create(
         recipients=recipients,
         subject=subject.strip()[:998],
         sent_at=sent_at,
-        body_text=body_text.replace("\x00", ""),
+        body_text=body_text,
+        new_text=split_reply(body_text).new,
         body_html=sanitize_html(body_html),
         is_auto_reply=is_auto_reply,
-        parse_warnings=[],
+        parse_warnings=warnings,
         answered=answered,
     )
 

@@ -62,7 +62,8 @@ def test_every_input_is_stored_or_quarantined(ws_a, client_a):
         elif outcome == "duplicate":
             assert parsed.message_id in seen_ids, path.name
         else:
-            msg = Message.objects.get(workspace=ws_a, message_id=parsed.message_id)
+            msg = Message.objects.get(workspace=ws_a, message_id=parsed.message_id,
+                                      content_sha256=parsed.content_sha256)
             seen_ids.add(parsed.message_id)
             assert_safe(msg.body_html_sanitized)
             assert msg.sender and msg.sent_at is not None
@@ -70,14 +71,18 @@ def test_every_input_is_stored_or_quarantined(ws_a, client_a):
                 assert msg.thread.client_id == client_a.pk
     assert sum(counts.values()) == len(CORPUS)
     assert counts["quarantined"] == len(NO_SENDER) == Quarantine.objects.count()
-    assert counts["duplicate"] == 1  # 20_duplicate_of_04 repeats 04's Message-ID
+    # 20_duplicate_of_04 repeats 04's Message-ID with another body: kept, with a warning
+    assert counts["duplicate"] == 0
+    twins = Message.objects.filter(message_id="<m04@malformed.example>")
+    assert twins.count() == 2
+    assert any("other content" in " ".join(m.parse_warnings) for m in twins)
     assert Message.objects.count() == counts["imported"] + counts["unmatched"]
 
 
 def test_odd_inputs_keep_a_warning(ws_a, client_a):
     for path in CORPUS:
         message_ingest(ws_a, path.read_bytes())
-    by_id = {m.message_id: m for m in Message.objects.all()}
+    by_id = {m.message_id: m for m in Message.objects.order_by("-created_at")}
 
     def warnings(n):
         return " ".join(by_id[f"<m{n}@malformed.example>"].parse_warnings)
@@ -121,7 +126,7 @@ def test_cli_counts_add_up(ws_a, client_a, tmp_path, capsys):
     assert stored == int(numbers["imported"]) + int(numbers["unmatched"])
     for msg in Message.objects.all():
         assert_safe(msg.body_html_sanitized)
-    # Again, as a Maildir: everything stored is now a duplicate; quarantine repeats.
+    # Again, as a Maildir: everything stored is now a duplicate; nothing is held again.
     md = mailbox.Maildir(str(tmp_path / "md"))
     for item in CORPUS:
         md.add(item.read_bytes())
@@ -130,6 +135,7 @@ def test_cli_counts_add_up(ws_a, client_a, tmp_path, capsys):
     assert int(again["duplicates"]) == read - len(NO_SENDER)
     assert int(again["imported"]) == int(again["unmatched"]) == 0
     assert Message.objects.count() == stored
+    assert Quarantine.objects.count() == len(NO_SENDER)
 
 
 def test_pages_and_api_never_500(ws_a, client_a, owner_web, owner_api):
