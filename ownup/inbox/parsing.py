@@ -20,8 +20,6 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
 
-from ownup.commands.triage import html_to_text
-
 from .charsets import repair_surrogates
 from .headers import decode_words, repair_header_block
 from .htmltext import html_to_text

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_attempt_counter'),
-        ('inbox', '0006_desk_views_search'),
+        ('inbox', '0007_thread_mood_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
