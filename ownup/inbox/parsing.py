@@ -83,20 +83,33 @@ def _ids(text: str) -> list[str]:
     return _ID_RE.findall(text or "")
 
 
-def _drop_remote_src(tag: str, attr: str, value: str) -> str | None:
-    if tag == "img" and attr == "src":
-        low = value.strip().lower()
-        if low.startswith(("http:", "https:", "//")):
-            return None  # remote images track the reader
+#: Attributes a browser fetches by itself, without a click.
+_FETCHED = frozenset({"src", "srcset", "lowsrc", "dynsrc", "background", "poster"})
+#: The only sources a stored message may load: its own parts and inline data.
+_OWN_SOURCES = ("cid:", "data:image/")
+#: What a browser ignores inside a URL (ASCII whitespace and controls, anywhere in it).
+_IGNORED_IN_URLS = dict.fromkeys(range(0x21)) | {0x7F: None}
+
+
+def _only_own_sources(tag: str, attr: str, value: str) -> str | None:
+    """Keep a fetched attribute only when it names a part of the message (``cid:``) or inline
+    data: remote images track the reader, and a relative, ``/\\host`` or ``\\\\host``
+    source would make the browser GET from ownup or from anywhere."""
+    url = value.translate(_IGNORED_IN_URLS).lower()
+    if attr in _FETCHED and not url.startswith(_OWN_SOURCES):
+        return None
+    if attr != "src" and url.startswith(("data:", "cid:")):
+        return None  # links stay http(s)/mailto…: cid and data are for images only
     return value
 
 
 def sanitize_html(html: str) -> str:
-    """Safe to render: no script/style, no event handlers, no remote images."""
+    """Safe to render: no script/style, no event handlers, images from the message only."""
     if not html:
         return ""
     return nh3.clean(
-        html, clean_content_tags={"script", "style"}, attribute_filter=_drop_remote_src
+        html, clean_content_tags={"script", "style"}, attribute_filter=_only_own_sources,
+        url_schemes=nh3.ALLOWED_URL_SCHEMES | {"cid", "data"},
     )
 
 
