@@ -86,6 +86,8 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(work_start__lt=models.F("work_end")),
                 name="profile_work_hours_ordered",
+                violation_error_message="Your working day must end after it starts "
+                                        "(for example 09:00 to 17:30).",
             )
         ]
 

@@ -146,6 +146,18 @@ def _day_group(days: list[int]) -> str:
     return _join([DAY_NAMES[d] for d in days])
 
 
+def _days_words(text: str) -> str:
+    """A target written in days, in words: "2d" -> "2 business days"."""
+    from .policy import parse_target
+
+    target = parse_target(text)
+    days = f"{target.days:g}"
+    out = f"{days} business {'day' if target.days == 1 else 'days'}"
+    if target.span:
+        out += " and " + _duration_words(target.span, False)
+    return out
+
+
 def _duration_words(td: timedelta, working: bool) -> str:
     total = int(td.total_seconds()) // 60
     hours, minutes = divmod(total, 60)
@@ -222,15 +234,17 @@ def render_agreement(
         closed_line = None
 
     class_lines = []
-    any_business = False
+    any_business = any_days = False
     for cls in policy.classes:
         working = cls.clock == "business"
         any_business |= working
         label = cls.name.replace("_", " ").replace("-", " ")
-        line = (
-            f"We acknowledge {label} messages within {_duration_words(cls.acknowledge, working)}"
-            f" and respond within {_duration_words(cls.respond, working)}"
-        )
+        ack = (_days_words(cls.acknowledge_text) if cls.acknowledge_text and working
+               else _duration_words(cls.acknowledge, working))
+        respond = (_days_words(cls.respond_text) if cls.respond_text and working
+                   else _duration_words(cls.respond, working))
+        any_days |= bool(working and (cls.acknowledge_text or cls.respond_text))
+        line = f"We acknowledge {label} messages within {ack} and respond within {respond}"
         class_lines.append(line + ("." if working else ", around the clock, every day."))
     note = (
         '"Working hours" means time within our hours above; evenings, weekends and days off '
@@ -238,6 +252,12 @@ def render_agreement(
         if any_business
         else None
     )
+    if any_days:
+        from .policy import business_day
+
+        day = business_day(policy.hours)
+        note = (f"{note} A business day is one of our usual open days: "
+                f"{_duration_words(day, False)} of our hours.")
 
     emergency_lines = _emergency_lines(policy)
     return Agreement(

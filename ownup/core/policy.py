@@ -65,6 +65,10 @@ class MessageClass:
     acknowledge: timedelta
     respond: timedelta
     clock: str = "business"
+    #: The targets as written when they count days ("2 business days"), kept so that the
+    #: document and the working agreement say what the person wrote; "" for plain durations.
+    acknowledge_text: str = ""
+    respond_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,74 @@ def parse_duration(text: str) -> timedelta:
         )
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+_TARGET_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(business\s+days?|working\s+days?|days?|d|hours?|hrs?|h|"
+    r"minutes?|mins?|m|seconds?|secs?|s)(?=[\d\s,]|$)",
+    re.IGNORECASE,
+)
+_TARGET_GLUE = re.compile(r"[\s,]*(?:and)?[\s,]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A response target as written: whole or part ``days`` plus a plain ``span``."""
+
+    days: float
+    span: timedelta
+    text: str
+
+    def resolve(self, day: timedelta) -> timedelta:
+        """The target as a duration, a day being ``day`` long (open hours, or 24h)."""
+        return timedelta(seconds=round(self.days * day.total_seconds())) + self.span
+
+
+def parse_target(text: Any) -> Target:
+    """Parse a response target: ``"4h"``, ``"1h30m"``, ``"45 minutes"``, ``"1d"``,
+    ``"2 business days"``, ``"1 business day 4h"``. A day is a business day on a business
+    clock (the policy's own open hours) and 24 hours on a calendar clock."""
+    hint = ("write hours and minutes ('4h', '1h30m', '45 minutes') or business days "
+            "('1 business day', '2d')")
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a duration: {hint}")
+    cleaned = " ".join(text.strip().split())
+    days, seconds, pos = 0.0, 0.0, 0
+    found = False
+    for m in _TARGET_RE.finditer(cleaned):
+        if not _TARGET_GLUE.fullmatch(cleaned[pos:m.start()]):
+            break
+        value, unit = float(m.group(1)), m.group(2).lower()
+        if unit[0] in "bwd":
+            days += value
+        elif unit[0] == "h":
+            seconds += value * 3600
+        elif unit[0] == "m":
+            seconds += value * 60
+        else:
+            seconds += value
+        pos, found = m.end(), True
+    if not found or not _TARGET_GLUE.fullmatch(cleaned[pos:]):
+        raise ValueError(f"{text.strip()!r} is not a duration: {hint}")
+    return Target(days, timedelta(seconds=round(seconds)), cleaned if days else "")
+
+
+def business_day(hours: tuple[Ranges, ...]) -> timedelta:
+    """How long one business day is: the open hours of the policy's usual open day (the
+    length most weekdays share; on a tie the longer). Zero when the week has no hours."""
+    lengths = [sum(b - a for a, b in ranges) for ranges in hours if ranges]
+    if not lengths:
+        return timedelta(0)
+    usual = max(set(lengths), key=lambda n: (lengths.count(n), n))
+    return timedelta(minutes=usual)
+
+
+def business_day_text(hours: tuple[Ranges, ...]) -> str:
+    """"8h30m (09:00-17:30)": one business day and the hours it is made of."""
+    day = business_day(hours)
+    minutes = int(day.total_seconds()) // 60
+    usual = next((r for r in hours if sum(b - a for a, b in r) == minutes), ())
+    return f"{format_duration(day)} ({', '.join(format_range(r) for r in usual)})"
 
 
 def format_duration(td: timedelta) -> str:
@@ -341,7 +413,7 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
             problems.append((full_key, "date given twice"))
         special[day] = _parse_ranges(value, full_key, problems)
 
-    classes = _parse_classes(_table(data, "classes", problems), problems)
+    classes = _parse_classes(_table(data, "classes", problems), problems, business_day(hours))
     open_somewhere = any(hours) or any(r for r in special.values())
     if not open_somewhere:
         for cls in classes:
@@ -400,7 +472,8 @@ def _check_country(country: str, subdivision: str | None) -> tuple[str, str] | N
     return None
 
 
-def _parse_classes(table: Mapping[str, Any], problems: list) -> tuple[MessageClass, ...]:
+def _parse_classes(table: Mapping[str, Any], problems: list,
+                   day: timedelta = timedelta(hours=24)) -> tuple[MessageClass, ...]:
     defaults = {name: spec for name, spec in DEFAULT_POLICY["classes"].items()}
     merged: dict[str, Any] = dict(defaults)
     merged.update(table)
@@ -414,23 +487,30 @@ def _parse_classes(table: Mapping[str, Any], problems: list) -> tuple[MessageCla
             problems.append((key, "must be a table with acknowledge and respond"))
             continue
         _unknown_keys(spec, ("acknowledge", "respond", "clock"), f"{key}.", problems)
-        targets = {}
+        clock = spec.get("clock", "business")
+        length = day if clock == "business" else timedelta(hours=24)
+        targets, texts = {}, {}
         for target in ("acknowledge", "respond"):
             if target not in spec:
                 problems.append((f"{key}.{target}", "is required (a duration like '4h')"))
                 continue
             try:
-                targets[target] = parse_duration(spec[target])
+                parsed = parse_target(spec[target])
             except ValueError as exc:
                 problems.append((f"{key}.{target}", str(exc)))
                 continue
+            if parsed.days and not length:
+                problems.append((f"{key}.{target}", "counts business days, but the policy "
+                                 "has no open hours to make a business day of"))
+                continue
+            targets[target], texts[target] = parsed.resolve(length), parsed.text
             if targets[target] <= timedelta(0):
                 problems.append((f"{key}.{target}", "must be longer than zero"))
-        clock = spec.get("clock", "business")
         if clock not in CLOCKS:
             problems.append((f"{key}.clock", f"unknown clock {clock!r} (business or calendar)"))
         elif len(targets) == 2:
-            result.append(MessageClass(name, targets["acknowledge"], targets["respond"], clock))
+            result.append(MessageClass(name, targets["acknowledge"], targets["respond"], clock,
+                                       texts["acknowledge"], texts["respond"]))
     return tuple(result)
 
 
@@ -457,8 +537,8 @@ def policy_to_dict(policy: Policy) -> dict[str, Any]:
         }
     out["classes"] = {
         c.name: {
-            "acknowledge": format_duration(c.acknowledge),
-            "respond": format_duration(c.respond),
+            "acknowledge": c.acknowledge_text or format_duration(c.acknowledge),
+            "respond": c.respond_text or format_duration(c.respond),
             "clock": c.clock,
         }
         for c in policy.classes
@@ -509,3 +589,47 @@ def build_business_clock(policy: Policy) -> BusinessClock:
         subdivision=policy.subdivision,
         special_hours=dict(policy.special_hours),
     )
+
+
+# --------------------------------------------------------------------------- sentences
+
+_DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                 "Saturday", "Sunday"), strict=True))
+_LABELS = {
+    "name": "The name", "timezone": "The time zone", "hours": "The opening hours",
+    "days_off": "The days off", "days_off.country": "The public holidays' country",
+    "days_off.subdivision": "The public holidays' region",
+    "days_off.dates": "The closed dates", "special_hours": "The special hours",
+    "classes": "The classes", "emergency": "The emergency section",
+    "emergency.phone": "The emergency phone", "emergency.description":
+    "What counts as an emergency", "triage": "The triage section", "toml": "The file",
+    "policy": "The policy",
+}
+
+
+def _label(key: str) -> str:
+    parts = key.split(".")
+    if parts[0] == "classes" and len(parts) >= 2:
+        name = parts[1].replace("_", " ").replace("-", " ").capitalize()
+        if len(parts) == 3 and parts[2] in ("acknowledge", "respond"):
+            return f"{name}: the {parts[2]} time"
+        if len(parts) == 3 and parts[2] == "clock":
+            return f"{name}: the clock"
+        return name
+    if parts[0] == "hours" and len(parts) == 2 and parts[1] in _DAY_NAMES:
+        return f"{_DAY_NAMES[parts[1]]}'s hours"
+    if parts[0] == "special_hours" and len(parts) == 2:
+        return f"The hours on {parts[1]}"
+    if parts[0] == "triage" and len(parts) == 2:
+        return f"The triage {parts[1].replace('_', ' ')}"
+    return _LABELS.get(key, key.replace("_", " ").replace(".", " ").capitalize())
+
+
+def problem_sentence(key: str, message: str) -> str:
+    """One problem as a sentence a person reads ("Routine: the respond time '1d' is not a
+    duration: …"), never a schema path."""
+    label = _label(key)
+    joined = message.startswith(("is ", "must ", "needs ", "counts ", "'", '"'))
+    text = f"{label} {message}" if joined else f"{label}: {message}"
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!", ")")) else text + "."

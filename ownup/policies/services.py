@@ -12,7 +12,13 @@ from django.db import IntegrityError, transaction
 from ownup.accounts.models import Workspace
 from ownup.audit.services import audit_record
 from ownup.clients.models import Client
-from ownup.core.policy import PolicyError, load_policy, policy_from_dict, policy_to_dict
+from ownup.core.policy import (
+    PolicyError,
+    load_policy,
+    policy_from_dict,
+    policy_to_dict,
+    problem_sentence,
+)
 from ownup.errors import Conflict
 
 from .models import ResponsePolicy
@@ -22,7 +28,7 @@ def policy_error_to_validation(exc: PolicyError) -> ValidationError:
     """{key: [messages]} so the API answers 422 naming each key and forms show it inline."""
     errors: dict[str, list[str]] = {}
     for key, message in exc.problems:
-        errors.setdefault(key, []).append(f"{key}: {message}")
+        errors.setdefault(key, []).append(problem_sentence(key, message))
     return ValidationError(errors)
 
 

@@ -16,7 +16,15 @@ from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.clients.selectors import client_list as clients_of
 from ownup.core.agreement import render_agreement
-from ownup.core.policy import DEFAULT_POLICY, PolicyError, dump_policy, policy_from_dict
+from ownup.core.policy import (
+    DEFAULT_POLICY,
+    PolicyError,
+    business_day,
+    business_day_text,
+    dump_policy,
+    policy_from_dict,
+    problem_sentence,
+)
 from ownup.errors import Conflict
 from ownup.ui.pdf import text_pdf
 
@@ -91,7 +99,8 @@ def _zone(name) -> ZoneInfo:
 @manager_required
 def policy_new(request):
     if request.method != "POST":
-        doc = dict(DEFAULT_POLICY, name="")
+        # A new policy starts in the workspace's own time zone.
+        doc = dict(DEFAULT_POLICY, name="", timezone=request.workspace.timezone)
         return _editor(request, None, doc)
     doc = document_from_post(request.POST)
     try:
@@ -132,7 +141,7 @@ def policy_preview(request):
         policy = policy_from_dict(doc)
     except PolicyError as exc:
         return render(request, "policies/_preview.html",
-                      {"problems": [f"{k}: {m}" for k, m in exc.problems]})
+                      {"problems": [problem_sentence(k, m) for k, m in exc.problems]})
     zone = ZoneInfo(policy.timezone)
     try:
         at = datetime.fromisoformat(request.GET.get("preview_at", "")).replace(tzinfo=zone)
@@ -153,8 +162,10 @@ def policy_preview(request):
                      "ack": _when(ack.astimezone(zone)),
                      "respond": _when(respond.astimezone(zone))})
     days_off = selectors.next_days_off(policy, today=now_local.date(), limit=5)
+    day = business_day_text(policy.hours) if business_day(policy.hours) else ""
     return render(request, "policies/_preview.html",
-                  {"rows": rows, "policy": policy, "days_off": days_off})
+                  {"rows": rows, "policy": policy, "days_off": days_off, "business_day": day,
+                   "zone": policy.timezone})
 
 
 def _when(moment: datetime) -> str:

@@ -149,7 +149,7 @@ def test_invalid_file_collects_every_problem():
     assert "unknown subdivision 'XX'" in problems["days_off.subdivision"]
     assert "2026-02-30" in problems["days_off.dates"]
     assert "25:00" in problems["special_hours.2026-12-24"]
-    assert "bad duration '4 hours'" in problems["classes.routine.acknowledge"]
+    assert "'4 fortnights' is not a duration" in problems["classes.routine.acknowledge"]
     assert "unknown clock 'sundial'" in problems["classes.routine.clock"]
     assert len(info.value.problems) >= 10
     text = str(info.value)

@@ -63,7 +63,8 @@ def test_bad_document_is_422_naming_the_key_and_saves_nothing(owner_api):
 
 def test_patch_bad_document_keeps_the_stored_one(owner_api):
     pid = _create(owner_api)["id"]
-    r = owner_api.patch(f"policies/{pid}", {"document": _doc(classes={"x": {"respond": "2d"}})})
+    bad = _doc(classes={"x": {"respond": "2 weeks"}})
+    r = owner_api.patch(f"policies/{pid}", {"document": bad})
     assert r.status_code == 422
     assert {d["loc"][-1] for d in r.json()["detail"]} >= {"classes.x.acknowledge",
                                                            "classes.x.respond"}

@@ -61,3 +61,19 @@ def test_user_mistakes_are_one_line(ws_a, ws_b, client_a, capsys, tmp_path):
                  "agency-a"]) == 2
     assert "no client named 'Nobody'" in capsys.readouterr().err
     assert not ResponsePolicy.objects.filter(workspace=ws_b).exists()
+
+
+def test_check_and_due_accept_business_days(tmp_path, capsys):
+    days = tmp_path / "days.toml"
+    days.write_text(EXAMPLE.read_text().replace('respond = "24h"', 'respond = "2 business days"'))
+    assert 'respond = "2 business days"' in days.read_text()
+    assert main(["policy", "check", str(days)]) == 0
+    capsys.readouterr()
+    assert main(["due", "--policy", str(days), "--received", "2026-11-29T22:00:00-05:00",
+                 "--class", "routine", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-12-01T" in out  # Sunday night + 2 business days: Tuesday's close
+    bad = tmp_path / "bad.toml"
+    bad.write_text(EXAMPLE.read_text().replace('respond = "24h"', 'respond = "2 weeks"'))
+    assert main(["policy", "check", str(bad)]) == 2
+    assert "'2 weeks' is not a duration" in capsys.readouterr().out

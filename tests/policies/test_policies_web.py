@@ -64,7 +64,7 @@ def test_editor_save_keeps_hidden_keys(owner_web, policy):
     assert "special_hours" in policy.document
 
 
-def test_editor_inline_errors_name_the_key(owner_web, policy):
+def test_editor_inline_errors_are_sentences(owner_web, policy):
     before = policy.document
     r = owner_web.post(f"/policies/{policy.pk}/", _form(
         hours_fri="18:00-08:00", timezone="Mars/Olympus",
@@ -73,10 +73,11 @@ def test_editor_inline_errors_name_the_key(owner_web, policy):
     assert r.status_code == 422
     html = r.content.decode()
     fri = html[html.index('id="id_hours_fri"'):]
-    assert re.search(r"^[^<]*>\s*<ul class=\"errorlist\"[^>]*><li>hours\.fri: range 18:00-08:00"
-                     r" is reversed", fri)
-    assert "timezone: unknown timezone" in html
-    assert "classes.routine.acknowledge: bad duration" in html
+    assert re.search(r"^[^<]*>\s*<ul class=\"errorlist\"[^>]*><li>Friday&#x27;s hours: "
+                     r"range 18:00-08:00 is reversed", fri)
+    assert "The time zone: unknown timezone" in html
+    assert "Routine: the acknowledge time &#x27;soon&#x27; is not a duration" in html
+    assert "classes.routine" not in html.split("errorlist", 1)[1].split("</ul>")[0]
     assert 'value="18:00-08:00"' in html  # what the user typed is kept
     policy.refresh_from_db()
     assert policy.document == before
@@ -100,7 +101,7 @@ def test_preview_fragment(owner_web):
     assert "Fri 6 Mar 2026, 18:55" in changed.content.decode()
     assert html.count("<tr>") == 4  # header, the chosen message, next Friday 17:55 x2
     bad = owner_web.get("/policies/preview/", {**params, "hours_fri": "9-5"})
-    assert b"hours.fri" in bad.content
+    assert b"Friday&#x27;s hours: range" in bad.content and b"hours.fri" not in bad.content
 
 
 def test_preview_lists_next_public_holidays(owner_web):
@@ -115,7 +116,7 @@ def test_import_textarea_and_upload_then_export(owner_web, ws_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     r = owner_web.post("/policies/import/", {"toml": 'name = "x"\n[hours]\nmon = 5'})
-    assert r.status_code == 422 and b"timezone: is required" in r.content
+    assert r.status_code == 422 and b"The time zone is required" in r.content
     r = owner_web.post("/policies/import/", {"toml": "", "file": SimpleUploadedFile(
         "p.toml", EXAMPLE.read_bytes())})
     assert r.status_code == 302
