@@ -29,6 +29,9 @@ def register(sub) -> None:
     p.add_argument("--app-only", action="store_true",
                    help="--oauth microsoft: client credentials, no person's consent")
     p.add_argument("--host", help="the IMAP server (not needed for google or microsoft)")
+    p.add_argument("--smtp-host", default="", help="--oauth oidc: the SMTP server replies "
+                   "leave through (XOAUTH2)")
+    p.add_argument("--smtp-port", type=int, help="--oauth oidc: default 587")
     p.add_argument("--user", dest="username", help="the IMAP login name (password mailboxes)")
     p.add_argument("--port", type=int, help="default 993 with --security ssl, else 143")
     p.add_argument("--security", choices=["ssl", "starttls", "none"], default="ssl")
@@ -106,6 +109,7 @@ def _add_oauth(args, workspace) -> int:
             kind=args.kind, folder=args.folder, issuer=args.issuer, client_id=args.client_id,
             client_secret=secret, scopes=args.scopes, imap_host=args.host or "",
             imap_port=args.port, security=args.security, mechanism=args.mechanism,
+            smtp_host=args.smtp_host, smtp_port=args.smtp_port,
             app_only=args.app_only, poll_every_seconds=args.poll_every_seconds)
     except ValidationError as exc:
         raise UserError(_errors(exc)) from None

@@ -638,10 +638,12 @@ def thread_reply(
     """Send a reply through the outbox (threaded by Message-ID/In-Reply-To/References) and
     record it as a judged outbound message. The tone gate must pass (or be confirmed).
     Replying to a thread nobody owns makes ``user`` its owner, unless the workspace says not."""
-    from django.conf import settings
+    from email.utils import parseaddr
+
     from django.core.mail import make_msgid
 
     from ownup.core import tone
+    from ownup.notify.mail import sender_for
     from ownup.notify.services import outbox_enqueue
 
     errors: dict[str, str] = {}
@@ -680,7 +682,13 @@ def thread_reply(
     subject = (subject or "").strip() or thread.subject
     if subject and not subject.lower().startswith("re:") and subject == thread.subject:
         subject = f"Re: {subject}"
-    message_id = make_msgid(domain=_domain())
+    # The mailbox the client wrote to (when one is connected) sends the reply, From itself.
+    written_to = [a for row in Message.objects.filter(thread=thread,
+                                                      direction=Direction.INBOUND)
+                  .values_list("recipients", flat=True) for a in (row or [])]
+    transport, from_email = sender_for(workspace=thread.workspace, addresses=written_to,
+                                       user=user)
+    message_id = make_msgid(domain=parseaddr(from_email)[1].rpartition("@")[2] or _domain())
     headers = {"Message-ID": message_id}
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
@@ -688,7 +696,8 @@ def thread_reply(
     outbox_enqueue(
         to=recipients, subject=subject, body=body, workspace=thread.workspace,
         idempotency_key=reply_outbox_key(message_id), headers=headers,
-        reply_to=[user.email] if getattr(user, "email", "") else [],
+        reply_to=[] if transport else ([user.email] if getattr(user, "email", "") else []),
+        from_email=from_email, transport=transport,
     )
     if thread.owner_id is None and thread.workspace.reply_takes_ownership and user is not None:
         thread.owner = user
@@ -699,7 +708,7 @@ def thread_reply(
         workspace=thread.workspace, client=thread.client, thread=thread,
         direction=Direction.OUTBOUND, channel=MessageChannel.EMAIL, message_id=message_id,
         in_reply_to=in_reply_to, references=references,
-        sender=settings.DEFAULT_FROM_EMAIL, recipients=recipients, subject=subject[:998],
+        sender=from_email, recipients=recipients, subject=subject[:998],
         sent_at=timezone.now(), body_text=body, body_html="", is_auto_reply=False,
         parse_warnings=[], answered=answers, sent_by=user, tone_check=gate.report,
     )

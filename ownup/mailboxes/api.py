@@ -90,6 +90,8 @@ class OAuthMailboxIn(Schema):
     imap_host: str = Field("", max_length=255, description="oidc: the IMAP server")
     imap_port: int | None = Field(None, ge=1, le=65535)
     security: Security = Security.SSL
+    smtp_host: str = Field("", max_length=255, description="oidc: the SMTP server for replies")
+    smtp_port: int | None = Field(None, ge=1, le=65535)
     mechanism: Mechanism | None = None
     app_only: bool = Field(False, description="microsoft: client credentials, no consent")
     poll_every_seconds: int = Field(120, ge=30, le=86400)

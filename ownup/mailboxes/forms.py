@@ -50,6 +50,11 @@ class ConnectForm(forms.Form):
     imap_port = forms.IntegerField(min_value=1, max_value=65535, required=False, initial=993,
                                    label="IMAP port")
     security = forms.ChoiceField(choices=Security.choices, initial=Security.SSL)
+    smtp_host = forms.CharField(max_length=255, required=False, label="SMTP server",
+                                help_text="Replies leave from here (XOAUTH2); blank: no "
+                                          "replies through this mailbox.")
+    smtp_port = forms.IntegerField(min_value=1, max_value=65535, required=False, initial=587,
+                                   label="SMTP port")
     mechanism = forms.ChoiceField(choices=[("xoauth2", "XOAUTH2"),
                                            ("oauthbearer", "OAUTHBEARER (RFC 7628)")],
                                   initial="xoauth2")
@@ -59,7 +64,7 @@ class ConnectForm(forms.Form):
                   "consent (an Exchange administrator grants it).")
 
     OIDC_ONLY = ("issuer", "client_id", "client_secret", "scopes", "imap_host", "imap_port",
-                 "security", "mechanism")
+                 "security", "smtp_host", "smtp_port", "mechanism")
 
     def __init__(self, *args, provider: str, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,7 @@ from .models import (
     Security,
 )
 from .providers import ProviderConfig, ProviderError, discover, preset, presets
+from .validation import validate_mailbox
 
 REFRESH_MARGIN = timedelta(minutes=5)
 ATTEMPT_TTL = timedelta(minutes=15)
@@ -136,8 +137,6 @@ def oauth_mailbox_create(
 
     The URL is empty for Microsoft app-only access, which is connected at once with the
     operator's client credentials. The mailbox polls only once it is connected."""
-    from .services import _validate
-
     address = (address or "").strip()
     errors = {}
     try:
@@ -170,7 +169,7 @@ def oauth_mailbox_create(
         folder=(folder or (config.sent_folder if sent else "") or ("Sent" if sent else "INBOX")),
         enabled=True, poll_every_seconds=poll_every_seconds, next_poll_at=None,
     )
-    _validate(mailbox, None)
+    validate_mailbox(mailbox, None)
     with transaction.atomic():
         mailbox.save()
         OAuthGrant.objects.create(

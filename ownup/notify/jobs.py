@@ -5,14 +5,15 @@ import logging
 from ownup.worker.claim import claim_due
 
 from . import services
-from .mail import delivery_connection
+from .mail import connection_for
 from .models import Notification, NotificationChannel, OutboxEmail
 
 log = logging.getLogger("ownup.notify")
 
 
 class OutboxQueue:
-    """Delivers queued mail, one row at a time, over one SMTP connection per batch."""
+    """Delivers queued mail, one row at a time, over one connection per transport per batch
+    (the operator's EMAIL_URL, or a connected mailbox's SMTP)."""
 
     model = OutboxEmail
 
@@ -20,15 +21,21 @@ class OutboxQueue:
         return claim_due(OutboxEmail, worker_id=worker_id, now=now, limit=limit)
 
     def process(self, rows) -> int:
-        connection = delivery_connection()
+        connections: dict = {}
         try:
             for row in rows:
-                services.outbox_deliver(row=row, connection=connection)
+                if row.transport not in connections:
+                    try:
+                        connections[row.transport] = connection_for(row.transport)
+                    except Exception as exc:  # an unusable transport fails the row, retried
+                        connections[row.transport] = services.BrokenConnection(exc)
+                services.outbox_deliver(row=row, connection=connections[row.transport])
         finally:
-            try:
-                connection.close()
-            except Exception:  # closing a broken connection must not hide the results
-                pass
+            for connection in connections.values():
+                try:
+                    connection.close()
+                except Exception:  # closing a broken connection must not hide the results
+                    pass
         return len(rows)
 
 

@@ -40,6 +40,44 @@ def message_id() -> str:
     return make_msgid(domain=domain)
 
 
+# --- transports and senders of the apps above (dependency inversion) ----------------------
+#: name -> factory(rest_of_transport) returning a Django email connection.
+_TRANSPORTS: dict = {}
+#: functions(workspace=, addresses=, user=) -> (transport, from_email) or None.
+_SENDERS: list = []
+
+
+def register_transport(name: str, factory) -> None:
+    """Let ``transport="name:…"`` outbox rows leave through ``factory("…")``'s connection."""
+    _TRANSPORTS[name] = factory
+
+
+def register_sender(func) -> None:
+    """A rule choosing the transport and From of a reply to a client (first answer wins)."""
+    if func not in _SENDERS:
+        _SENDERS.append(func)
+
+
+def sender_for(*, workspace, addresses, user) -> tuple[str, str]:
+    """(transport, From) for a reply to a client: a connected mailbox when an app knows one
+    (the address the client wrote to, or the person's own), else the system's."""
+    for func in _SENDERS:
+        found = func(workspace=workspace, addresses=list(addresses), user=user)
+        if found:
+            return found
+    return "", settings.DEFAULT_FROM_EMAIL
+
+
+def connection_for(transport: str):
+    """The connection an outbox row with ``transport`` is sent over."""
+    if not transport:
+        return delivery_connection()
+    name, _, rest = transport.partition(":")
+    if name not in _TRANSPORTS:
+        raise ValueError(f"unknown mail transport {name!r}")
+    return _TRANSPORTS[name](rest)
+
+
 def delivery_connection():
     """A real connection to where mail goes, from EMAIL_URL (smtp://… or console)."""
     url = urlparse(settings.EMAIL_URL)

@@ -32,6 +32,9 @@ class OutboxEmail(models.Model):
     body = models.TextField()
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    #: Where the mail leaves: "" is the operator's EMAIL_URL (system mail); "mailbox:<id>" a
+    #: connected mailbox's own SMTP (ownup.notify.mail.register_transport).
+    transport = models.CharField(max_length=80, blank=True, default="")
     status = models.CharField(max_length=16, choices=DeliveryStatus.choices, default="queued")
     attempts = models.PositiveIntegerField(default=0)
     due_at = models.DateTimeField(db_index=True)

@@ -29,6 +29,20 @@ MAX_ATTEMPTS = 6
 log = logging.getLogger("ownup.notify")
 
 
+class BrokenConnection:
+    """Stands in for a connection that could not be made: each send raises its error, so
+    the row is retried with backoff like any failed send."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def send_messages(self, messages):
+        raise self.error
+
+    def close(self) -> None:
+        pass
+
+
 def outbox_enqueue(
     *,
     to: list[str],
@@ -42,6 +56,7 @@ def outbox_enqueue(
     cc: list[str] = (),
     bcc: list[str] = (),
     reply_to: list[str] = (),
+    transport: str = "",
 ) -> OutboxEmail:
     """Queue one mail; with an idempotency key, a second call returns the first row.
 
@@ -52,7 +67,7 @@ def outbox_enqueue(
         subject=subject[:998], body=body, html=html,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         headers=with_message_id(headers), idempotency_key=idempotency_key,
-        due_at=timezone.now(),
+        due_at=timezone.now(), transport=transport,
     )
     if idempotency_key:
         try:
