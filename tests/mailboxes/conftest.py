@@ -88,3 +88,11 @@ def oauth_mailbox(ws_a, oauth_server):
         return oauth_finish(state=params["state"], code=params["code"])
 
     return make
+
+
+def client_mail_to(sender: str, subject: str, to: str = "team@a.example", n: int = 1) -> bytes:
+    return (
+        f"From: Client <{sender}>\r\nTo: {to}\r\nSubject: {subject}\r\n"
+        f"Date: Mon, 03 Nov 2025 10:0{n}:00 +0000\r\nMessage-ID: <b{n}@harbour.example>\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\nCould you confirm?\r\n"
+    ).encode()
