@@ -156,3 +156,21 @@ def test_client_page_lists_its_conversations_newest_first(desk, owner_web, clien
     positions = [html.index(s) for s in order]
     assert positions == sorted(positions)
     assert "Partnership idea" not in html  # unmatched: not this client's
+
+
+def test_search_reads_the_clients_new_words_not_the_quoted_history(frozen_now, ws_a,
+                                                                   client_a, owner):
+    from ownup.inbox.models import Message
+
+    body = ("Friday suits us, thanks.\n\nOn Mon, 2 Nov 2026 at 09:00, Olivia wrote:\n"
+            "> Shall we book the zeppelin for the launch?\n")
+    thread = _in(ws_a, "Launch", body)
+    msg = Message.objects.get(thread=thread)
+    assert "zeppelin" not in msg.new_text and "Friday" in msg.new_text
+
+    def search(q):
+        return _subjects(selectors.desk_threads(workspace=ws_a, view="everything", user=owner,
+                                                q=q))
+
+    assert search("friday") == ["Launch"]
+    assert search("zeppelin") == []
