@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .fastscan import DispatchScanner, start_chars
+
 CLASSES = ("routine", "urgent", "emergency")
 MOODS = ("calm", "concerned", "upset", "angry")
 
@@ -95,8 +97,7 @@ class _Compiled:
     version: int
     thresholds: dict[str, float]
     rules: tuple[_Rule, ...]
-    dispatch: dict[str, re.Pattern[str]]
-    fallback: re.Pattern[str] | None
+    scanner: DispatchScanner
     starts: re.Pattern[str]
     loose: re.Pattern[str] | None
     loose_starts: re.Pattern[str] | None  # where a loose match can start (None: anywhere)
@@ -114,78 +115,21 @@ def _weights(table: dict) -> tuple[float, ...]:
     return tuple(float(table.get(name, 0.0)) for name in _SCORES)
 
 
-_DIGITS = frozenset("0123456789")
-
-
-def _first_chars(items) -> tuple[frozenset[str] | None, bool]:
-    """Characters a parsed regex can start with (None: unknown/any) and whether it can be empty.
-
-    Uses the stdlib's regex parser; anything it does not recognise degrades to "any", which is
-    only slower, never wrong.
-    """
-    from re import _constants as c
-
-    found: set[str] = set()
-    for op, av in items:
-        if op is c.LITERAL:
-            return frozenset(found | {chr(av)}), False
-        if op is c.IN:
-            chars: set[str] = set()
-            for kind, value in av:
-                if kind is c.LITERAL:
-                    chars.add(chr(value))
-                elif kind is c.RANGE and value[1] - value[0] < 128:
-                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
-                elif kind is c.CATEGORY and value is c.CATEGORY_DIGIT:
-                    chars |= _DIGITS
-                else:
-                    return None, False
-            return frozenset(found | chars), False
-        if op is c.SUBPATTERN:
-            sub, nullable = _first_chars(av[3])
-        elif op is c.BRANCH:
-            sub, nullable = frozenset(), False
-            for alt in av[1]:
-                alt_chars, alt_nullable = _first_chars(alt)
-                if alt_chars is None:
-                    return None, False
-                sub, nullable = sub | alt_chars, nullable or alt_nullable
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            sub, nullable = _first_chars(av[2])
-            nullable = nullable or av[0] == 0
-        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            continue  # zero width
-        else:
-            return None, False
-        if sub is None:
-            return None, False
-        found |= sub
-        if not nullable:
-            return frozenset(found), False
-    return frozenset(found), True
-
-
 def _start_chars(pattern: str) -> frozenset[str] | None:
-    from re import _parser
-
-    try:
-        chars, nullable = _first_chars(_parser.parse(pattern).data)
-    except Exception:  # noqa: BLE001 - private API: degrade to "any"
-        return None
-    return None if nullable else chars
+    return start_chars(pattern)
 
 
 def compile_rules(data: dict) -> _Compiled:
     """Validate and compile a parsed rules file (exposed for tests of the data format).
 
     Word-bounded patterns are matched on the lower-cased text, only at word starts, through a
-    per-first-character regex holding just the patterns that can start with that character
-    (in file order, so earlier rules still win). One big alternation tried at every position
-    was 20x slower: sre cannot skip alternatives that start with a group or a lookbehind.
+    regex per first two characters holding just the patterns that can start with them
+    (``ownup.core.fastscan``; in file order, so earlier rules still win). One big alternation
+    tried at every position was 20x slower: sre cannot skip alternatives that start with a
+    group or a lookbehind.
     """
     rules: list[_Rule] = []
-    by_char: dict[str, list[tuple[int, str]]] = {}
-    anywhere: list[tuple[int, str]] = []  # start character unknown: tried at every word start
+    bounded: list[tuple[str, str]] = []
     loose: list[tuple[int, str]] = []  # word_boundary = false: scanned separately
     for i, entry in enumerate(data.get("rule", [])):
         label = entry.get("label")
@@ -202,26 +146,14 @@ def compile_rules(data: dict) -> _Compiled:
             if not boundary:
                 loose.append((i, f"(?:{p})"))
                 continue
-            chars = _start_chars(p)
-            alt = (i, f"(?:{p})(?!\\w)")
-            if chars is None:
-                anywhere.append(alt)
-            else:
-                for ch in chars:
-                    by_char.setdefault(ch, []).append(alt)
+            bounded.append((f"r{i}", f"(?:{p})(?!\\w)"))
         rules.append(_Rule(label, _weights(entry)))
-    dispatch = {
-        ch: _group_alternatives(sorted(alts + anywhere, key=lambda a: a[0]))
-        for ch, alts in by_char.items()
-    }
-    fallback = _group_alternatives(anywhere) if anywhere else None
     shout = data.get("shouting", {})
     return _Compiled(
         version=int(data.get("version", 0)),
         thresholds={k: float(v) for k, v in data["thresholds"].items()},
         rules=tuple(rules),
-        dispatch=dispatch,
-        fallback=fallback,
+        scanner=DispatchScanner(bounded),
         starts=re.compile(r"(?<!\w)\S"),
         loose=_group_alternatives(loose) if loose else None,
         loose_starts=_char_class([p for _, p in loose]),
@@ -355,21 +287,11 @@ def _lower(text: str) -> str:
 
 def _scan(lowered: str) -> list[tuple[int, int, int]]:
     """(rule index, start, end) of every rule match, left to right, without overlaps."""
-    dispatch = _RULES.dispatch
-    fallback = _RULES.fallback
-    found: list[tuple[int, int, int]] = []
-    last_end = 0
-    for start in _RULES.starts.finditer(lowered):
-        pos = start.start()
-        if pos < last_end:
-            continue
-        scanner = dispatch.get(lowered[pos], fallback)
-        if scanner is None:
-            continue
-        m = scanner.match(lowered, pos)
-        if m is not None:
-            found.append((int(m.lastgroup[1:]), pos, m.end()))  # type: ignore[index]
-            last_end = m.end()
+    starts = [(p, lowered[p : p + 2]) for p in (m.start() for m in _RULES.starts.finditer(lowered))]
+    found: list[tuple[int, int, int]] = [
+        (int(m.lastgroup[1:]), m.start(), m.end())  # type: ignore[index]
+        for m in _RULES.scanner.finditer(lowered, starts)
+    ]
     if _RULES.loose is not None:
         for m in _loose_matches(lowered):
             if not any(s < m.end() and m.start() < e for _, s, e in found):
@@ -485,11 +407,7 @@ def classify(
         mood = "upset"
     elif angry + concerned + upset >= th["concerned"]:
         mood = "concerned"
-    elif message_class == "emergency" and not any(
-        s.label == "mood:calm:understated" for s in signals
-    ):
-        mood = "concerned"  # a live crisis nobody plays down ("quick heads up") is a worry
-    else:
+    else:  # a crisis told matter-of-factly is calm; harm to people weighs as concern (rules)
         mood = "calm"
 
     signals.sort(key=lambda s: (s.start, s.end, s.label))

@@ -171,8 +171,10 @@ def test_calm_but_emergency():
     assert (result.message_class, result.mood) == ("emergency", "calm")
 
 
-def test_emergency_with_no_understatement_reads_as_concerned():
+def test_a_matter_of_fact_emergency_is_calm_and_harm_to_people_is_a_concern():
     result = classify("Recall", "We are recalling the trike. Can you draft the notice?")
+    assert (result.message_class, result.mood) == ("emergency", "calm")
+    result = classify("Recall", "A child was hurt on the trike. Can you draft the notice?")
     assert (result.message_class, result.mood) == ("emergency", "concerned")
 
 
@@ -433,7 +435,9 @@ def test_compile_rules_accepts_a_minimal_file():
     compiled = compile_rules(data)
     assert compiled.version == 7
     assert [r.label for r in compiled.rules] == ["emergency:x"]
-    assert compiled.dispatch["s"].match("sky is falling now")
+    assert [m.group() for m in compiled.scanner.finditer("sky is falling now", [(0, "sk")])] == [
+        "sky is falling"
+    ]
 
 
 # --- issue 21: bugs seen on independent mail, each generalised ----------------------------------
