@@ -11,8 +11,9 @@ class InboxConfig(AppConfig):
         from ownup.ui.panels import register_panel
 
         from .demo import demo_messages
-        from .views import client_panel, dashboard_panel
+        from .views import client_panel, dashboard_panel, my_work_panel
 
+        register_panel("dashboard", my_work_panel)
         register_panel("dashboard", dashboard_panel)
         register_panel("client", client_panel)
         register_demo_step(demo_messages)

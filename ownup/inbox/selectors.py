@@ -329,3 +329,36 @@ def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
         out[msg.pk] = {"state": state, "to": to, "at": row.sent_at or row.due_at,
                        "error": row.last_error, "attempts": row.attempts}
     return out
+
+
+#: "About to fall due": a running clock whose next deadline is within this many hours.
+DUE_SOON_HOURS = 4
+
+
+def my_work(*, workspace: Workspace, user, limit: int = 10) -> dict:
+    """What ``user`` owns that is not resolved: counts (owned, waiting on us, breached, due
+    within DUE_SOON_HOURS) and the first rows by next deadline."""
+    now = timezone.now()
+    mine = _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "mine", user))
+    running = mine.filter(next_due__isnull=False)
+    rows = list(running.select_related("client", "client__policy", "owner")
+                .order_by("next_due")[:limit])
+    return {
+        "owned": capped_count(mine),
+        "running": capped_count(running),
+        "breached": capped_count(running.filter(next_due__lte=now)),
+        "due_soon": capped_count(running.filter(
+            next_due__gt=now, next_due__lte=now + timedelta(hours=DUE_SOON_HOURS))),
+        "rows": thread_rows(rows, now, workspace),
+        "due_soon_hours": DUE_SOON_HOURS,
+    }
+
+
+def breach_counts(*, workspace: Workspace, since: datetime) -> dict:
+    """Promises broken: replies judged late since ``since``, and threads breached right now
+    (a running clock past its deadline)."""
+    now = timezone.now()
+    late = Message.objects.filter(workspace=workspace, verdict="late", sent_at__gte=since)
+    breached = _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "open"))
+    return {"late_replies": capped_count(late),
+            "breached_now": capped_count(breached.filter(next_due__lte=now))}

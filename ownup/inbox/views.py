@@ -154,6 +154,15 @@ def inbox_rows(request):
     return render(request, "inbox/_rows.html", ctx)
 
 
+def my_work_panel(request, obj=None) -> dict | None:
+    """The dashboard's first section: my own threads, what is about to fall due first."""
+    if getattr(request, "workspace", None) is None or not request.user.is_authenticated:
+        return None
+    work = selectors.my_work(workspace=request.workspace, user=request.user)
+    return {"template": "inbox/_my_work_panel.html", "order": -10, "cap": selectors.COUNT_CAP,
+            **work}
+
+
 def dashboard_panel(request, obj=None) -> dict | None:
     """Waiting on us as the dashboard's first panel (always shown, even when empty)."""
     if getattr(request, "workspace", None) is None:

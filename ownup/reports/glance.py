@@ -1,0 +1,54 @@
+"""The director's agency at a glance on the dashboard: promises broken this week, open
+incidents, post-mortems waiting for review, and commitments handed to them. Informed, not
+asked: every figure is read from the records, nobody is asked to report it."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+HANDED_DAYS = 14
+
+
+def week_start(workspace, now: datetime | None = None) -> datetime:
+    """Monday 00:00 of this week in the workspace's time zone."""
+    zone = ZoneInfo(workspace.timezone or "UTC")
+    local = (now or timezone.now()).astimezone(zone)
+    return datetime.combine(local.date() - timedelta(days=local.weekday()), time.min, zone)
+
+
+def agency_glance(*, workspace, user) -> dict:
+    from ownup.inbox.selectors import breach_counts, capped_count
+    from ownup.incidents.models import Incident, IncidentStatus, Reassignment
+    from ownup.postmortems.models import Postmortem, PostmortemStatus
+
+    now = timezone.now()
+    since = week_start(workspace, now)
+    handed = (Reassignment.objects.filter(disruption__workspace=workspace, to_user=user,
+                                          at__gte=now - timedelta(days=HANDED_DAYS))
+              .select_related("from_user").order_by("-at"))
+    return {
+        **breach_counts(workspace=workspace, since=since),
+        "since": since,
+        "open_incidents": capped_count(Incident.objects.filter(
+            workspace=workspace, status=IncidentStatus.OPEN)),
+        "in_review": list(Postmortem.objects.filter(
+            workspace=workspace, status=PostmortemStatus.IN_REVIEW)
+            .select_related("incident").order_by("-pk")[:5]),
+        "in_review_count": capped_count(Postmortem.objects.filter(
+            workspace=workspace, status=PostmortemStatus.IN_REVIEW)),
+        "handed": list(handed[:5]),
+        "handed_count": capped_count(handed),
+        "handed_days": HANDED_DAYS,
+    }
+
+
+def glance_panel(request, obj=None) -> dict | None:
+    membership = getattr(request, "membership", None)
+    if getattr(request, "workspace", None) is None or membership is None \
+            or not membership.can_direct:
+        return None
+    return {"template": "reports/_glance_panel.html", "order": -5,
+            **agency_glance(workspace=request.workspace, user=request.user)}
