@@ -51,6 +51,9 @@ class Mailbox(models.Model):
     poll_every_seconds = models.PositiveIntegerField(default=120)
     uidvalidity = models.BigIntegerField(null=True, blank=True)
     last_uid = models.BigIntegerField(default=0)
+    # An OAuth shared inbox also reads its provider's Sent folder (replies sent outside ownup).
+    sent_uidvalidity = models.BigIntegerField(null=True, blank=True)
+    sent_last_uid = models.BigIntegerField(default=0)
     next_poll_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=200, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -143,6 +146,7 @@ class OAuthGrant(models.Model):
     smtp_port = models.PositiveIntegerField(default=587)
     sent_folder = models.CharField(max_length=255, blank=True)
     files_sent = models.BooleanField(default=False)
+    read_sent = models.BooleanField(default=True)  # read the Sent folder as outbound mail
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

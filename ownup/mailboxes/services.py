@@ -48,8 +48,11 @@ class PollResult:
     def summary(self) -> str:
         if self.skipped:
             return "already being polled elsewhere"
-        text = ", ".join(f"{k}: {self.counts[k]}" for k in
-                         ("imported", "duplicate", "unmatched", "quarantined"))
+        keys = ("imported", "duplicate", "unmatched", "quarantined")
+        text = ", ".join(f"{k}: {self.counts[k]}" for k in keys)
+        sent = [f"{k}: {self.counts['sent ' + k]}" for k in keys if self.counts["sent " + k]]
+        if sent:
+            text += "; sent folder: " + ", ".join(sent)
         text += f" (read: {self.read})"
         if self.more:
             text += "; more mail is waiting, the worker reads it next"
@@ -99,6 +102,7 @@ def mailbox_update(*, mailbox: Mailbox, password: str | None = None, **changes) 
         mailbox.password_encrypted = encrypt(password)
     if (mailbox.host, mailbox.port, mailbox.username, mailbox.folder) != before:
         mailbox.uidvalidity, mailbox.last_uid = None, 0
+        mailbox.sent_uidvalidity, mailbox.sent_last_uid = None, 0
     if mailbox.enabled and mailbox.next_poll_at is None:
         mailbox.next_poll_at = timezone.now()
     mailbox.last_error = "" if password else mailbox.last_error
@@ -298,39 +302,64 @@ def _fetch_uids(client, last_uid: int) -> list[int]:
 
 def _poll(mailbox: Mailbox, worker_id: str, result: PollResult, batch: int,
           deadline: float | None) -> None:
-    from ownup.inbox.ingest import message_ingest
-
     client = connect(mailbox)
     try:
-        info = client.select_folder(mailbox.folder, readonly=True)
-        uidvalidity = int(info[b"UIDVALIDITY"])
-        if mailbox.uidvalidity != uidvalidity:
-            # A new folder generation: UIDs mean nothing any more; Message-IDs dedupe.
-            mailbox.uidvalidity, mailbox.last_uid = uidvalidity, 0
-            Mailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
-        uids = _fetch_uids(client, mailbox.last_uid)
-        for start in range(0, len(uids), batch):
-            if start and deadline is not None and time.monotonic() > deadline:
-                result.more = True
-                break
-            chunk = uids[start:start + batch]
-            data = client.fetch(chunk, ["BODY.PEEK[]"])
-            for uid in chunk:
-                item = data.get(uid) or {}
-                raw = item.get(b"BODY[]")
-                if raw is None:
-                    continue  # expunged meanwhile
-                result.counts[message_ingest(mailbox.workspace, bytes(raw),
-                                             direction=mailbox.direction)] += 1
-                # The message is committed: move past it, and keep the lease alive.
-                moved = Mailbox.objects.filter(pk=mailbox.pk, claimed_by=worker_id).update(
-                    last_uid=uid, claimed_until=timezone.now() + LEASE
-                )
-                if not moved:
-                    raise RuntimeError("lost the lease on the mailbox; stopping")
-                mailbox.last_uid = uid
+        _poll_folder(client, mailbox, worker_id, result, batch, deadline,
+                     folder=mailbox.folder, direction=mailbox.direction,
+                     fields=("uidvalidity", "last_uid"), prefix="")
+        sent = _sent_folder(mailbox)
+        if sent and not result.more and client.folder_exists(sent):
+            # What the team sent from Gmail / Outlook counts on the threads too.
+            _poll_folder(client, mailbox, worker_id, result, batch, deadline, folder=sent,
+                         direction="outbound", fields=("sent_uidvalidity", "sent_last_uid"),
+                         prefix="sent ")
     finally:
         _close(client)
+
+
+def _sent_folder(mailbox: Mailbox) -> str:
+    """The Sent folder an OAuth shared inbox also reads (its provider's, e.g. Sent Items)."""
+    if not mailbox.is_oauth or mailbox.kind != MailboxKind.SHARED_INBOX:
+        return ""
+    grant = getattr(mailbox, "grant", None)
+    return grant.sent_folder if grant and grant.read_sent else ""
+
+
+def _poll_folder(client, mailbox: Mailbox, worker_id: str, result: PollResult, batch: int,
+                 deadline: float | None, *, folder: str, direction: str,
+                 fields: tuple[str, str], prefix: str) -> None:
+    from ownup.inbox.ingest import message_ingest
+
+    validity_field, uid_field = fields
+    info = client.select_folder(folder, readonly=True)
+    uidvalidity = int(info[b"UIDVALIDITY"])
+    if getattr(mailbox, validity_field) != uidvalidity:
+        # A new folder generation: UIDs mean nothing any more; Message-IDs dedupe.
+        setattr(mailbox, validity_field, uidvalidity)
+        setattr(mailbox, uid_field, 0)
+        Mailbox.objects.filter(pk=mailbox.pk).update(**{validity_field: uidvalidity,
+                                                        uid_field: 0})
+    uids = _fetch_uids(client, getattr(mailbox, uid_field))
+    for start in range(0, len(uids), batch):
+        if start and deadline is not None and time.monotonic() > deadline:
+            result.more = True
+            break
+        chunk = uids[start:start + batch]
+        data = client.fetch(chunk, ["BODY.PEEK[]"])
+        for uid in chunk:
+            item = data.get(uid) or {}
+            raw = item.get(b"BODY[]")
+            if raw is None:
+                continue  # expunged meanwhile
+            status = message_ingest(mailbox.workspace, bytes(raw), direction=direction)
+            result.counts[prefix + status] += 1
+            # The message is committed: move past it, and keep the lease alive.
+            moved = Mailbox.objects.filter(pk=mailbox.pk, claimed_by=worker_id).update(
+                **{uid_field: uid}, claimed_until=timezone.now() + LEASE
+            )
+            if not moved:
+                raise RuntimeError("lost the lease on the mailbox; stopping")
+            setattr(mailbox, uid_field, uid)
 
 
 def mailbox_poll(
