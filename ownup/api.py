@@ -17,7 +17,52 @@ from ownup.errors import Conflict, TooSlow
 
 log = logging.getLogger("ownup.api")
 
-api = NinjaAPI(
+#: Every error answer is ``{"detail": …}``: a message, or a list of ``{loc, msg}``.
+ERROR_SCHEMA = {
+    "title": "Error", "type": "object", "required": ["detail"],
+    "properties": {"detail": {"description": "A message, or a list of {loc, msg} (422)."}},
+}
+ERRORS = {
+    400: "The body is not valid JSON.",
+    401: "No valid token (or session).",
+    403: "Your role in this workspace does not allow this.",
+    404: "No such object in this workspace (another workspace's ids are unknown here).",
+    409: "The change clashes with what is stored (a duplicate, a stale state).",
+    413: "The body is larger than the server accepts (2.5 MB).",
+    422: "A parameter or field is invalid: each listed with its loc (query, path or body).",
+    503: "The database is unavailable, or a report ran past its time limit; see Retry-After.",
+}
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the error answers each operation can give to the OpenAPI document: 403, 404, 422
+    and 503 everywhere; 401 where a token is needed; 409 on writes; 400 and 413 with a body."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = [403, 404, 422, 503]
+            codes += [401] if operation.get("security") else []
+            codes += [409] if method != "get" else []
+            codes += [400, 413] if "requestBody" in operation else []
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if code not in responses and str(code) not in responses:
+                    responses[code] = {
+                        "description": ERRORS[code],
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"}}},
+                    }
+    return schema
+
+
+class OwnupAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = OwnupAPI(
     title="ownup API",
     version="1",
     description="Clients, policies, messages, incidents and reports of one agency workspace.",
@@ -26,19 +71,26 @@ api = NinjaAPI(
 )
 
 
-def _field_errors(exc: ValidationError) -> list[dict]:
+def _field_errors(request, exc: ValidationError) -> list[dict]:
+    """Each message with its ``loc``: ``query`` for a query parameter (or any error of a
+    request without a body), else ``body``."""
+    bodiless = request.method in ("GET", "HEAD", "DELETE")
+
+    def where(field: str) -> str:
+        return "query" if bodiless or field in request.GET else "body"
+
     if hasattr(exc, "error_dict"):
         return [
-            {"loc": ["body", field], "msg": msg}
+            {"loc": [where(field), field], "msg": msg}
             for field, msgs in exc.message_dict.items()
             for msg in msgs
         ]
-    return [{"loc": ["body"], "msg": msg} for msg in exc.messages]
+    return [{"loc": ["query" if bodiless else "body"], "msg": msg} for msg in exc.messages]
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
-    return api.create_response(request, {"detail": _field_errors(exc)}, status=422)
+    return api.create_response(request, {"detail": _field_errors(request, exc)}, status=422)
 
 
 @api.exception_handler(Conflict)

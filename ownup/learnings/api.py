@@ -39,6 +39,10 @@ class LearningOut(Schema):
 
 
 class AppliedIn(Schema):
+    """Only a note: anything else in the body is refused (422)."""
+
+    model_config = {"extra": "forbid"}
+
     note: str = ""
 
 

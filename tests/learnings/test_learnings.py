@@ -214,3 +214,15 @@ def test_incident_panel_stays_cheap(rf, ws_a, client_a, member, published_pm,
         assert incident_panel(request, incident)
     with django_assert_max_num_queries(4):  # already counted: no writes
         assert incident_panel(request, incident)
+
+
+def test_applied_refuses_a_body_its_schema_does_not_allow(member_api, published_pm):
+    """Issue 15: POST /learnings/{id}/applied accepted any body."""
+    item = member_api.get("learnings", q="embargo").json()[0]
+    url = f"learnings/{item['id']}/applied"
+    r = member_api.post(url, {"note": "ok", "unexpected": 1})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "unexpected"
+    assert member_api.post(url, ["a list"]).status_code == 422
+    assert member_api.post(url, {"note": 5}).status_code == 422
+    assert member_api.get(f"learnings/{item['id']}").json()["applied_count"] == 0
+    assert member_api.post(url, {"note": "Used it"}).status_code == 200

@@ -14,6 +14,7 @@ from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from ownup.wsgi import application
@@ -62,5 +63,6 @@ def test_api_never_errors_and_keeps_its_schema(case, demo_token, db):
     with transaction.atomic():
         case.call_and_validate(
             headers={"Authorization": f"Bearer {demo_token}"},
-            checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+            checks=[not_a_server_error, response_schema_conformance, content_type_conformance,
+                    status_code_conformance],
         )
