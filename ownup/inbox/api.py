@@ -6,11 +6,14 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
+from pydantic import ValidationError as PydanticValidationError
 
 from ownup.accounts.api_auth import MANAGERS
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
+from ownup.errors import Conflict
 from ownup.pagination import Page
 
 from . import selectors, services
@@ -116,6 +119,8 @@ class MessageOut(Schema):
     subject: str
     sent_at: datetime
     body_text: str
+    new_text: str = Field(description="The sender's new words: no quoted history, no "
+                          "signature (empty when nothing new was found)")
     body_html_sanitized: str
     is_auto_reply: bool
     triage: dict
@@ -197,12 +202,67 @@ def _lookup(qs, request, value: str | None, field: str):
         raise ValidationError({field: f"No such {field} in this workspace."}) from None
 
 
-@router.post("/messages", response={201: MessageCreatedOut})
-def create_message(request, payload: MessageIn):
+RAW_MAIL = "message/rfc822"
+
+
+def _inline_refs(schema: dict) -> dict:
+    """A pydantic JSON schema with its ``$defs`` put in place (an OpenAPI request body
+    cannot point into a schema of its own)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.removeprefix("#/$defs/")]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+_MESSAGE_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": _inline_refs(MessageIn.model_json_schema())},
+    RAW_MAIL: {"schema": {"type": "string", "format": "binary"}},
+}}}
+
+
+@router.post("/messages", response={201: MessageCreatedOut}, openapi_extra=_MESSAGE_BODY)
+def create_message(request):
+    """Record a message: JSON fields (any channel), or a whole raw mail with
+    ``Content-Type: message/rfc822``, read by the same parser as IMAP and ``import-mail``
+    (201 stored; 409 already stored; 422 held in quarantine, with the reason)."""
+    if request.content_type == RAW_MAIL:
+        return _create_from_raw(request)
+    try:
+        payload = MessageIn.model_validate_json(request.body or b"")
+    except PydanticValidationError as exc:
+        raise NinjaValidationError([
+            {**e, "loc": ["body", "payload", *e["loc"]]}
+            for e in exc.errors(include_url=False, include_context=False, include_input=False)
+        ]) from None
     data = payload.dict()
     data["client"] = _lookup(Client.objects.all(), request, data["client"], "client")
     data["thread"] = _lookup(Thread.objects.all(), request, data["thread"], "thread")
     msg = services.message_create(workspace=request.workspace, **data)
+    return Status(201, msg)
+
+
+def _create_from_raw(request):
+    from .ingest import message_ingest_one
+
+    direction = request.GET.get("direction", Direction.INBOUND)
+    if direction not in Direction.values:
+        raise ValidationError({"direction": "Must be inbound or outbound."})
+    if not request.body.strip():
+        raise ValidationError({"body": "The message is empty."})
+    outcome, msg, reason = message_ingest_one(request.workspace, request.body, direction)
+    if outcome == "duplicate":
+        raise Conflict("This message is already stored (same Message-ID and content).")
+    if outcome == "quarantined":
+        raise ValidationError({"body": f"Held in quarantine: {reason}"})
     return Status(201, msg)
 
 

@@ -45,11 +45,15 @@ SAME_ID_OTHER_CONTENT = ("another message with this Message-ID is stored with ot
 def _quarantine(workspace: Workspace, raw: bytes, reason: str) -> str:
     """Hold ``raw`` with the reason; the same message already held is not held again
     (line ends aside: an mbox and a Maildir give one file's bytes slightly differently)."""
-    digest = hashlib.sha256(raw.replace(b"\r\n", b"\n").rstrip(b"\n")).hexdigest()
+    digest = _held_digest(raw)
     if not Quarantine.objects.filter(workspace=workspace, sha256=digest).exists():
         Quarantine.objects.create(workspace=workspace, raw=raw, reason=reason[:2000],
                                   sha256=digest)
     return "quarantined"
+
+
+def _held_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n").rstrip(b"\n")).hexdigest()
 
 
 def _check_direction(direction: str) -> None:
@@ -60,6 +64,21 @@ def _check_direction(direction: str) -> None:
 def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound") -> str:
     """Store one raw RFC 822 message; the outcome is one of OUTCOMES."""
     return messages_ingest(workspace, [raw], direction=direction)[0]
+
+
+def message_ingest_one(workspace: Workspace, raw: bytes, direction: str = "inbound"
+                       ) -> tuple[str, Message | None, str]:
+    """``message_ingest`` that also gives the message stored (or the one it duplicates) and,
+    for a quarantined message, the reason (the API's raw ``message/rfc822`` door)."""
+    parsed = parse_or_reason(raw)
+    outcome = messages_ingest(workspace, [raw], direction, [parsed])[0]
+    if outcome == "quarantined":
+        reason = parsed if isinstance(parsed, str) else NO_SENDER
+        held = Quarantine.objects.filter(workspace=workspace, sha256=_held_digest(raw)).first()
+        return outcome, None, held.reason if held is not None else reason
+    msg = Message.objects.filter(workspace=workspace, message_id=parsed.message_id,
+                                 content_sha256=parsed.content_sha256).first()
+    return outcome, msg, ""
 
 
 def messages_ingest(workspace: Workspace, raws: Sequence[bytes], direction: str = "inbound",

@@ -256,6 +256,12 @@ class Message(models.Model):
         return f"{self.direction} {self.subject or '(no subject)'}"
 
     @property
+    def shows_history_apart(self) -> bool:
+        """The page shows the new words first and the rest (quoted history, signature,
+        forwarded mail) collapsed beneath."""
+        return bool(self.new_text.strip()) and self.new_text.strip() != self.body_text.strip()
+
+    @property
     def late_by_text(self) -> str:
         from datetime import timedelta
 

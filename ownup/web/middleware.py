@@ -73,6 +73,8 @@ def strip_nul(request) -> None:
         if (clean := _without_nul(request.POST)) is not None:
             request.POST = clean
         return
+    if request.content_type == "message/rfc822":
+        return  # raw mail keeps its bytes (binary parts); the mail parser drops NULs from text
     body = request.body
     if b"\x00" in body or b"\\u0000" in body.lower():
         request._body = _JSON_NUL.sub(rb"\1", body.replace(b"\x00", b""))
