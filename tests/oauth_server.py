@@ -52,6 +52,9 @@ def build_app():  # pragma: no cover - runs in the server process
         client_secret: str
         redirect_uris: list[str]
         scope: str = ""
+        # App-only access: the mailbox an administrator let this app open (as Exchange's
+        # Add-MailboxPermission does for a service principal); its tokens act for it.
+        app_user: str = ""
 
         def get_client_id(self):
             return self.client_id
@@ -203,7 +206,8 @@ def build_app():  # pragma: no cover - runs in the server process
         return state["clients"].get(client_id)
 
     def save_token(token, request):
-        user = request.user
+        user = request.user or (request.client.app_user if token.get("refresh_token") is None
+                                else None)
         with lock:
             state["tokens"].append(Token(
                 client_id=request.client.client_id, user=user or None,
@@ -276,7 +280,8 @@ def build_app():  # pragma: no cover - runs in the server process
     def add_client():
         data = request.get_json()
         state["clients"][data["client_id"]] = Client(
-            data["client_id"], data["client_secret"], data.get("redirect_uris", []))
+            data["client_id"], data["client_secret"], data.get("redirect_uris", []),
+            app_user=data.get("app_user", ""))
         return jsonify(ok=True)
 
     @app.route("/admin/revoke-user", methods=["POST"])
@@ -376,9 +381,10 @@ class OAuthServer:
         response.raise_for_status()
         return response.json()
 
-    def add_client(self, client_id: str, client_secret: str, redirect_uris: list[str]) -> None:
+    def add_client(self, client_id: str, client_secret: str, redirect_uris: list[str],
+                   app_user: str = "") -> None:
         self._post("/admin/clients", {"client_id": client_id, "client_secret": client_secret,
-                                      "redirect_uris": redirect_uris})
+                                      "redirect_uris": redirect_uris, "app_user": app_user})
 
     def revoke_user(self, user: str) -> None:
         self._post("/admin/revoke-user", {"user": user})

@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--mechanism", choices=["xoauth2", "oauthbearer"], default="",
                    help="--oauth oidc: the IMAP SASL mechanism (default xoauth2)")
     p.add_argument("--app-only", action="store_true",
-                   help="--oauth microsoft: client credentials, no person's consent")
+                   help="--oauth microsoft|oidc: client credentials, no person's consent")
     p.add_argument("--host", help="the IMAP server (not needed for google or microsoft)")
     p.add_argument("--smtp-host", default="", help="--oauth oidc: the SMTP server replies "
                    "leave through (XOAUTH2)")
@@ -143,12 +143,16 @@ def _one(workspace, name: str):
 
 def run_connect(args) -> int:
     setup_django()
-    from ownup.mailboxes.oauth import oauth_authorize_url
+    from ownup.mailboxes.oauth import OAuthProblem, oauth_connect_again
 
     mb = _one(resolve_workspace(args.workspace), args.name)
     if not mb.is_oauth:
         raise UserError(f"{mb.name} logs in with a password, not OAuth")
-    print(oauth_authorize_url(mailbox=mb))
+    try:
+        url = oauth_connect_again(mailbox=mb)
+    except OAuthProblem as exc:
+        raise UserError(str(exc)) from None
+    print(url or f"{mb.name}: connected again (app-only access)")
     return 0
 
 

@@ -93,7 +93,7 @@ class OAuthMailboxIn(Schema):
     smtp_host: str = Field("", max_length=255, description="oidc: the SMTP server for replies")
     smtp_port: int | None = Field(None, ge=1, le=65535)
     mechanism: Mechanism | None = None
-    app_only: bool = Field(False, description="microsoft: client credentials, no consent")
+    app_only: bool = Field(False, description="microsoft (or oidc): client credentials, no consent")
     poll_every_seconds: int = Field(120, ge=30, le=86400)
 
 
@@ -103,7 +103,7 @@ class OAuthStartOut(Schema):
 
 
 class ConnectOut(Schema):
-    authorization_url: str
+    authorization_url: str = Field(..., description="Empty for app-only access: reconnected")
 
 
 class DisconnectOut(Schema):
@@ -158,12 +158,15 @@ def connect_mailbox(request, mailbox_id: str):
     """A fresh consent URL to connect (or reconnect) an OAuth mailbox."""
     from ownup.errors import Conflict
 
-    from .oauth import oauth_authorize_url
+    from .oauth import OAuthProblem, oauth_connect_again
 
     mailbox = _mailbox(request, mailbox_id)
     if not mailbox.is_oauth:
         raise Conflict("This mailbox logs in with a password, not OAuth.")
-    return {"authorization_url": oauth_authorize_url(mailbox=mailbox)}
+    try:
+        return {"authorization_url": oauth_connect_again(mailbox=mailbox)}
+    except OAuthProblem as exc:
+        raise Conflict(str(exc)) from None
 
 
 @router.post("/mailboxes/{mailbox_id}/disconnect", response=DisconnectOut)

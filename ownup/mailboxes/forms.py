@@ -72,5 +72,5 @@ class ConnectForm(forms.Form):
         if provider != "oidc":
             for name in self.OIDC_ONLY:
                 del self.fields[name]
-        if provider != "microsoft":
+        if provider == "google":
             del self.fields["app_only"]

@@ -152,8 +152,9 @@ def oauth_mailbox_create(
             errors["imap_host"] = "Enter the IMAP server's host name."
     if mechanism and mechanism not in Mechanism.values:
         errors["mechanism"] = f"Must be one of: {', '.join(Mechanism.values)}."
-    if app_only and provider != Provider.MICROSOFT:
-        errors["app_only"] = "App-only access is for Microsoft 365."
+    if app_only and provider == Provider.GOOGLE:
+        errors["app_only"] = ("App-only access is for Microsoft 365 (and OpenID Connect "
+                              "providers that grant client credentials).")
     if errors:
         raise ValidationError(errors)
     config = _config(provider, issuer=issuer, scopes=scopes)
@@ -189,6 +190,14 @@ def oauth_mailbox_create(
         oauth_app_only_connect(mailbox=mailbox, user=user)
         return mailbox, ""
     return mailbox, oauth_authorize_url(mailbox=mailbox, user=user)
+
+
+def oauth_connect_again(*, mailbox: Mailbox, user=None) -> str:
+    """Reconnect: a fresh consent URL, or for app-only access a new token at once ("")."""
+    if OAuthGrant.objects.filter(mailbox=mailbox, app_only=True).exists():
+        oauth_app_only_connect(mailbox=mailbox, user=user)
+        return ""
+    return oauth_authorize_url(mailbox=mailbox, user=user)
 
 
 def oauth_authorize_url(*, mailbox: Mailbox, user=None) -> str:

@@ -157,14 +157,17 @@ def mailbox_connect(request, provider):
 @require_POST
 @manager_required
 def mailbox_reconnect(request, mailbox_id):
-    from .oauth import oauth_authorize_url
+    from .oauth import oauth_connect_again
 
     mailbox = get_in_workspace(selectors.mailbox_qs(request.workspace), request.workspace,
                                pk=mailbox_id, auth="oauth")
     try:
-        url = oauth_authorize_url(mailbox=mailbox, user=request.user)
+        url = oauth_connect_again(mailbox=mailbox, user=request.user)
     except OAuthProblem as exc:
         messages.error(request, f"{mailbox.name}: {exc}")
+        return redirect("mailbox_list")
+    if not url:
+        messages.success(request, f"{mailbox.name} is connected again (app-only access).")
         return redirect("mailbox_list")
     return _continue(request, mailbox, url)
 
