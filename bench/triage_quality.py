@@ -1,16 +1,19 @@
 """Triage quality and speed on the labelled corpus.
 
-    .venv/bin/python bench/triage_quality.py [--errors tune|test] [--markdown]
+    .venv/bin/python bench/triage_quality.py [--errors tune|test|wide] [--markdown] [--sealed]
 
-Prints, for the held-out ("test") and the tuning ("tune") split: per-class and per-mood
-precision/recall, accuracy for class and mood; then classify() throughput in messages/second.
-`--errors tune` lists the misclassified tuning messages (never look at test errors while tuning).
+Prints, for the first corpus's held-out ("test") and tuning ("tune") splits and for the wider set
+written in other voices ("wide", issue 21): per-class and per-mood precision/recall, accuracy for
+class and mood, emergency recall; then classify() throughput in messages/second (wall and CPU
+time) against the 5,000/s target. `--sealed` also scores the out-of-sight third of the wider set
+(tests/core/data/triage_sealed.jsonl): look at it once, at the end, and never tune on it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -21,11 +24,15 @@ sys.path.insert(0, str(ROOT))
 
 from ownup.core import triage  # noqa: E402
 
-CORPUS = ROOT / "tests" / "core" / "data" / "triage_corpus.jsonl"
+DATA = ROOT / "tests" / "core" / "data"
+CORPUS = DATA / "triage_corpus.jsonl"
+WIDE = DATA / "triage_wide.jsonl"
+SEALED = DATA / "triage_sealed.jsonl"
+TARGET = 5000.0
 
 
-def load() -> list[dict]:
-    with CORPUS.open(encoding="utf-8") as fh:
+def load(path: Path = CORPUS) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -56,6 +63,10 @@ def evaluate(items: list[dict]) -> dict:
         "mood_acc": sum(g == p for g, p in zip(gold_m, pred_m, strict=True)) / n,
         "class_pr": precision_recall(gold_c, pred_c, triage.CLASSES),
         "mood_pr": precision_recall(gold_m, pred_m, triage.MOODS),
+        "emergencies": sum(g == "emergency" for g in gold_c),
+        "emergencies_found": sum(
+            g == p == "emergency" for g, p in zip(gold_c, pred_c, strict=True)
+        ),
         "results": results,
     }
 
@@ -63,6 +74,11 @@ def evaluate(items: list[dict]) -> dict:
 def print_split(name: str, ev: dict, markdown: bool) -> None:
     print(f"\n== {name} split: {ev['n']} messages ==")
     print(f"class accuracy {ev['class_acc']:.3f}   mood accuracy {ev['mood_acc']:.3f}")
+    if ev["emergencies"]:
+        print(
+            f"emergencies found {ev['emergencies_found']}/{ev['emergencies']}"
+            f" = {ev['emergencies_found'] / ev['emergencies']:.2f} (target 0.95)"
+        )
     if markdown:
         print("\n| label | n | precision | recall |\n|---|---:|---:|---:|")
     for kind in ("class_pr", "mood_pr"):
@@ -76,18 +92,26 @@ def print_split(name: str, ev: dict, markdown: bool) -> None:
 def speed(items: list[dict], rounds: int = 5) -> None:
     bodies = [(m["subject"], m["body"], m["sender"]) for m in items]
     per_round = []
+    cpu_round = []  # CPU time of this process: the fair figure on a shared machine
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for subject, body, sender in bodies:
             triage.classify(subject, body, sender=sender)
         per_round.append(time.perf_counter() - t0)
+        cpu_round.append(time.process_time() - c0)
     best = min(per_round)
     med = statistics.median(per_round)
+    cpu = statistics.median(cpu_round)
     chars = statistics.mean(len(b) + len(s) for s, b, _ in bodies)
     print(f"\n== speed: {len(bodies)} messages x {rounds} rounds (mean {chars:.0f} chars) ==")
     print(f"median {len(bodies) / med:,.0f} messages/s ({med / len(bodies) * 1e6:.1f} us each);")
     print(f"best   {len(bodies) / best:,.0f} messages/s ({best / len(bodies) * 1e6:.1f} us each)")
-    print("target: single classify well under 200 us; pipeline >= 1,000 messages/s")
+    print(f"CPU    {len(bodies) / cpu:,.0f} messages/s ({cpu / len(bodies) * 1e6:.1f} us each)")
+    print(
+        f"target >= {TARGET:,.0f} messages/s on one core: wall "
+        f"{'met' if len(bodies) / med >= TARGET else 'NOT met'}, CPU "
+        f"{'met' if len(bodies) / cpu >= TARGET else 'NOT met'}"
+    )
     long_body = "\n\n".join(b for _, b, _ in bodies[:40])
     t0 = time.perf_counter()
     for _ in range(20):
@@ -98,13 +122,20 @@ def speed(items: list[dict], rounds: int = 5) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", choices=("tune", "test"))
+    parser.add_argument("--errors", choices=("tune", "test", "wide"))
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--sealed", action="store_true", help="also score the out-of-sight third")
     args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     corpus = load()
-    print(f"triage rules version {triage.RULES_VERSION}; corpus {len(corpus)} messages")
-    for name in ("test", "tune"):
-        items = [m for m in corpus if m["split"] == name]
+    wide = load(WIDE)
+    print(f"triage rules version {triage.RULES_VERSION}; corpus {len(corpus)} + wide {len(wide)}")
+    sets = [(n, [m for m in corpus if m["split"] == n]) for n in ("test", "tune")]
+    sets.append(("wide", wide))
+    if args.sealed:
+        sets.append(("sealed", load(SEALED)))
+    for name, items in sets:
         ev = evaluate(items)
         print_split(name + (" (held out)" if name == "test" else ""), ev, args.markdown)
         if args.errors == name:
@@ -116,7 +147,7 @@ def main() -> int:
                     )
                     for s in r.signals:
                         print(f"     {s.label:28} {s.text!r}")
-    speed(corpus)
+    speed(corpus + wide)
     return 0
 
 

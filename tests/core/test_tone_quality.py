@@ -13,7 +13,13 @@ import pytest
 
 from ownup.core.tone import CATEGORIES, ELEMENTS, KINDS, check
 
-CORPUS = Path(__file__).parent / "data" / "tone_corpus.jsonl"
+DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "tone_corpus.jsonl"
+# Issue 21: drafts in many other voices. Two thirds (wide) were tuned on; the sealed third was kept
+# out of sight while the rules changed and is scored by bench/tone_quality.py --split sealed, not
+# here, so no test failure ever invites tuning on it.
+WIDE = DATA / "tone_wide.jsonl"
+SEALED = DATA / "tone_sealed.jsonl"
 LABELS = CATEGORIES + ELEMENTS
 F1_FLOOR = 0.85
 
@@ -74,3 +80,42 @@ def test_held_out_f1_per_category(corpus):
 def test_tune_f1_per_category(corpus):
     f1 = _scores([r for r in corpus if r["split"] == "tune"])
     assert min(f1.values()) >= F1_FLOOR, f1
+
+
+def _load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_wide_and_sealed_sets_are_well_formed():
+    wide, sealed = _load(WIDE), _load(SEALED)
+    assert len(wide) >= 200 and len(sealed) >= 100
+    ids = [r["id"] for r in wide + sealed]
+    assert len(set(ids)) == len(ids)
+    for r in wide + sealed:
+        assert r["kind"] in KINDS and set(r["labels"]) == set(LABELS) and r["text"].strip()
+        # every third draft, by number, is in the sealed set
+        assert (int(r["id"][1:]) % 3 == 0) == (r in sealed), r["id"]
+    for label in LABELS:
+        assert {r["labels"][label] for r in wide} == {0, 1}, label
+
+
+def test_wide_set_precision_and_f1_per_category():
+    """The issue's target, on the tuned two thirds: F1 >= 0.85 and precision >= 0.85."""
+    records = _load(WIDE)
+    counts: dict[str, Counter] = {label: Counter() for label in LABELS}
+    for r in records:
+        report = check(r["text"], r["kind"])
+        found = report.categories()
+        for label in LABELS:
+            predicted = label in found if label in CATEGORIES else report.present[label]
+            actual = bool(r["labels"][label])
+            outcome = ("tp" if actual else "fp") if predicted else ("fn" if actual else "tn")
+            counts[label][outcome] += 1
+    low = {}
+    for label, c in counts.items():
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        rc = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
+        if p < F1_FLOOR or f1 < F1_FLOOR:
+            low[label] = (round(p, 2), round(f1, 2))
+    assert not low, f"precision/F1 below {F1_FLOOR}: {low}"

@@ -14,7 +14,12 @@ import pytest
 
 from ownup.core.triage import CLASSES, MOODS, classify
 
-CORPUS = Path(__file__).parent / "data" / "triage_corpus.jsonl"
+DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "triage_corpus.jsonl"
+# Issue 21: inbound mail in many other voices; wide was tuned on, the sealed third is scored only
+# by bench/triage_quality.py --sealed.
+WIDE = DATA / "triage_wide.jsonl"
+SEALED = DATA / "triage_sealed.jsonl"
 FIELDS = {"id", "subject", "body", "sender", "class", "mood", "split"}
 
 # Held-out accuracy measured with rules version 1: class 0.941, mood 0.941 (68 messages).
@@ -65,3 +70,31 @@ def test_emergencies_are_not_missed_often():
     items = [m for m in _corpus() if m["split"] == "test" and m["class"] == "emergency"]
     hits = sum(classify(m["subject"], m["body"]).message_class == "emergency" for m in items)
     assert hits / len(items) >= 0.85
+
+
+def _load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def test_wide_and_sealed_sets_are_well_formed():
+    wide, sealed = _load(WIDE), _load(SEALED)
+    assert len(wide) >= 100 and len(sealed) >= 50
+    for m in wide + sealed:
+        assert set(m) == {"id", "subject", "body", "sender", "class", "mood"}, m["id"]
+        assert m["class"] in CLASSES and m["mood"] in MOODS, m["id"]
+        assert (int(m["id"][1:]) % 3 == 0) == (m in sealed), m["id"]
+    assert {m["mood"] for m in wide} == set(MOODS)
+
+
+def test_wide_set_class_mood_and_emergency_recall():
+    items = _load(WIDE)
+    results = [classify(m["subject"], m["body"], sender=m["sender"]) for m in items]
+    cls = sum(r.message_class == m["class"] for r, m in zip(results, items, strict=True))
+    mood = sum(r.mood == m["mood"] for r, m in zip(results, items, strict=True))
+    assert cls / len(items) >= 0.9 and mood / len(items) >= 0.85, (cls, mood, len(items))
+    emergencies = [(r, m) for r, m in zip(results, items, strict=True) if m["class"] == "emergency"]
+    found = sum(r.message_class == "emergency" for r, _ in emergencies)
+    assert found / len(emergencies) >= 0.95
+    for mood_name in MOODS:  # each of the four moods is read, upset included
+        assert any(r.mood == m["mood"] == mood_name for r, m in zip(results, items, strict=True))
