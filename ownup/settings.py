@@ -14,6 +14,8 @@ OWNUP_ALLOW_PRIVATE_WEBHOOKS  comma-separated CIDRs chat/webhook channels may po
                   although they are not public (loopback, private, link-local…).
 HTTPS             "1" behind TLS: secure cookies, redirect to https, HSTS (with
                   subdomains and preload unless HSTS_SUBDOMAINS=0 / HSTS_PRELOAD=0).
+TRUSTED_PROXIES   comma-separated addresses (or networks) of the TLS proxies whose
+                  X-Forwarded-Proto/-For/-Host `ownup serve` believes (none by default).
 """
 
 from __future__ import annotations
@@ -204,7 +206,6 @@ if _env_bool("HTTPS"):
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HSTS_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = _env_bool("HSTS_PRELOAD", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -91,6 +91,15 @@ def run(args) -> int:
         raise UserError("--processes and --threads must be at least 1")
     # Links in mail point at this server unless SITE_URL says otherwise (read by settings).
     os.environ.setdefault("SITE_URL", served_url(args.host, args.port))
+    from ownup import proxies
+
+    try:
+        trusted = proxies.parse(os.environ.get("TRUSTED_PROXIES", ""))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes", "on"} and not trusted:
+        raise UserError("HTTPS=1 needs TRUSTED_PROXIES: the address of the TLS proxy in front "
+                        "(without it every page would redirect to itself)")
     setup_django()
     from django.core.management import call_command
     from waitress import create_server
@@ -105,7 +114,8 @@ def run(args) -> int:
         if sock is None:  # a child: its own socket in the port's group, not the parent's
             listener.close()
             sock = _listen(args.host, args.port, shared)
-        create_server(application, sockets=[sock], threads=args.threads).run()
+        create_server(proxies.behind_proxies(application, trusted), sockets=[sock],
+                      threads=args.threads, clear_untrusted_proxy_headers=False).run()
 
     # Fork before any thread starts and before any database connection opens.
     children = _fork_web_processes(args.processes - 1, serve)
