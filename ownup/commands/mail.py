@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     setup_django()
     from django.db import transaction
 
-    from ownup.inbox.ingest import OUTCOMES, messages_ingest
+    from ownup.inbox.ingest import ANALYZE_AFTER, OUTCOMES, messages_ingest, statistics_refresh
     from ownup.inbox.matching import import_run
 
     workspace = resolve_workspace(args.workspace)
@@ -220,6 +220,8 @@ def run(args: argparse.Namespace) -> int:
                 counts.update(messages_ingest(workspace, batch, args.direction, parsed))
             read += len(batch)
             progress.update(read, counts)
+    if read >= ANALYZE_AFTER:
+        statistics_refresh()  # the planner learns what the import changed
     progress.finish(read)
     labels = {"duplicate": "duplicates"}
     print(", ".join(f"{labels.get(o, o)}: {counts[o]}" for o in OUTCOMES) + f" (read: {read})")

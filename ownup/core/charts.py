@@ -69,8 +69,22 @@ def _table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) 
     )
 
 
-def _figure(svg: str, table: str) -> str:
-    return f'<figure class="chart-figure">{svg}{table}</figure>'
+def _figure(svg: str, table: str, title: str = "") -> str:
+    caption = f'<figcaption class="chart-title">{_e(title)}</figcaption>' if title else ""
+    return f'<figure class="chart-figure">{caption}{svg}{table}</figure>'
+
+
+#: The average advance of a character at the axis labels' 11px, in SVG units (generous).
+CHAR_WIDTH = 6.6
+
+
+def fit_label(label: str, room: float) -> str:
+    """``label`` cut to the width ``room`` with an ellipsis (the whole name stays in the
+    tooltip and the figures table)."""
+    fits = max(int(room // CHAR_WIDTH), 1)
+    if len(label) <= fits:
+        return label
+    return label[: max(fits - 1, 1)].rstrip() + "…"
 
 
 def _nice_max(value: float) -> float:
@@ -128,13 +142,15 @@ def bar_chart(
                 f"<title>{_e(label)}: {_e(fmt(value))}{_e(unit)}</title></rect>"
             )
         if i % label_every == 0:
+            room = slot * label_every - 4  # labels never run into their neighbours
             parts.append(
                 f'<text x="{_num(left + i * slot + slot / 2)}" y="{height - bottom + 16}" '
-                f'text-anchor="middle" font-size="11">{_e(label)}</text>'
+                f'text-anchor="middle" font-size="11">{_e(fit_label(label, room))}'
+                f"<title>{_e(label)}</title></text>"
             )
     parts.append("</svg>")
     table = _table(title, ["", title], [(label, fmt(v)) for label, v in data])
-    return _figure("".join(parts), table)
+    return _figure("".join(parts), table, title)
 
 
 def _axes(left: float, top: float, w: float, h: float, max_value: float,
@@ -218,7 +234,7 @@ def line_chart(
     rows = [[lab] + [fmt(vs[i]) if i < len(vs) else "" for _, vs in series]
             for i, lab in enumerate(labels)]
     table = _table(title, [""] + [name for name, _ in series], rows)
-    return _figure("".join(parts), table)
+    return _figure("".join(parts), table, title)
 
 
 def sparkline(
@@ -309,7 +325,7 @@ def timeline(
     parts.append("</svg>")
     table = _table(title, ["When", "What", "Kind"],
                    [(_short(w), lab, c) for w, lab, c in ordered])
-    return _figure("".join(parts), table)
+    return _figure("".join(parts), table, title)
 
 
 def _short(value: date | datetime) -> str:

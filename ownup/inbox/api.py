@@ -296,7 +296,8 @@ def list_threads(request, status: str = "open", q: str = "", mine: bool = False,
 class ViewCountOut(Schema):
     view: str
     label: str
-    count: int = Field(description="Threads in the view; counting stops past 1000")
+    count: int | None = Field(description="Threads in the view; counting stops past 1000; "
+                              "null when a search is too broad to count")
     capped: bool
 
 
@@ -304,8 +305,10 @@ class ViewCountOut(Schema):
 def thread_counts(request, q: str = ""):
     """How many threads each view holds (matching ``q`` when given), as the inbox's tabs."""
     counts = selectors.view_counts(workspace=request.workspace, user=request.user, q=q[:200])
-    return [{"view": k, "label": label, "count": min(counts[k], selectors.COUNT_CAP),
-             "capped": counts[k] > selectors.COUNT_CAP} for k, label in selectors.VIEWS]
+    return [{"view": k, "label": label,
+             "count": None if counts[k] is None else min(counts[k], selectors.COUNT_CAP),
+             "capped": counts[k] is not None and counts[k] > selectors.COUNT_CAP}
+            for k, label in selectors.VIEWS]
 
 
 @router.get("/threads/{thread_id}", response=ThreadDetailOut)

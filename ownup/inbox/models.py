@@ -115,6 +115,9 @@ class Thread(models.Model):
                          name="thread_status_recent_idx"),
             models.Index(fields=["workspace", "-last_message_at"], name="thread_unmatched_idx",
                          condition=models.Q(client__isnull=True)),
+            models.Index(fields=["workspace", "-last_message_at"], name="thread_answered_idx",
+                         condition=models.Q(answered_at__isnull=False)
+                         & ~models.Q(status="resolved")),
             # The worker's scans (ownup.inbox.jobs) read only running clocks: small partial
             # indexes keep an idle poll cheap however many threads are stored.
             models.Index(

@@ -109,32 +109,96 @@ def _in_view(qs: QuerySet[Thread], view: str, user=None) -> QuerySet[Thread]:
     return qs
 
 
-def search_filter(qs: QuerySet[Thread], q: str, workspace: Workspace) -> QuerySet[Thread]:
-    """Threads whose client's side matches every word of ``q`` (each as a prefix): subject,
-    sender and the words of an inbound message. Text without searchable words matches none."""
+#: A search that matches more client messages than this is "broad": it is answered by
+#: walking the threads newest first (matches are dense), not by collecting every match.
+SEARCH_MATCH_LIMIT = 5000
+
+
+def _match_sql(words: list[str], workspace: Workspace):
+    """Thread ids of the workspace's inbound messages matching every word (a queryset on
+    PostgreSQL, SQL with parameters on SQLite's FTS5)."""
     from django.db import connection
     from django.db.models.expressions import RawSQL
 
-    from ownup.core.search import fts5_match, query_words, tsquery_raw
+    from ownup.core.search import fts5_match, tsquery_raw
 
-    words = query_words(q)
-    if not words:
-        return qs.none()
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery
 
         query = SearchQuery(tsquery_raw(words), search_type="raw", config="english")
-        hits = Message.objects.filter(workspace=workspace, search_vector=query)
-        return qs.filter(pk__in=hits.values("thread_id"))
-    return qs.filter(pk__in=RawSQL(
-        "SELECT m.thread_id FROM inbox_message m WHERE m.rowid IN "
+        return Message.objects.filter(workspace=workspace, search_vector=query).values(
+            "thread_id")
+    return RawSQL(
+        "SELECT m.thread_id FROM inbox_message m WHERE m.workspace_id = %s AND m.rowid IN "
         "(SELECT rowid FROM inbox_message_fts WHERE inbox_message_fts MATCH %s)",
-        [fts5_match(words)]))
+        [workspace.pk.hex, fts5_match(words)])
+
+
+def _estimated_rows(qs) -> float:
+    import json
+
+    from django.db import connection
+
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def search_matches(workspace: Workspace, q: str) -> tuple[list, bool]:
+    """``(thread ids, complete)``: the threads matching ``q`` when at most
+    SEARCH_MATCH_LIMIT messages match (complete), else ``([], False)`` (a broad search)."""
+    from django.db import connection
+
+    from ownup.core.search import query_words
+
+    words = query_words(q)
+    if not words:
+        return [], True
+    match = _match_sql(words, workspace)
+    if connection.vendor == "postgresql":
+        # The planner's estimate first (EXPLAIN, no rows read): a word in most messages is
+        # known from the column's statistics, and collecting its matches would cost more
+        # than the whole page.
+        if _estimated_rows(match) > SEARCH_MATCH_LIMIT:
+            return [], False
+        rows = list(match.values_list("thread_id", flat=True)[:SEARCH_MATCH_LIMIT + 1])
+    else:
+        sql, params = match.sql, list(match.params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " LIMIT %s", [*params, SEARCH_MATCH_LIMIT + 1])
+            rows = [r[0] for r in cursor.fetchall()]
+    if len(rows) > SEARCH_MATCH_LIMIT:
+        return [], False
+    return list(dict.fromkeys(rows)), True
+
+
+def search_filter(qs: QuerySet[Thread], q: str, workspace: Workspace,
+                  matches: tuple[list, bool] | None = None) -> QuerySet[Thread]:
+    """Threads whose client's side matches every word of ``q`` (each as a prefix): subject,
+    sender and the words of an inbound message. Text without searchable words matches none.
+
+    Two plans, chosen on the number of matching messages rather than left to the planner's
+    estimate (which cannot know how rare a prefix is): a narrow search filters on the ids
+    found through the full-text index; a broad one keeps the semi-join, which the newest-first
+    walk answers after a few threads."""
+    from ownup.core.search import query_words
+
+    words = query_words(q)
+    if not words:
+        return qs.none()
+    ids, complete = matches if matches is not None else search_matches(workspace, q)
+    if complete:
+        return qs.filter(pk__in=ids)
+    return qs.filter(pk__in=_match_sql(words, workspace))
 
 
 def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str = "",
                  client: str = "", owner: str = "", message_class: str = "",
-                 mine: bool = False) -> QuerySet[Thread]:
+                 mine: bool = False, matches: tuple[list, bool] | None = None,
+                 ) -> QuerySet[Thread]:
     """One view of the inbox, optionally narrowed by a search and the filters. Waiting on us
     lists the next deadline first; every other view (and any search) the newest first."""
     qs = Thread.objects.filter(workspace=workspace).select_related(
@@ -151,7 +215,7 @@ def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str 
     if message_class:
         qs = qs.filter(message_class=message_class)
     if q.strip():
-        qs = search_filter(qs, q, workspace)
+        qs = search_filter(qs, q, workspace, matches)
     qs = _with_next_due(qs)
     if view == "open" and not q.strip():
         return qs.order_by(F("next_due").asc(nulls_last=True), "-last_message_at")
@@ -163,11 +227,17 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
     return qs.order_by().values("pk")[: cap + 1].count()
 
 
-def view_counts(*, workspace: Workspace, user, q: str = "") -> dict[str, int]:
-    """Each view's count (capped), for the tabs; with ``q``, how many match in each."""
+def view_counts(*, workspace: Workspace, user, q: str = "",
+                matches: tuple[list, bool] | None = None) -> dict[str, int | None]:
+    """Each view's count (capped), for the tabs; with ``q``, how many match in each, or
+    None for every view when the search is too broad to count (more than
+    SEARCH_MATCH_LIMIT client messages match: add a word)."""
     base = Thread.objects.filter(workspace=workspace)
     if q.strip():
-        base = search_filter(base, q, workspace)
+        matches = matches or search_matches(workspace, q)
+        if not matches[1]:
+            return {key: None for key, _ in VIEWS}
+        base = search_filter(base, q, workspace, matches)
     return {key: capped_count(_in_view(base, key, user)) for key, _ in VIEWS}
 
 

@@ -88,8 +88,9 @@ def _view_and_query(request) -> tuple[str, str]:
 def _waiting_context(request, limit: int | None = None) -> dict:
     f = _filters(request)
     view, q = _view_and_query(request)
+    matches = selectors.search_matches(request.workspace, q) if q else None
     qs = selectors.desk_threads(workspace=request.workspace, view=view, user=request.user,
-                                q=q, **f)
+                                q=q, matches=matches, **f)
     if limit is None:
         page = Slice(qs, request.GET.get("page"))
         threads = list(page)
@@ -106,19 +107,22 @@ def _waiting_context(request, limit: int | None = None) -> dict:
         "view": view,
         "q": q,
         "view_label": dict(selectors.VIEWS)[view],
+        "matches": matches,
         "unmatched": selectors.unmatched_count(request.workspace),
     }
 
 
-def _tabs(request, view: str, q: str) -> list[dict]:
+def _tabs(request, view: str, q: str, matches=None) -> list[dict]:
     """The views with their counts (matches of ``q`` when searching), then quarantine."""
-    counts = selectors.view_counts(workspace=request.workspace, user=request.user, q=q)
+    counts = selectors.view_counts(workspace=request.workspace, user=request.user, q=q,
+                                   matches=matches)
     tabs = []
     for key, label in selectors.VIEWS:
         params = urlencode([(k, v) for k, v in (("view", key), ("q", q)) if v])
-        tabs.append({"key": key, "label": label, "count": counts[key],
-                     "capped": counts[key] > selectors.COUNT_CAP, "current": key == view,
-                     "url": f"{reverse('inbox')}?{params}"})
+        n = counts[key]
+        tabs.append({"key": key, "label": label, "count": n,
+                     "capped": n is not None and n > selectors.COUNT_CAP,
+                     "current": key == view, "url": f"{reverse('inbox')}?{params}"})
     if request.membership.can_manage:
         n = selectors.capped_count(selectors.quarantine_list(workspace=request.workspace))
         tabs.append({"key": "quarantined", "label": "Quarantined", "count": n,
@@ -134,8 +138,11 @@ def inbox(request):
     f = ctx["filters"]
     clients = Client.objects.filter(workspace=request.workspace, archived_at__isnull=True)
     people = selectors.workspace_people(request.workspace)
+    tabs = _tabs(request, ctx["view"], ctx["q"], ctx["matches"])
     ctx.update(
-        tabs=_tabs(request, ctx["view"], ctx["q"]),
+        tabs=tabs,
+        broad=bool(ctx["q"]) and tabs[0]["count"] is None,
+        match_limit=selectors.SEARCH_MATCH_LIMIT,
         client_options=select_options(
             [(str(pk), name) for pk, name in clients.values_list("pk", "name")], f["client"]),
         owner_options=select_options(

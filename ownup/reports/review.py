@@ -35,10 +35,10 @@ def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 
 
 def parse_quarter(text: str, today: date) -> tuple[int, int]:
-    """"2026-Q3" / "2026q3"; empty means the last complete quarter."""
+    """"2026-Q3" / "2026q3"; empty means the current quarter (so far), as the picker starts."""
     text = (text or "").strip()
     if not text:
-        return previous_quarter(*quarter_of(today))
+        return quarter_of(today)
     m = QUARTER_RE.match(text)
     if not m:
         raise ValueError(f"quarter: “{text[:20]}” is not a quarter like 2026-Q3.")

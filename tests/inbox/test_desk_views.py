@@ -174,3 +174,41 @@ def test_search_reads_the_clients_new_words_not_the_quoted_history(frozen_now, w
 
     assert search("friday") == ["Launch"]
     assert search("zeppelin") == []
+
+
+def test_a_broad_search_walks_newest_first_and_does_not_count(desk, ws_a, owner, owner_web,
+                                                              monkeypatch):
+    """Past SEARCH_MATCH_LIMIT matching messages the search keeps the semi-join plan: the
+    same threads, newest first, and the tabs carry no counts (they would be guesses)."""
+    narrow = _subjects(selectors.desk_threads(workspace=ws_a, view="everything", user=owner,
+                                              q="the"))
+    monkeypatch.setattr(selectors, "SEARCH_MATCH_LIMIT", 1)
+    assert selectors.search_matches(ws_a, "ellie") == ([], False)
+    broad = _subjects(selectors.desk_threads(workspace=ws_a, view="everything", user=owner,
+                                             q="harbour"))
+    assert broad == ["Launch plan", "Invoice 4471", "Logo files", "Budget sign-off",
+                     "Old brochure"]
+    assert narrow == _subjects(selectors.desk_threads(workspace=ws_a, view="everything",
+                                                      user=owner, q="the"))
+    assert selectors.view_counts(workspace=ws_a, user=owner, q="harbour")["resolved"] is None
+    html = owner_web.get("/inbox/?q=harbour").content.decode()
+    assert "add a word to narrow the search" in html and "Old brochure" in html
+
+
+def test_import_mail_refreshes_statistics_after_a_bulk_import(ws_a, monkeypatch, tmp_path):
+    import mailbox
+
+    from ownup.cli import main
+    from ownup.inbox import ingest
+
+    calls = []
+    monkeypatch.setattr(ingest, "statistics_refresh", lambda: calls.append(1))
+    box = mailbox.mbox(str(tmp_path / "two.mbox"))
+    for i in range(2):
+        box.add(f"From: a{i}@x.example\nSubject: s{i}\nMessage-ID: <m{i}@x>\n\nhi\n".encode())
+    box.flush()
+    monkeypatch.setattr(ingest, "ANALYZE_AFTER", 2)
+    assert main(["import-mail", str(tmp_path / "two.mbox"), "--quiet"]) == 0
+    assert calls == [1]
+    monkeypatch.undo()
+    ingest.statistics_refresh()  # runs on either database
