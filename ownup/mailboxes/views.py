@@ -61,10 +61,12 @@ def mailbox_edit(request, mailbox_id):
                                pk=mailbox_id)
     initial = {k: getattr(mailbox, k) for k in FIELDS}
     form = MailboxForm(request.POST or None, initial=initial, editing=True)
+    if mailbox.is_oauth:  # signs in with its OAuth grant: no password to set
+        del form.fields["password"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.mailbox_update(mailbox=mailbox, password=data["password"] or None,
+            services.mailbox_update(mailbox=mailbox, password=data.get("password") or None,
                                     **{k: data[k] for k in FIELDS})
         except Conflict as exc:
             form.add_error("name", str(exc))

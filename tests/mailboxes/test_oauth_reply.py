@@ -117,3 +117,36 @@ def test_thread_without_a_connected_mailbox_uses_the_system_sender(client_a, own
     assert row.transport == "" and row.from_email == settings.DEFAULT_FROM_EMAIL
     assert row.reply_to == [owner.email]
 
+
+
+def test_person_with_their_own_mailbox_sends_as_themselves(
+        oauth_mailbox, oauth_stack, smtp, client_a, ws_a):
+    from ownup.accounts.services import membership_set, user_create
+    from ownup.inbox.ingest import message_ingest
+
+    recorder, port = smtp
+    own = oauth_stack[1].add_account()
+    sam = user_create(email=own.username, password="x" * 12, first_name="Sam",
+                      last_name="Shaw")
+    membership_set(workspace=ws_a, user=sam, role="manager")
+    mb = oauth_mailbox(own, name="Sam's mailbox", smtp_host="127.0.0.1", smtp_port=port)
+    message_ingest(ws_a, client_mail("team@a.example"), direction="inbound")
+    thread = Thread.objects.get(client=client_a)
+    thread_reply(thread=thread, user=sam, body="Confirmed for 9am.")
+    row = OutboxEmail.objects.get()
+    assert row.transport == f"mailbox:{mb.pk}" and row.from_email == f"Sam Shaw <{own.username}>"
+    assert deliver() == 1
+    assert recorder.messages[0][1]["From"] == f"Sam Shaw <{own.username}>"
+
+
+def test_edit_page_of_an_oauth_mailbox_has_no_password(oauth_mailbox, oauth_account, owner_web):
+    mb = oauth_mailbox(oauth_account)
+    page = owner_web.get(f"/settings/mailboxes/{mb.pk}/edit/").content.decode()
+    assert 'name="password"' not in page and "Signs in with OAuth 2.0" in page
+    r = owner_web.post(f"/settings/mailboxes/{mb.pk}/edit/", {
+        "name": "Renamed", "kind": "shared_inbox", "host": mb.host, "security": "none",
+        "port": mb.port, "username": mb.username, "folder": "INBOX",
+        "poll_every_seconds": 300, "enabled": "on"})
+    assert r.status_code == 302
+    mb.refresh_from_db()
+    assert mb.name == "Renamed" and mb.poll_every_seconds == 300
