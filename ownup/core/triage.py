@@ -259,8 +259,9 @@ def _new_text(subject: str, body: str) -> str:
 # Classification.
 # --------------------------------------------------------------------------------------------
 
-_CAPS_RUN_RE = re.compile(r"\b[A-Z][A-Z']+\b(?:[\s,.:;!?-]+\b[A-Z][A-Z']+\b)*")
-_CAPS_WORD_RE = re.compile(r"[A-Z][A-Z']+")
+# A capitals word has two letters or more ("I'm" is not one: its "I'" once counted as shouting).
+_CAPS_RUN_RE = re.compile(r"\b[A-Z][A-Z']*[A-Z]\b(?:[\s,.:;!?-]+\b[A-Z][A-Z']*[A-Z]\b)*")
+_CAPS_WORD_RE = re.compile(r"[A-Z][A-Z']*[A-Z]")
 
 
 def _shouting(masked: str, original: str) -> list[Signal]:
@@ -275,6 +276,21 @@ def _shouting(masked: str, original: str) -> list[Signal]:
     if total < _RULES.shout_min:
         return []
     return [Signal(_RULES.shout_label, original[s:e], s, e) for s, e, _ in runs]
+
+
+_EMPHASIS_RE = re.compile(r"\b[A-Z]{3,}\b")
+_NOT_EMPHASIS = frozenset({"URGENT", "IMPORTANT", "ACTION", "REMINDER", "UPDATE", "NOTE", "TBC",
+                           "TBD", "TEST", "FWD", "CEO", "CFO", "COO", "CTO", "CMO"})
+
+
+def _emphasis(masked: str, original: str, body_start: int) -> list[Signal]:
+    """One or two words in capitals in the body ("I need it NOW", "for the FOURTH time"):
+    emphasis, weaker than shouting. Acronyms and labels such as URGENT do not count."""
+    return [
+        Signal("mood:angry:emphasis", original[m.start() : m.end()], m.start(), m.end())
+        for m in _EMPHASIS_RE.finditer(masked, body_start)
+        if m.group() not in _RULES.acronyms and m.group() not in _NOT_EMPHASIS
+    ]
 
 
 def _lower(text: str) -> str:
@@ -368,6 +384,11 @@ def classify(
         signals.extend(shouts)
         for i, w in enumerate(_RULES.shout_weights):
             scores[i] += w
+    else:
+        emphasis = _emphasis(masked, original, len(subject) + 2)
+        if emphasis:
+            signals.extend(emphasis)
+            scores[_SCORES.index("angry")] += 1.5
 
     th = _RULES.thresholds
     emergency, urgent, angry, concerned, upset = scores

@@ -521,3 +521,12 @@ def test_a_safety_incident_at_an_event_is_an_emergency_and_not_calm(body):
 )
 def test_four_moods(body, mood):
     assert classify("Re: Shoot", body).mood == mood
+
+
+def test_i_am_is_not_shouting_but_a_word_in_capitals_is_emphasis():
+    calm = classify("Logo", "I've been living with it. I'm not sure. I'll think it over. Thanks")
+    assert not any(s.label.startswith("mood:angry") for s in calm.signals)
+    loud = classify("Report", "Where is the report?! I need it NOW.")
+    assert "mood:angry:emphasis" in labels(loud) and loud.mood == "angry"
+    label = classify("URGENT: copy", "Could you send the copy today? Thanks")
+    assert "mood:angry:emphasis" not in labels(label)
