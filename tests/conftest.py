@@ -57,6 +57,11 @@ def director(ws_a):
 
 
 @pytest.fixture
+def manager(ws_a):
+    return _person(ws_a, "manager@a.example", "manager", "Mia Manager")
+
+
+@pytest.fixture
 def member(ws_a):
     return _person(ws_a, "member@a.example", "member", "Milo Member")
 
@@ -77,6 +82,11 @@ def _logged_in(user):
 @pytest.fixture
 def owner_web(owner):
     return _logged_in(owner)
+
+
+@pytest.fixture
+def manager_web(manager):
+    return _logged_in(manager)
 
 
 @pytest.fixture
@@ -139,6 +149,11 @@ def _token(user, workspace):
 @pytest.fixture
 def owner_api(owner, ws_a):
     return ApiClient(_token(owner, ws_a))
+
+
+@pytest.fixture
+def manager_api(manager, ws_a):
+    return ApiClient(_token(manager, ws_a))
 
 
 @pytest.fixture

@@ -27,29 +27,6 @@ def wednesday_morning():
 
 
 @pytest.fixture
-def manager(ws_a):
-    from tests.conftest import _person
-
-    return _person(ws_a, "manager@a.example", "manager", "Mia Manager")
-
-
-@pytest.fixture
-def manager_web(manager):
-    from django.test import Client
-
-    c = Client()
-    c.force_login(manager)
-    return c
-
-
-@pytest.fixture
-def manager_api(manager, ws_a):
-    from tests.conftest import ApiClient, _token
-
-    return ApiClient(_token(manager, ws_a))
-
-
-@pytest.fixture
 def world(ws_a, client_a, member, owner, open_incident):
     """The member is away 1h ago .. +5h; they own two threads and work the open incident."""
     now = timezone.now()

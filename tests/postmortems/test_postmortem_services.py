@@ -140,11 +140,7 @@ def test_publish_on_open_incident_records_the_reviewed_step(open_incident, membe
     assert open_incident.facts["reviewed"]["postmortem_ref"] == f"/postmortems/{pm.pk}/"
 
 
-def test_open_findings_need_a_directors_written_override(pm, member, ws_a, director):
-    from ownup.accounts.services import membership_set, user_create
-
-    manager = user_create(email="manager@a.example", password="x" * 12, first_name="Mo")
-    membership_set(workspace=ws_a, user=manager, role="manager")
+def test_open_findings_need_a_directors_written_override(pm, member, ws_a, director, manager):
     services.postmortem_update(postmortem=pm, user=member,
                                summary="Milo forgot to check the date.")
     services.postmortem_submit(postmortem=pm, user=member)
