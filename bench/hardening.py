@@ -160,7 +160,8 @@ def load(quick: bool, ingest_messages: int, fresh: bool) -> dict:
     env = dict(os.environ, DATABASE_URL=f"{PG}/ownup_bench_load")
     seconds = "20" if quick else "60"
     cmd = [PY, "bench/load.py", "--seconds", seconds, "--threads", "4",
-           "--ingest", str(ingest_messages), *([] if fresh else ["--keep"])]
+           "--ingest", str(ingest_messages), "--phases", "during" if ingest_messages else "fresh",
+           *([] if fresh else ["--keep"])]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     out = done.stdout
     pages = {name: {"n": int(n), "p50": int(p50), "p95": int(p95), "p99": int(p99)}

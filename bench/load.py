@@ -4,17 +4,20 @@ server holding 1,000,000 messages, 500 clients and 50 people, while mail is impo
 Usage:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ownup_bench_load \\
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--think 1.0] \\
-    [--messages 1000000] [--clients 500] [--people 50] [--ingest 20000] [--keep]
+    [--messages 1000000] [--clients 500] [--people 50] [--ingest 20000] [--keep] \\
+    [--phases fresh,during,after]
 
 The data comes from bench/reports.py's generator (straight SQL). The server is
 `ownup serve --no-worker` (waitress, --threads) on loopback; each virtual user signs in
 through the login form (CSRF and all; the measured window starts once all have) and then
-loops: dashboard, inbox, a thread page,
+loops: dashboard, inbox, one of the inbox's other views, a search, a thread page,
 with a think time between requests drawn from 0.5-1.5 x --think (mean --think; 0 = as fast as
 it can), the users' first requests spread over one think time. With --ingest N, an mbox
 of N messages (bench/ingest.py's generator) is imported with `ownup import-mail` into the
-same workspace while the users browse. Prints p50/p95/p99 per page, errors, throughput
-and the import rate; targets: p95 < 200 ms at 50 users, zero errors.
+same workspace while the users browse ("during"), and the same pages are measured again
+once it is done ("after": an import must not leave the pages slower than fresh data).
+Prints p50/p95/p99 per page and window, errors, throughput and the import rate; targets:
+p95 < 200 ms at 50 users, zero errors.
 """
 
 from __future__ import annotations
@@ -100,9 +103,13 @@ def prepare(args) -> tuple[object, list[str], list[str]]:
     return ws, users, threads
 
 
-def browse(port, email, threads, think, stop, results, errors, index, ready):
-    browser = Browser(port)
-    browser.sign_in(email)  # deliberately slow password hashing: not part of the measure
+#: The inbox's other views and searches the users rotate through (a broad word, words of the
+#: imported mail, a sender's name, a word no message holds).
+VIEWS = ("mine", "all", "waiting_on_client", "answered", "resolved", "unmatched")
+SEARCHES = ("bench", "invoice", "newsletter draft", "photos", "ellie", "zzzqqq")
+
+
+def browse(browser, threads, think, stop, results, errors, index, ready):
     ready.wait()  # everyone signed in: the measured window starts
     rnd = random.Random(index)
     if think:  # users arrive spread over one think time, not as one synchronised wave
@@ -110,7 +117,9 @@ def browse(port, email, threads, think, stop, results, errors, index, ready):
     pages = [("dashboard", "/"), ("inbox", "/inbox/")]
     i = index
     while not stop.is_set():
-        for name, path in (*pages, ("thread", f"/inbox/{threads[i % len(threads)]}/")):
+        extra = [("view", f"/inbox/?view={VIEWS[i % len(VIEWS)]}"),
+                 ("search", "/inbox/?" + urlencode({"q": SEARCHES[i % len(SEARCHES)]}))]
+        for name, path in (*pages, *extra, ("thread", f"/inbox/{threads[i % len(threads)]}/")):
             if stop.is_set():
                 break
             t0 = time.perf_counter()
@@ -137,6 +146,73 @@ def _ensure_clients(spec: dict) -> None:
 
     ingest_bench.add_clients(Workspace.objects.get(slug="bench"), spec)
     connection.close()  # this thread's connection
+
+
+def sign_in_all(port: int, emails: list[str], count: int) -> list[Browser]:
+    """``count`` signed-in browsers (deliberately slow password hashing: never measured)."""
+    browsers = []
+    for i in range(count):
+        b = Browser(port)
+        b.sign_in(emails[i % len(emails)])
+        browsers.append(b)
+    return browsers
+
+
+def measure(args, browsers, threads, env, importing: bool) -> dict:
+    """One measured window of --seconds: every browser loops over the pages; with
+    ``importing``, --ingest messages are imported meanwhile."""
+    results: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    for b in browsers:  # a fresh connection each window (idle ones may have been closed)
+        b.conn.close()
+    stop = threading.Event()
+    ready = threading.Barrier(len(browsers) + 1)
+    workers = [threading.Thread(target=browse, daemon=True, args=(
+        b, threads, args.think, stop, results, errors, i, ready))
+        for i, b in enumerate(browsers)]
+    for w in workers:
+        w.start()
+    ready.wait(timeout=300)
+    ingest_result: dict = {}
+    ingester = None
+    if importing:
+        ingester = threading.Thread(target=lambda: ingest_result.update(
+            ingest_while(args, env, {})), daemon=True)
+        ingester.start()
+    t0 = time.perf_counter()
+    time.sleep(args.seconds)
+    stop.set()
+    for w in workers:
+        w.join(timeout=120)
+    wall = time.perf_counter() - t0
+    if ingester is not None:
+        ingester.join()
+    return {"results": results, "errors": errors, "wall": wall, "ingest": ingest_result}
+
+
+def report(args, phase: str, m: dict) -> None:
+    results, errors, wall = m["results"], m["errors"], m["wall"]
+    total = sum(len(v) for v in results.values())
+    print(f"\n[{phase}] {args.users} users, think {args.think} s, {wall:.0f} s: {total} requests "
+          f"({total / wall:.1f}/s), {len(errors)} errors, server {args.processes} processes x "
+          f"{args.threads} threads, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for name, values in sorted(results.items()):
+        print(f"  {name:<10} n={len(values):>6}  p50 {pct(values, 50) * 1000:7.0f} ms  "
+              f"p95 {pct(values, 95) * 1000:7.0f} ms  p99 {pct(values, 99) * 1000:7.0f} ms  "
+              f"mean {statistics.fmean(values) * 1000:7.0f} ms")
+    if errors:
+        print("  errors:", ", ".join(sorted(set(errors))[:10]))
+    ingest_result = m["ingest"]
+    if ingest_result:
+        rate = ingest_result["messages"] / ingest_result["seconds"]
+        print(f"  import-mail while browsing: {ingest_result['messages']} messages in "
+              f"{ingest_result['seconds']:.1f} s = {rate:,.0f} msg/s "
+              f"(rc {ingest_result['rc']}) {ingest_result['out']} {ingest_result['err']}")
+    p95 = max((pct(v, 95) for v in results.values()), default=float("nan"))
+    print(f"  target: p95 < 200 ms and zero errors -> "
+          f"{'met' if p95 < 0.2 and not errors else 'NOT met'} (worst p95 {p95 * 1000:.0f} ms)",
+          flush=True)
 
 
 def ingest_while(args, env, spec_holder) -> dict:
@@ -181,6 +257,10 @@ def main() -> int:
     parser.add_argument("--ingest-nice", type=int, default=0,
                         help="run the import under nice -n N (a bulk import beside users)")
     parser.add_argument("--keep", action="store_true", help="reuse existing bench data")
+    parser.add_argument("--phases", default="fresh,during,after",
+                        help="measured windows, in order: fresh (before any import), during "
+                        "(--ingest messages imported while browsing), after (once the import "
+                        "is done; imported first if 'during' is not asked for)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):  # the bench default
         pg = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -205,54 +285,21 @@ def main() -> int:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("the server did not start") from None
                 time.sleep(0.3)
-        results: dict[str, list[float]] = defaultdict(list)
-        errors: list[str] = []
-        stop = threading.Event()
-        ready = threading.Barrier(args.users + 1)
-        workers = [threading.Thread(target=browse, daemon=True, args=(
-            port, users[i % len(users)], threads, args.think, stop, results, errors, i, ready))
-            for i in range(args.users)]
-        for w in workers:
-            w.start()
-        ready.wait(timeout=300)
-        ingest_result: dict = {}
-        spec_holder: dict = {}
-        ingester = None
-        if args.ingest:
-            ingester = threading.Thread(target=lambda: ingest_result.update(
-                ingest_while(args, env, spec_holder)), daemon=True)
-            ingester.start()
-        t0 = time.perf_counter()
-        time.sleep(args.seconds)
-        stop.set()
-        for w in workers:
-            w.join(timeout=120)
-        wall = time.perf_counter() - t0
-        if ingester is not None:
-            ingester.join()
+        browsers = sign_in_all(port, users, args.users)
+        phases = [p.strip() for p in args.phases.split(",") if p.strip()]
+        for phase in phases:
+            if phase == "after" and args.ingest and "during" not in phases:
+                print(f"importing {args.ingest:,} messages before the 'after' window ...",
+                      flush=True)
+                done = ingest_while(args, env, {})
+                print(f"  imported in {done['seconds']:.0f} s: {done['out']} {done['err']}",
+                      flush=True)
+            report(args, phase, measure(args, browsers, threads, env,
+                                        importing=phase == "during" and bool(args.ingest)))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    total = sum(len(v) for v in results.values())
-    print(f"\n{args.users} users, think {args.think} s, {wall:.0f} s: {total} requests "
-          f"({total / wall:.1f}/s), {len(errors)} errors, server {args.processes} processes x "
-          f"{args.threads} threads, "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    for name, values in sorted(results.items()):
-        print(f"  {name:<10} n={len(values):>6}  p50 {pct(values, 50) * 1000:7.0f} ms  "
-              f"p95 {pct(values, 95) * 1000:7.0f} ms  p99 {pct(values, 99) * 1000:7.0f} ms  "
-              f"mean {statistics.fmean(values) * 1000:7.0f} ms")
-    if errors:
-        print("  errors:", ", ".join(sorted(set(errors))[:10]))
-    if ingest_result:
-        rate = ingest_result["messages"] / ingest_result["seconds"]
-        print(f"  import-mail while browsing: {ingest_result['messages']} messages in "
-              f"{ingest_result['seconds']:.1f} s = {rate:,.0f} msg/s "
-              f"(rc {ingest_result['rc']}) {ingest_result['out']} {ingest_result['err']}")
-    p95 = max((pct(v, 95) for v in results.values()), default=float("nan"))
-    print(f"target: p95 < 200 ms and zero errors -> "
-          f"{'met' if p95 < 0.2 and not errors else 'NOT met'} (worst p95 {p95 * 1000:.0f} ms)")
     return 0
 
 
