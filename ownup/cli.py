@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "triage",
     "tone",
     "mail",
+    "reparse",
     "mailbox",
     "incident",
     "agenda",

@@ -143,7 +143,7 @@ class _Batch:
         self.new_threads: list[Thread] = []
         self.changed: dict[object, Thread] = {}
         self.messages: list[tuple[Message, ParsedMessage]] = []
-        self.raws: dict[str, bytes] = {}  # sha256 -> raw source of the messages stored
+        self.raws: dict[str, tuple[bytes, bytes]] = {}  # sha256 -> (raw, compressed) stored
 
     def run(self, raws: Sequence[bytes], parsed: Sequence[ParsedMessage | str]) -> list[str]:
         outcomes: list[str | None] = [None] * len(raws)
@@ -271,7 +271,7 @@ class _Batch:
             parse_warnings=item.warnings,
             answered=False,
         )
-        self.raws[parsed.raw_sha256] = item.raw
+        self.raws[parsed.raw_sha256] = (item.raw, parsed.raw_zlib)
         if thread._state.adding:
             if thread.pk not in self.threads:
                 self.new_threads.append(thread)
@@ -312,15 +312,16 @@ def statistics_refresh() -> None:
             cursor.execute("ANALYZE inbox_message")
 
 
-def raws_store(raws: dict[str, bytes]) -> None:
-    """Keep raw sources (sha256 -> bytes), compressed; those already kept are not written."""
+def raws_store(raws: dict[str, tuple[bytes, bytes]]) -> None:
+    """Keep raw sources (sha256 -> (raw, zlib-compressed raw or b"")); those already kept
+    are not written again."""
     if not raws:
         return
     have: set[str] = set()
     for chunk in _chunks(raws):
         have.update(RawMessage.objects.filter(sha256__in=chunk).values_list("sha256", flat=True))
     RawMessage.objects.bulk_create(
-        [RawMessage(sha256=digest, data=zlib.compress(raw, 6), size=len(raw))
-         for digest, raw in raws.items() if digest not in have],
+        [RawMessage(sha256=digest, data=packed or zlib.compress(raw, 6), size=len(raw))
+         for digest, (raw, packed) in raws.items() if digest not in have],
         ignore_conflicts=True,
     )

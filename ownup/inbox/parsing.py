@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import policy
@@ -47,6 +48,7 @@ class ParsedMessage:
     warnings: list[str] = field(default_factory=list)
     attachments: list[ParsedAttachment] = field(default_factory=list)
     raw_sha256: str = ""
+    raw_zlib: bytes = b""  # the raw source compressed (done here: import-mail parses in workers)
     content_sha256: str = ""  # see content_digest
 
 
@@ -240,6 +242,7 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     out = ParsedMessage()
     w = out.warnings
     out.raw_sha256 = hashlib.sha256(raw).hexdigest()
+    out.raw_zlib = zlib.compress(raw, 6)
     fixed = repair_header_block(raw, w)
     # compat32: the modern policy's header objects cost ~1 ms per message; headers are
     # decoded here instead (_header), only those the inbox uses.
