@@ -10,6 +10,8 @@ urlpatterns = [
     path("<uuid:client_id>/edit/", views.client_edit, name="client_edit"),
     path("<uuid:client_id>/archive/", views.client_archive, name="client_archive"),
     path("<uuid:client_id>/contacts/", views.contact_add, name="contact_add"),
+    path("<uuid:client_id>/contacts/<uuid:contact_id>/", views.contact_edit,
+         name="contact_edit"),
     path(
         "<uuid:client_id>/contacts/<uuid:contact_id>/archive/",
         views.contact_archive,

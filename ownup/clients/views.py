@@ -153,6 +153,31 @@ def contact_add(request, client_id):
     }, status=422)
 
 
+@workspace_required
+def contact_edit(request, client_id, contact_id):
+    """Edit a contact: the form again with every field kept on a mistake."""
+    contact = get_in_workspace(Contact.objects.filter(client_id=client_id,
+                                                      archived_at__isnull=True),
+                               request.workspace, pk=contact_id)
+    fields = ("name", "email", "phone", "role", "preferred_channel")
+    if request.method != "POST":
+        form = ContactForm(initial={f: getattr(contact, f) for f in fields})
+        return render(request, "clients/contact_form.html", {"contact": contact, "form": form})
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_update(contact=contact, **form.cleaned_data)
+        except Conflict as exc:
+            form.add_error("email", str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} is saved.")
+            return redirect("client_detail", client_id=contact.client_id)
+    return render(request, "clients/contact_form.html", {"contact": contact, "form": form},
+                  status=422)
+
+
 @require_POST
 @workspace_required
 def contact_archive(request, client_id, contact_id):
