@@ -12,7 +12,7 @@ from ownup.clients.models import Client
 from ownup.demo import demo_people
 
 from . import services
-from .models import Message
+from .models import Message, Thread
 
 # client, sender, subject, body, hours ago
 INBOUND = [
@@ -98,4 +98,38 @@ def demo_messages(workspace) -> None:
         body_text="Hello, we are launching a new product line in the spring and heard good "
         "things about your team. Could we talk next week? Rosa Hughes",
         sent_at=now - timedelta(hours=4),
+    )
+
+
+REMINDER_DEMO_SUBJECT = "Can you confirm the launch-day photographer?"
+
+
+def demo_reminder_thread(workspace) -> None:
+    """A thread whose acknowledge-by falls four minutes after the demo loads, so that `make run`
+    shows the reminder (after two minutes) and then the escalation to the director (after
+    four), in the bell and in the local SMTP sink (`ownup mail-sink`)."""
+    if Thread.objects.filter(workspace=workspace, subject=REMINDER_DEMO_SUBJECT).exists():
+        return
+    client = Client.objects.filter(workspace=workspace, name="Harbour Coffee Co").first()
+    if client is None:
+        return
+    people = demo_people(workspace)
+    now = timezone.now()
+    message = services.message_create(
+        workspace=workspace, direction="inbound", client=client,
+        sender="ellie@harbourcoffee.example", subject=REMINDER_DEMO_SUBJECT,
+        body_text="Hi Sam, the launch is on Thursday: can you confirm the photographer is "
+                  "booked and send me their name? Thanks, Ellie",
+        sent_at=now - timedelta(minutes=4),
+    )
+    thread = message.thread
+    if thread.owner_id is None:
+        services.thread_assign(thread=thread, owner=people["sam"], user=people["sam"])
+    # The demo's clock, whatever the hour: an eight-minute acknowledge-by target that started
+    # four minutes ago (the reminder point, 25% left, comes two minutes after loading).
+    Thread.objects.filter(pk=thread.pk).update(
+        clock_started_at=now - timedelta(minutes=4),
+        acknowledge_by=now + timedelta(minutes=4),
+        respond_by=now + timedelta(hours=2),
+        acknowledged_at=None, answered_at=None, status="open",
     )

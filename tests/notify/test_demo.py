@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ownup.notify.demo import DEMO_SUBJECT
+from ownup.inbox.demo import REMINDER_DEMO_SUBJECT as DEMO_SUBJECT
 from ownup.notify.models import Notification
 from ownup.worker.loop import Worker
 from tests.smtp import smtp_server

@@ -137,7 +137,7 @@ def test_incident_update_due_missed_stalled_and_prevention(ws_a, client_a, owner
 
 def test_weekly_digest_once_per_week_in_the_directors_morning(ws_a, client_a, owner, director,
                                                             member):
-    from ownup.notify.scans import weekly_digest
+    from ownup.reports.digest import weekly_digest
 
     _thread(ws_a, client_a, member, start=T0 + timedelta(days=1))
     sunday = datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
