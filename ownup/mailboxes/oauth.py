@@ -369,6 +369,12 @@ def access_token(mailbox: Mailbox, *, force_refresh: bool = False) -> str:
                 raise OAuthProblem("The token endpoint answered with an error "
                                    f"({_oauth_error_text(exc)}); trying again later.",
                                    mailbox=mailbox) from None
+            # Without row locks (SQLite) another process may have just rotated the refresh
+            # token we sent: its fresh token is ours too, and the grant is fine.
+            current = OAuthGrant.objects.get(pk=grant.pk)
+            if (current.refresh_token_encrypted != grant.refresh_token_encrypted
+                    and _fresh(current)):
+                return decrypt(current.access_token_encrypted)
             refused = ("The provider refused the stored grant "
                        f"({_oauth_error_text(exc)}): it was revoked or has expired. "
                        "Reconnect the mailbox.")
