@@ -164,7 +164,7 @@ OWNUP_MESSAGE_ATTACHMENTS_MAX_BYTES = int(
 
 # Every mail Django sends (password resets included) is written to the outbox table;
 # the worker delivers it through EMAIL_URL. No request thread talks to an SMTP server.
-EMAIL_BACKEND = "ownup.notify.mail.OutboxBackend"
+EMAIL_BACKEND = "ownup.notify.backend.OutboxBackend"
 EMAIL_URL = os.environ.get("EMAIL_URL", "smtp://127.0.0.1:1025")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ownup <ownup@localhost>")
 #: Seconds one SMTP step may block; a claimed mail's lease is derived from it.

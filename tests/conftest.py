@@ -192,5 +192,5 @@ def assert_login_redirect(response):
 def _mail_through_outbox(settings):
     """As in production: Django mail is queued in the outbox; the worker delivers it
     (here into django.core.mail.outbox unless a test points EMAIL_URL at real SMTP)."""
-    settings.EMAIL_BACKEND = "ownup.notify.mail.OutboxBackend"
+    settings.EMAIL_BACKEND = "ownup.notify.backend.OutboxBackend"
     settings.EMAIL_URL = "locmem://"

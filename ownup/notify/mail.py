@@ -1,4 +1,5 @@
-"""Mail plumbing: Django's EMAIL_BACKEND writes to the outbox; the worker delivers."""
+"""Mail plumbing for the outbox: Message-IDs, send leases, the transports and senders the apps
+above register (Django's EMAIL_BACKEND, writing to the outbox, is ``backend.OutboxBackend``)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,6 @@ from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.core.mail.backends.base import BaseEmailBackend
-
-
-class OutboxBackend(BaseEmailBackend):
-    """Queues each message in the outbox table instead of talking to a server."""
-
-    def send_messages(self, email_messages):
-        from . import services
-
-        for message in email_messages:
-            services.outbox_enqueue_message(message=message)
-        return len(email_messages)
-
 
 #: The blocking SMTP steps of one mail besides one RCPT per recipient (connect, EHLO,
 #: STARTTLS, EHLO, AUTH, MAIL, DATA, the content, RSET/QUIT), with one to spare.
