@@ -119,3 +119,12 @@ def test_wide_set_precision_and_f1_per_category():
         if p < F1_FLOOR or f1 < F1_FLOOR:
             low[label] = (round(p, 2), round(f1, 2))
     assert not low, f"precision/F1 below {F1_FLOOR}: {low}"
+
+
+def test_every_finding_on_the_wide_set_points_at_words_with_a_better_wording():
+    for r in _load(WIDE):
+        for f in check(r["text"], r["kind"]).findings:
+            assert f.message and f.suggestion, (r["id"], f.category)
+            if not f.category.startswith("missing_"):
+                assert 0 <= f.start < f.end <= len(r["text"]), r["id"]
+                assert r["text"][f.start : f.end].strip(), r["id"]
