@@ -437,7 +437,11 @@ def assign_client(request, thread_id: str, payload: AssignClientIn):
 
 
 class QuarantineOut(Schema):
-    id: int
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
     reason: str
     size: int
     created_at: datetime

@@ -9,6 +9,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from ownup.accounts.models import Workspace
+from ownup.public_ids import public_id_field
 
 
 class MessageClass(models.TextChoices):
@@ -275,6 +276,8 @@ class Message(models.Model):
 
 class ThreadEvent(models.Model):
     """Audit rows of what a person changed on a thread: who, when, from what to what."""
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -302,6 +305,8 @@ class ThreadEvent(models.Model):
 
 class Quarantine(models.Model):
     """Raw mail that could not be stored, kept with the reason: nothing is dropped."""
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="quarantine")
     reason = models.TextField()

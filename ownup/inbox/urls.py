@@ -7,7 +7,7 @@ urlpatterns = [
     path("rows/", views.inbox_rows, name="inbox_rows"),
     path("unmatched/", views.unmatched, name="inbox_unmatched"),
     path("quarantine/", views.quarantine, name="inbox_quarantine"),
-    path("quarantine/<int:pk>/raw/", views.quarantine_raw, name="inbox_quarantine_raw"),
+    path("quarantine/<uuid:pk>/raw/", views.quarantine_raw, name="inbox_quarantine_raw"),
     path("attachments/<uuid:attachment_id>/", views.attachment_download,
          name="attachment_download"),
     path("<uuid:thread_id>/", views.thread_detail, name="thread_detail"),

@@ -455,7 +455,7 @@ def attachment_download(request, attachment_id):
 
 @manager_required
 def quarantine_raw(request, pk):
-    row = get_in_workspace(Quarantine.objects.all(), request.workspace, pk=pk)
+    row = get_in_workspace(Quarantine.objects.all(), request.workspace, uid=pk)
     response = HttpResponse(bytes(row.raw), content_type="message/rfc822")
-    response["Content-Disposition"] = f'attachment; filename="quarantine-{row.pk}.eml"'
+    response["Content-Disposition"] = f'attachment; filename="quarantine-{row.uid}.eml"'
     return response

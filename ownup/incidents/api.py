@@ -147,7 +147,11 @@ class ClientMessageIn(Schema):
 
 
 class ClientMessageOut(Schema):
-    id: int
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
     moment: str
     subject: str
     body: str
@@ -233,7 +237,11 @@ class ReopenIn(Schema):
 
 
 class TimelineOut(Schema):
-    id: int
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
     at: datetime
     actor: str | None
     kind: str

@@ -4,6 +4,7 @@ reassign one. Nothing is sent to clients."""
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from ninja import Router, Schema, Status
@@ -26,12 +27,16 @@ class DisruptionIn(Schema):
 
 
 class DisruptionOut(Schema):
-    id: int
+    id: UUID
     kind: str
     starts: datetime
     ends: datetime
     affected: list[int]
     note: str
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
 
     @staticmethod
     def resolve_affected(obj) -> list[int]:
@@ -69,8 +74,8 @@ class ReassignOut(Schema):
         return obj.to_user_id
 
 
-def _get(request, disruption_id: int) -> Disruption:
-    return get_in_workspace(Disruption.objects.all(), request.workspace, pk=disruption_id)
+def _get(request, disruption_id: UUID) -> Disruption:
+    return get_in_workspace(Disruption.objects.all(), request.workspace, uid=disruption_id)
 
 
 @router.get("/disruptions", response=list[DisruptionOut])
@@ -86,12 +91,12 @@ def create_disruption(request, payload: DisruptionIn):
 
 
 @router.get("/disruptions/{disruption_id}", response=DisruptionOut)
-def get_disruption(request, disruption_id: int):
+def get_disruption(request, disruption_id: UUID):
     return _get(request, disruption_id)
 
 
 @router.get("/disruptions/{disruption_id}/commitments", response=list[CommitmentOut],)
-def disruption_commitments(request, disruption_id: int):
+def disruption_commitments(request, disruption_id: UUID):
     disruption = _get(request, disruption_id)
     items = continuity.commitments_at_risk(disruption)
     suggested = continuity.suggestions(disruption, items)
@@ -101,7 +106,7 @@ def disruption_commitments(request, disruption_id: int):
 
 
 @router.post("/disruptions/{disruption_id}/reassign", response=ReassignOut)
-def disruption_reassign(request, disruption_id: int, payload: ReassignIn):
+def disruption_reassign(request, disruption_id: UUID, payload: ReassignIn):
     disruption = _get(request, disruption_id)
     to_user = get_user_model().objects.filter(pk=payload.to).first()
     return continuity.commitment_reassign(disruption=disruption, ref=payload.ref,

@@ -20,7 +20,7 @@ from .models import Disruption
 
 
 def _disruption(request, disruption_id):
-    return get_in_workspace(Disruption.objects.all(), request.workspace, pk=disruption_id)
+    return get_in_workspace(Disruption.objects.all(), request.workspace, uid=disruption_id)
 
 
 @manager_required
@@ -46,7 +46,7 @@ def disruption_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, "Disruption recorded. Reassign what falls due below.")
-            return redirect("disruption_detail", disruption_id=row.pk)
+            return redirect("disruption_detail", disruption_id=row.uid)
     return render(request, "incidents/disruption_form.html", {"form": form},
                   status=422 if form.errors else 200)
 
@@ -109,4 +109,4 @@ def disruption_reassign(request, disruption_id):
     if request.headers.get("HX-Request"):
         return render(request, "incidents/_reassign_result.html", {"done": done})
     messages.success(request, f"Handed to {person_name(done.to_user)}.")
-    return redirect("disruption_detail", disruption_id=disruption.pk)
+    return redirect("disruption_detail", disruption_id=disruption.uid)

@@ -15,6 +15,7 @@ from django.db import models
 
 from ownup.accounts.models import Workspace
 from ownup.core.playbook import DEFAULT_SEVERITIES
+from ownup.public_ids import public_id_field
 
 SEVERITY_CHOICES = [
     (name, s.title) for name, s in sorted(DEFAULT_SEVERITIES.items(), key=lambda i: i[1].rank)
@@ -106,6 +107,8 @@ class TimelineQuerySet(models.QuerySet):
 
 class TimelineEntry(models.Model):
     """One line of an incident's history. Append-only: rows are never updated or deleted."""
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField()
@@ -175,6 +178,8 @@ MOMENT_TEMPLATES = {
 
 class ClientMessage(models.Model):
     """A message to the client drafted at a playbook moment, with what the tone check said."""
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="messages")
     moment = models.CharField(max_length=16, choices=Moment.choices)
@@ -209,6 +214,8 @@ class DisruptionKind(models.TextChoices):
 
 class Disruption(models.Model):
     """An internal disruption: nothing about it is sent to clients (business as usual)."""
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE,
                                   related_name="disruptions")

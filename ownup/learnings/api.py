@@ -17,7 +17,11 @@ router = Router(tags=["learnings"])
 
 
 class LearningOut(Schema):
-    id: int
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
     statement: str
     category: str
     service_line: str
@@ -64,14 +68,14 @@ def similar_learnings(request, text: str, limit: int = 5):
 
 
 @router.get("/learnings/{learning_id}", response=LearningOut)
-def get_learning(request, learning_id: int):
+def get_learning(request, learning_id: UUID):
     return get_in_workspace(selectors.published(request.workspace), request.workspace,
-                            pk=learning_id)
+                            uid=learning_id)
 
 
 @router.post("/learnings/{learning_id}/applied", response=LearningOut)
-def mark_applied(request, learning_id: int, payload: AppliedIn):
-    learning = get_in_workspace(Learning.objects.all(), request.workspace, pk=learning_id)
+def mark_applied(request, learning_id: UUID, payload: AppliedIn):
+    learning = get_in_workspace(Learning.objects.all(), request.workspace, uid=learning_id)
     services.learning_mark_applied(learning=learning, user=request.user, note=payload.note)
     return get_in_workspace(selectors.published(request.workspace), request.workspace,
-                            pk=learning_id)
+                            uid=learning_id)

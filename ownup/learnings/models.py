@@ -12,6 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from ownup.accounts.models import Workspace
+from ownup.public_ids import public_id_field
 
 
 class FailureCategory(models.TextChoices):
@@ -25,6 +26,8 @@ class FailureCategory(models.TextChoices):
 
 
 class Learning(models.Model):
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="learnings")
     postmortem = models.ForeignKey(
         "postmortems.Postmortem", null=True, blank=True, on_delete=models.CASCADE,

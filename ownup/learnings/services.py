@@ -33,7 +33,7 @@ def learnings_sync_for_postmortem(*, postmortem, rows: Iterable[dict]) -> list[L
     learnings not in ``rows`` are removed."""
     cleaned = [_clean_row(r, n) for n, r in enumerate(rows, 1)]
     cleaned = [r for r in cleaned if r["statement"]]
-    existing = {str(x.pk): x for x in Learning.objects.filter(postmortem=postmortem)}
+    existing = {str(x.uid): x for x in Learning.objects.filter(postmortem=postmortem)}
     kept: list[Learning] = []
     context = learning_context(postmortem)
     for row in cleaned:

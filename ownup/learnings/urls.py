@@ -4,5 +4,5 @@ from . import views
 
 urlpatterns = [
     path("", views.learning_list, name="learnings"),
-    path("<int:learning_id>/applied/", views.learning_apply, name="learning_apply"),
+    path("<uuid:learning_id>/applied/", views.learning_apply, name="learning_apply"),
 ]

@@ -39,7 +39,7 @@ def learning_list(request):
 @require_POST
 @workspace_required
 def learning_apply(request, learning_id):
-    learning = get_in_workspace(Learning.objects.all(), request.workspace, pk=learning_id)
+    learning = get_in_workspace(Learning.objects.all(), request.workspace, uid=learning_id)
     try:
         services.learning_mark_applied(learning=learning, user=request.user,
                                        note=request.POST.get("note", ""))

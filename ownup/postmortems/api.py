@@ -25,14 +25,14 @@ class TimelineRow(Schema):
 
 
 class LearningRow(Schema):
-    id: int | None = None
+    id: UUID | None = None
     statement: str
     category: str = "other"
     service_line: str = ""
 
 
 class ActionRow(Schema):
-    id: int | None = None
+    id: UUID | None = None
     what: str
     owner_id: int | None = None
     due: date | None = None
@@ -40,8 +40,12 @@ class ActionRow(Schema):
 
 
 class ActionOut(ActionRow):
-    id: int
+    id: UUID
     owner_email: str | None = None
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
 
     @staticmethod
     def resolve_owner_email(obj) -> str | None:
@@ -49,13 +53,21 @@ class ActionOut(ActionRow):
 
 
 class PostmortemLearningOut(LearningRow):
-    id: int
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
     shown_count: int
     applied_count: int
 
 
 class CommentOut(Schema):
-    id: int
+    id: UUID
+
+    @staticmethod
+    def resolve_id(obj) -> UUID:
+        return obj.uid
     author: str | None
     body: str
     created_at: datetime

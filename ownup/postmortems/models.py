@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from ownup.accounts.models import Workspace
+from ownup.public_ids import public_id_field
 
 SECTIONS = ("summary", "client_impact", "root_causes", "went_well", "could_be_better",
             "internal_notes")
@@ -105,6 +106,8 @@ class Postmortem(models.Model):
 
 
 class PostmortemComment(models.Model):
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -127,6 +130,8 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionItem(models.Model):
+    #: The id in URLs and API bodies (the integer pk never leaves the database).
+    uid = public_id_field()
     postmortem = models.ForeignKey(
         Postmortem, on_delete=models.CASCADE, related_name="action_items"
     )

@@ -185,7 +185,7 @@ def _clean_actions(workspace, rows) -> list[dict]:
 
 
 def _sync_actions(pm: Postmortem, rows: list[dict]) -> None:
-    existing = {str(a.pk): a for a in pm.action_items.all()}
+    existing = {str(a.uid): a for a in pm.action_items.all()}
     for row in rows:
         item = existing.pop(str(row["id"]), None) if row["id"] else None
         if item is None:

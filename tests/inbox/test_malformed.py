@@ -148,7 +148,7 @@ def test_pages_and_api_never_500(ws_a, client_a, owner_web, owner_api):
     for page in ("/inbox/", "/inbox/unmatched/", "/inbox/quarantine/"):
         assert owner_web.get(page).status_code == 200
     for row in Quarantine.objects.all():
-        assert owner_web.get(f"/inbox/quarantine/{row.pk}/raw/").status_code == 200
+        assert owner_web.get(f"/inbox/quarantine/{row.uid}/raw/").status_code == 200
     html = (CORPUS[9]).read_bytes().split(b"\r\n\r\n", 1)[1].decode()
     weird = [
         {"direction": "inbound", "sender": "ellie@harbour.example", "subject": "x" * 998,

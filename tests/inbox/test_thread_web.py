@@ -158,12 +158,12 @@ def test_quarantine_for_managers(owner_web, member_web, outsider_web, anon_web, 
     r = owner_web.get("/inbox/quarantine/")
     assert r.status_code == 200 and "unparseable: boom" in r.content.decode()
     assert "9\xa0bytes" in r.content.decode()
-    raw = owner_web.get(f"/inbox/quarantine/{q.pk}/raw/")
+    raw = owner_web.get(f"/inbox/quarantine/{q.uid}/raw/")
     assert raw.status_code == 200 and raw.content == b"\x00bad mail"
     assert "attachment" in raw["Content-Disposition"]
     assert member_web.get("/inbox/quarantine/").status_code == 403
-    assert member_web.get(f"/inbox/quarantine/{q.pk}/raw/").status_code == 403
-    assert outsider_web.get(f"/inbox/quarantine/{q.pk}/raw/").status_code == 404
+    assert member_web.get(f"/inbox/quarantine/{q.uid}/raw/").status_code == 403
+    assert outsider_web.get(f"/inbox/quarantine/{q.uid}/raw/").status_code == 404
     assert "boom" not in outsider_web.get("/inbox/quarantine/").content.decode()
     assert_login_redirect(anon_web.get("/inbox/quarantine/"))
 

@@ -77,11 +77,11 @@ def test_sources_hook_is_open(world, member):
 def test_manager_reassigns_with_htmx(manager_web, manager, world, owner, member,
                                       open_incident):
     d = world["disruption"]
-    page = manager_web.get(f"/incidents/disruptions/{d.pk}/").content.decode()
+    page = manager_web.get(f"/incidents/disruptions/{d.uid}/").content.decode()
     assert "Where is the report?" in page and "Client update" in page
     assert "Dentist, then train" in page
     soon = world["soon"]
-    r = manager_web.post(f"/incidents/disruptions/{d.pk}/reassign/",
+    r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                          {"ref": f"thread:{soon.pk}:ack", "to": str(owner.pk)},
                          headers={"HX-Request": "true"})
     assert r.status_code == 200 and "Handed to Olive Owner" in r.content.decode()
@@ -91,14 +91,14 @@ def test_manager_reassigns_with_htmx(manager_web, manager, world, owner, member,
     refs = [c.ref for c in continuity.commitments_at_risk(d)]
     assert not any(str(soon.pk) in ref for ref in refs)
     # an affected person cannot take it over; an unknown ref is refused
-    r = manager_web.post(f"/incidents/disruptions/{d.pk}/reassign/",
+    r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                          {"ref": f"incident:{open_incident.pk}:update:{member.pk}",
                           "to": str(member.pk)})
     assert r.status_code == 422 and "affected" in r.content.decode()
-    r = manager_web.post(f"/incidents/disruptions/{d.pk}/reassign/",
+    r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                          {"ref": "thread:nope:ack", "to": str(owner.pk)})
     assert r.status_code == 422
-    r = manager_web.post(f"/incidents/disruptions/{d.pk}/reassign/",
+    r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                          {"ref": f"incident:{open_incident.pk}:update:{member.pk}",
                           "to": str(manager.pk)})
     assert r.status_code == 302
@@ -106,7 +106,7 @@ def test_manager_reassigns_with_htmx(manager_web, manager, world, owner, member,
     assert open_incident.timeline.filter(kind="team_changed").exists()
     assert Reassignment.objects.filter(disruption=d).count() == 2
     assert not OutboxEmail.objects.exists()  # nothing is sent to clients
-    assert "Handed over" in manager_web.get(f"/incidents/disruptions/{d.pk}/").content.decode()
+    assert "Handed over" in manager_web.get(f"/incidents/disruptions/{d.uid}/").content.decode()
 
 
 def test_record_disruption_form(manager_web, member_web, member, ws_a):
@@ -135,14 +135,14 @@ def test_record_disruption_form(manager_web, member_web, member, ws_a):
 def test_members_outsiders_and_anonymous(member_web, outsider_web, anon_web, world, owner):
     d = world["disruption"]
     urls = ["/incidents/disruptions/", "/incidents/disruptions/new/",
-            f"/incidents/disruptions/{d.pk}/"]
+            f"/incidents/disruptions/{d.uid}/"]
     for url in urls:
         assert member_web.get(url).status_code == 403, url
         assert_login_redirect(anon_web.get(url))
-    assert member_web.post(f"/incidents/disruptions/{d.pk}/reassign/",
+    assert member_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                            {"ref": "x", "to": str(owner.pk)}).status_code == 403
-    assert outsider_web.get(f"/incidents/disruptions/{d.pk}/").status_code == 404
-    assert outsider_web.post(f"/incidents/disruptions/{d.pk}/reassign/",
+    assert outsider_web.get(f"/incidents/disruptions/{d.uid}/").status_code == 404
+    assert outsider_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                              {"ref": "x", "to": "1"}).status_code == 404
     assert "Dentist" not in outsider_web.get("/incidents/disruptions/").content.decode()
 

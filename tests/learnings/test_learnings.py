@@ -139,9 +139,9 @@ def test_library_page_search_filter_and_mark_applied(member_web, ws_a, published
     page = member_web.get("/learnings/", {"category": "tooling"}).content.decode()
     assert "spending limit" in page and "embargo date" not in page
     x = _embargo(ws_a)
-    r = member_web.post(f"/learnings/{x.pk}/applied/", {"next": "/learnings/?q=embargo"})
+    r = member_web.post(f"/learnings/{x.uid}/applied/", {"next": "/learnings/?q=embargo"})
     assert r.status_code == 302 and r["Location"] == "/learnings/?q=embargo"
-    r = member_web.post(f"/learnings/{x.pk}/applied/", {"next": "https://evil.example/"})
+    r = member_web.post(f"/learnings/{x.uid}/applied/", {"next": "https://evil.example/"})
     assert r["Location"] == "/learnings/"
     x.refresh_from_db()
     assert x.applied_count == 2
@@ -152,10 +152,10 @@ def test_library_outsider_and_anonymous(outsider_web, anon_web, ws_a, published_
     x = _embargo(ws_a)
     assert "second person checks" not in outsider_web.get("/learnings/", {"q": "embargo"}
                                                           ).content.decode()
-    assert outsider_web.post(f"/learnings/{x.pk}/applied/").status_code == 404
+    assert outsider_web.post(f"/learnings/{x.uid}/applied/").status_code == 404
     assert outsider_web.get("/learnings/", {"client": str(client_a.pk)}).status_code == 404
     assert_login_redirect(anon_web.get("/learnings/"))
-    assert_login_redirect(anon_web.post(f"/learnings/{x.pk}/applied/"))
+    assert_login_redirect(anon_web.post(f"/learnings/{x.uid}/applied/"))
 
 
 def test_learnings_api(member_api, outsider_api, anon_api, ws_a, published_pm, client_a):

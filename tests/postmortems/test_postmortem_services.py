@@ -93,7 +93,7 @@ def test_learnings_and_action_items_are_checked_and_synced(pm, member, ws_a):
     learning = pm.learnings.get()
     services.postmortem_update(
         postmortem=pm, user=member,
-        learnings_rows=[{"id": learning.pk, "statement": "Checklists are checked by two",
+        learnings_rows=[{"id": learning.uid, "statement": "Checklists are checked by two",
                          "category": "process", "service_line": "PR"}],
         action_items=[])
     learning.refresh_from_db()

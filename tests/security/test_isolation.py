@@ -115,7 +115,7 @@ def _fill(route: str, workspace, app_label: str | None = None) -> str | None:
         if obj is None:
             missing = True
             return str(uuid.uuid4()) if conv == "uuid" else "x"
-        return str(obj.pk)
+        return str(getattr(obj, "uid", obj.pk))  # rows with a public id are named by it
 
     url = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
     return None if missing else url
@@ -137,8 +137,12 @@ def world(django_db_setup, django_db_blocker):
         ids = set()
         for model in apps.get_models():
             rows = _rows_of(model, demo)
-            if rows is not None and model._meta.pk.get_internal_type() == "UUIDField":
+            if rows is None:
+                continue
+            if model._meta.pk.get_internal_type() == "UUIDField":
                 ids.update(str(pk) for pk in rows.values_list("pk", flat=True))
+            if any(f.name == "uid" for f in model._meta.fields):  # public ids
+                ids.update(str(uid) for uid in rows.values_list("uid", flat=True))
         world = {
             "demo": demo, "member": people["jo"], "outsider": outsider,
             "outsider_token": token_create(user=outsider, workspace=other)[1],
