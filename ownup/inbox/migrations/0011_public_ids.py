@@ -7,7 +7,7 @@ from ownup.public_ids import add_public_id
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inbox", "0009_search_new_words")]
+    dependencies = [("inbox", "0010_answered_index")]
 
     operations = [
         *add_public_id("inbox", "threadevent"),
