@@ -104,6 +104,18 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
+def failed_try(row, *, error: str, now) -> None:
+    """The one retry routine of every delivery (outbox mail, notifications): record the error;
+    after MAX_ATTEMPTS tries the row is a dead letter, else it is queued again after the
+    backoff. ``row.attempts`` already counts the try that failed."""
+    row.last_error = error[:2000]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = DeliveryStatus.DEAD
+    else:
+        row.status = DeliveryStatus.QUEUED
+        row.due_at = now + backoff(row.attempts)
+
+
 def outbox_deliver(*, row: OutboxEmail, connection) -> bool:
     """Send one claimed row; on failure schedule a retry or, after MAX_ATTEMPTS, dead-letter.
 
@@ -130,12 +142,7 @@ def outbox_deliver(*, row: OutboxEmail, connection) -> bool:
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # any transport failure is recorded, never lost
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = DeliveryStatus.DEAD
-        else:
-            row.status = DeliveryStatus.QUEUED
-            row.due_at = timezone.now() + backoff(row.attempts)
+        failed_try(row, error=f"{type(exc).__name__}: {exc}", now=timezone.now())
     else:
         row.status = DeliveryStatus.SENT
         row.sent_at = timezone.now()
@@ -299,12 +306,7 @@ def _finish(rows, *, worker_id: str, ok: bool, error: str = "") -> None:
         if ok:
             row.status, row.sent_at, row.last_error = DeliveryStatus.SENT, now, ""
         else:
-            row.last_error = error[:2000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = DeliveryStatus.DEAD
-            else:
-                row.status = DeliveryStatus.QUEUED
-                row.due_at = now + backoff(row.attempts)
+            failed_try(row, error=error, now=now)
         Notification.objects.filter(pk=row.pk, claim_token=row.claim_token).update(
             attempts=F("attempts") + 1, status=row.status, sent_at=row.sent_at,
             last_error=row.last_error, due_at=row.due_at, claimed_by="", claimed_until=None,
