@@ -242,6 +242,10 @@ def oauth_finish(*, state: str, code: str = "", error: str = "", error_descripti
     attempt = (OAuthAttempt.objects.select_related("grant__mailbox__workspace")
                .filter(state=state or "-").first())
     if attempt is None:
+        from ownup.audit.services import audit_record
+
+        audit_record(action="mailbox.oauth_state_mismatch", target=(state or "")[:12],
+                     detail={"error": error[:100]} if error else {})
         raise OAuthProblem("This sign-in answer does not match any connection started here "
                            "(state mismatch). Start again from the mailbox page.")
     grant = attempt.grant
@@ -434,9 +438,11 @@ def grant_needs_reconnect(*, mailbox: Mailbox, reason: str) -> OAuthProblem:
 
 def grant_transient_failure(*, mailbox: Mailbox) -> timedelta:
     """A passing fault (token endpoint down): back off; returns the delay to the next try."""
-    grant = OAuthGrant.objects.get(mailbox=mailbox)
+    grant = OAuthGrant.objects.select_related("mailbox__workspace").get(mailbox=mailbox)
     grant.failures += 1
     grant.save(update_fields=["failures", "updated_at"])
+    if grant.failures == 1:  # the first of a run of failures; the rest only back off
+        _audit("mailbox.poll_failing", grant.mailbox, problem=mailbox.last_error or "")
     delay = timedelta(seconds=mailbox.poll_every_seconds * 2 ** min(grant.failures, 12))
     return min(delay, MAX_BACKOFF)
 

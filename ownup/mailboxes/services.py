@@ -391,6 +391,7 @@ def mailbox_poll(
     except Exception as exc:  # noqa: BLE001 - recorded on the mailbox
         result.error = describe_error(exc)
         if mailbox.is_oauth:
+            mailbox.last_error = result.error
             next_at = _oauth_next_poll(mailbox, exc)
     now = timezone.now()
     Mailbox.objects.filter(pk=mailbox.pk).update(

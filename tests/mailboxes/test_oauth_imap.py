@@ -116,6 +116,11 @@ def test_token_endpoint_down_backs_off_and_recovers(oauth_account, oauth_mailbox
     assert grant.status == GrantStatus.CONNECTED and grant.failures == 1
     assert mb.next_poll_at > timezone.now() + timedelta(seconds=mb.poll_every_seconds)
     assert mb.last_uid == 0 and Message.objects.count() == 0
+    [event] = AuditEvent.objects.filter(action="mailbox.poll_failing")
+    assert "could not be reached" in event.detail["problem"]
+    services.mailbox_poll(mailbox=mb)  # still down: backs off further, audited once
+    assert OAuthGrant.objects.get(mailbox=mb).failures == 2
+    assert AuditEvent.objects.filter(action="mailbox.poll_failing").count() == 1
     oauth_server.set_token_endpoint(down=False)
     assert services.mailbox_poll(mailbox=mb).counts == {"imported": 1}
     assert OAuthGrant.objects.get(mailbox=mb).failures == 0
@@ -148,9 +153,12 @@ def test_state_mismatch_and_replayed_code_are_refused(ws_a, oauth_server, oauth_
     params = callback_params(oauth_server.consent(url, user=oauth_account.username))
     with pytest.raises(OAuthProblem, match="state mismatch"):
         oauth_finish(state="not-" + params["state"], code=params["code"])
+    assert AuditEvent.objects.filter(action="mailbox.oauth_state_mismatch").exists()
     oauth_finish(state=params["state"], code=params["code"])
     with pytest.raises(OAuthProblem, match="already used"):
         oauth_finish(state=params["state"], code=params["code"])
+    assert any("replay" in e.detail["problem"]
+               for e in AuditEvent.objects.filter(action="mailbox.oauth_failed"))
     # The same code under a fresh state: the provider refuses it (codes work once).
     from ownup.mailboxes.oauth import oauth_authorize_url
 
