@@ -618,12 +618,12 @@ def _domain() -> str:
     return address.rpartition("@")[2] or "ownup.local"
 
 
-@transaction.atomic
 def reply_outbox_key(message_id: str) -> str:
     """The outbox row's idempotency key of the reply with ``message_id`` (its delivery)."""
     return f"inbox-reply:{message_id}"
 
 
+@transaction.atomic
 def thread_reply(
     *,
     thread: Thread,
