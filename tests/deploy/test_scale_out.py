@@ -15,7 +15,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -26,24 +25,6 @@ PG = os.environ.get("DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(not PG.startswith("postgres"),
                                 reason="scale-out runs against PostgreSQL")
 OWNUP = [sys.executable, "-m", "ownup.cli"]
-
-
-def _admin_url(url: str, db: str) -> str:
-    return url.rsplit("/", 1)[0] + "/" + db
-
-
-@pytest.fixture
-def database():
-    import psycopg
-
-    name = f"ownup_scale_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_admin_url(PG, "postgres"), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _admin_url(PG, name)
-    finally:
-        with psycopg.connect(_admin_url(PG, "postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _run(env, *args):
