@@ -242,7 +242,9 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     out = ParsedMessage()
     w = out.warnings
     out.raw_sha256 = hashlib.sha256(raw).hexdigest()
-    out.raw_zlib = zlib.compress(raw, 6)
+    # level 6 for everyday mail; a large message is mostly base64 files: level 1 (a 25 MB one
+    # takes 0.5 s instead of 3.5 s and is barely larger)
+    out.raw_zlib = zlib.compress(raw, 6 if len(raw) < 1_000_000 else 1)
     fixed = repair_header_block(raw, w)
     # compat32: the modern policy's header objects cost ~1 ms per message; headers are
     # decoded here instead (_header), only those the inbox uses.
