@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class AccountsConfig(AppConfig):
     name = "ownup.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ownup.worker.registry import register_job
+
+        from . import throttle
+
+        # Counters whose window is over count nothing: drop them so the table stays small.
+        register_job("accounts.prune_attempt_counters", throttle.prune_expired,
+                     every=timedelta(hours=1))

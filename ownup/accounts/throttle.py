@@ -131,3 +131,10 @@ def minutes_text(left: timedelta) -> str:
 
     minutes = max(1, ceil(left.total_seconds() / 60))
     return f"{minutes} more minute{'s' if minutes != 1 else ''}"
+
+
+def prune_expired(now=None) -> int:
+    """Delete the counters whose window ended (they would start afresh anyway)."""
+    now = now or timezone.now()
+    longest = max(WINDOW, RESET_WINDOW)
+    return AttemptCounter.objects.filter(window_start__lte=now - longest).delete()[0]

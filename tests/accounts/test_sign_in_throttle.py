@@ -162,3 +162,15 @@ def test_thirty_parallel_tries_check_at_most_the_limit_of_passwords(owner, monke
         t.join()
     assert answers == [200] * 30
     assert 1 <= len(checked) <= MAX_PER_ADDRESS_ACCOUNT
+
+
+def test_counters_past_their_window_are_pruned_by_the_worker_job(owner):
+    from ownup.accounts.models import AttemptCounter
+    from ownup.worker.registry import jobs
+
+    _sign_in("nobody@x.example", "wrong", ip="10.8.8.8")
+    assert AttemptCounter.objects.count() == 3
+    job = jobs()["accounts.prune_attempt_counters"]
+    assert job.func(timezone.now()) == 0
+    assert job.func(timezone.now() + timedelta(hours=2)) == 3
+    assert not AttemptCounter.objects.exists()

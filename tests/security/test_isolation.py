@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 #: Routes that are public by design, or whose id is not an object of a workspace. The OAuth
 #: callback is where a provider sends the person back (its single-use state is the key).
 PUBLIC = re.compile(
-    r"^(admin/|api/v1/(docs|openapi)|login/|logout/|password/reset/|healthz|static/"
+    r"^(admin/|api/v1/(docs|openapi)|login/|logout/|password/reset/|healthz|static/|favicon"
     r"|postmortems/shared/|share/|reports/shared/|settings/mailboxes/oauth/callback/)"
 )
 #: URL kwargs whose model name differs from the kwarg's stem.
