@@ -95,20 +95,17 @@ def _append_events(incident: Incident, user, events: Iterable[pb.Event], extra=N
 
 def people_for_roles(incident: Incident, roles: Iterable[str]) -> list:
     """Who a playbook ``notify`` event's roles mean for this incident: ``team`` -> the incident
-    team; ``director`` -> the client's director, else the workspace's directors; ``owner`` ->
-    the workspace's owners. Informed, never asked."""
-    from ownup.clients.models import TeamMember
+    team; ``director`` -> as notify resolves it (``client_directors``: the client's director,
+    else the workspace's owners and directors); ``owner`` -> the workspace's owners. Informed,
+    never asked."""
+    from ownup.notify.rules import client_directors
 
     users: dict[int, Any] = {}
     roles = set(roles)
     if pb.TEAM_ROLE in roles:
         users.update({u.pk: u for u in incident.team.all()})
     if "director" in roles:
-        directors = [m.user for m in TeamMember.objects.filter(
-            client=incident.client, role="director").select_related("user")]
-        if not directors:
-            directors = [m.user for m in Membership.objects.filter(
-                workspace_id=incident.workspace_id, role="director").select_related("user")]
+        directors = client_directors(incident.workspace, incident.client)
         users.update({u.pk: u for u in directors})
     if "owner" in roles:
         users.update({m.user.pk: m.user for m in Membership.objects.filter(

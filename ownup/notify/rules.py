@@ -91,6 +91,12 @@ def _team(client, roles=None):
     return [m.user for m in qs.order_by("pk")]
 
 
+def client_directors(workspace, client) -> list:
+    """Who "the director" is, everywhere: the director(s) on the client's account team, else
+    the workspace's owners and directors (active people only)."""
+    return _team(client, ["director"]) or _members(workspace, DIRECTING_ROLES)
+
+
 def _resolve(name: str, workspace, *, client=None, thread=None, incident=None, users=()):
     if incident is not None and client is None:
         client = incident.client
@@ -101,7 +107,7 @@ def _resolve(name: str, workspace, *, client=None, thread=None, incident=None, u
             return [thread.owner]
         return _team(client, ["owner"]) or _members(workspace, MANAGING_ROLES)
     if name in {"client_director", "director"}:
-        return _team(client, ["director"]) or _members(workspace, DIRECTING_ROLES)
+        return client_directors(workspace, client)
     if name == "incident_team" and incident is not None and hasattr(incident, "team"):
         found = list(incident.team.filter(is_active=True).order_by("pk"))
         if found:

@@ -151,3 +151,19 @@ def test_list_open_first_and_filters(ws_a, client_a, member, director, open_inci
     assert list(selectors.incident_list(workspace=ws_a)) == [other, open_incident]  # open first
     assert list(selectors.incident_list(workspace=ws_a, severity="minor")) == [other]
     assert list(selectors.incident_list(workspace=ws_a, status="closed")) == [open_incident]
+
+
+def test_the_director_an_incident_informs_is_the_one_notify_names(open_incident, owner,
+                                                                   director):
+    """One answer to "who is the director": the client's account-team director, else the
+    workspace's owners and directors, whether a playbook event or a notify rule asks."""
+    from ownup.clients.models import TeamMember
+    from ownup.incidents.services import people_for_roles
+    from ownup.notify.rules import recipients_for
+
+    ws, client = open_incident.workspace, open_incident.client
+    assert people_for_roles(open_incident, ["director"]) == [director]
+    TeamMember.objects.filter(client=client, role="director").delete()
+    informed = set(people_for_roles(open_incident, ["director"]))
+    assert informed == {owner, director}
+    assert informed <= set(recipients_for(ws, "ack_breached", client=client))  # the escalation
