@@ -325,6 +325,21 @@ def _sent_folder(mailbox: Mailbox) -> str:
     return grant.sent_folder if grant and grant.read_sent else ""
 
 
+def _sent_by_ownup(mailbox: Mailbox, raw: bytes) -> bool:
+    """Is this Sent-folder message a reply ownup sent (and recorded when it was written)?"""
+    from email.parser import BytesHeaderParser
+
+    from ownup.inbox.models import Message
+
+    try:
+        message_id = (BytesHeaderParser().parsebytes(raw[:65536])["Message-ID"] or "").strip()
+    except Exception:  # noqa: BLE001 - a malformed header is left to the ingest
+        return False
+    return bool(message_id) and Message.objects.filter(
+        workspace=mailbox.workspace, message_id=message_id, direction="outbound",
+        sent_by__isnull=False).exists()
+
+
 def _poll_folder(client, mailbox: Mailbox, worker_id: str, result: PollResult, batch: int,
                  deadline: float | None, *, folder: str, direction: str,
                  fields: tuple[str, str], prefix: str) -> None:
@@ -351,7 +366,10 @@ def _poll_folder(client, mailbox: Mailbox, worker_id: str, result: PollResult, b
             raw = item.get(b"BODY[]")
             if raw is None:
                 continue  # expunged meanwhile
-            status = message_ingest(mailbox.workspace, bytes(raw), direction=direction)
+            if direction == "outbound" and _sent_by_ownup(mailbox, bytes(raw)):
+                status = "duplicate"  # a reply ownup sent, filed in Sent: already recorded
+            else:
+                status = message_ingest(mailbox.workspace, bytes(raw), direction=direction)
             result.counts[prefix + status] += 1
             # The message is committed: move past it, and keep the lease alive.
             moved = Mailbox.objects.filter(pk=mailbox.pk, claimed_by=worker_id).update(

@@ -150,3 +150,29 @@ def test_edit_page_of_an_oauth_mailbox_has_no_password(oauth_mailbox, oauth_acco
     assert r.status_code == 302
     mb.refresh_from_db()
     assert mb.name == "Renamed" and mb.poll_every_seconds == 300
+
+
+def test_the_worker_polls_and_replies_through_the_mailbox(
+        oauth_mailbox, oauth_account, smtp, client_a, owner):
+    """`ownup worker`'s loop: it polls the connected mailbox, then delivers the reply over
+    the mailbox's SMTP, and files the copy the next poll recognises as already known."""
+    from ownup.inbox.models import Message
+    from ownup.worker.loop import Worker
+
+    recorder, port = smtp
+    oauth_account.append(client_mail(oauth_account.username))
+    mb = oauth_mailbox(oauth_account, smtp_host="127.0.0.1", smtp_port=port)
+    worker = Worker(worker_id="test-worker")
+    worker.run_once()
+    thread = Thread.objects.get(client=client_a)
+    reply = thread_reply(thread=thread, user=owner, body="Confirmed for 9am.")
+    worker.run_once()
+    assert [m["Message-ID"] for _, m in recorder.messages] == [reply.message_id]
+    assert OutboxEmail.objects.get().status == "sent"
+    from ownup.mailboxes.models import Mailbox
+
+    Mailbox.objects.filter(pk=mb.pk).update(next_poll_at=timezone.now())
+    worker.run_once()  # reads Sent: ownup's own reply, already known
+    mb.refresh_from_db()
+    assert mb.sent_last_uid == 1 and mb.last_counts == {"sent duplicate": 1}
+    assert Message.objects.filter(direction="outbound").count() == 1
