@@ -128,7 +128,8 @@ def test_export_holds_one_workspace_and_no_secrets(ws_a, ws_b, owner, outsider, 
     assert "no client 'nobody'" in capsys.readouterr().err
 
 
-def test_backup_and_export_files_are_readable_by_their_owner_only(ws_a, owner, tmp_path):
+def test_backup_and_export_files_are_readable_by_their_owner_only(transactional_db, ws_a, owner,
+                                                                  tmp_path):
     import os
     import stat
 
