@@ -31,11 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
 # Re-exported: the playbook's configuration is part of its public API.
+from ownup.core.clock import CalendarClock
 from ownup.core.severities import (  # noqa: F401
     _MIDDLE_STEPS,
     CLOCKS,
@@ -958,14 +959,9 @@ class Clock(Protocol):
     def deadline(self, start: datetime, duration: timedelta) -> datetime: ...
 
 
-class _CalendarClock:
-    """Elapsed-time arithmetic (in UTC, so a DST change does not add or lose an hour)."""
-
-    def deadline(self, start: datetime, duration: timedelta) -> datetime:
-        return (start.astimezone(UTC) + duration).astimezone(start.tzinfo)
-
-
-CALENDAR = _CalendarClock()
+#: Elapsed time, around the clock: the one calendar clock of ``ownup.core.clock`` (UTC
+#: arithmetic, so a DST change does not add or lose an hour).
+CALENDAR = CalendarClock()
 
 
 def _clock_for(facts: IncidentFacts, clock: Clock | None) -> Clock:
@@ -989,7 +985,10 @@ def next_update_due(
         _check_time(last_client_update_at, "The last client update")
         candidates.append(last_client_update_at)
     start = max(candidates, default=facts.detected_at)
-    return _clock_for(facts, clock).deadline(start, facts.severity.update_every)
+    on = _clock_for(facts, clock)
+    due = on.deadline(start, facts.severity.update_every)
+    # Elapsed time is told on the wall clock the incident's times are in.
+    return due.astimezone(start.tzinfo) if on is CALENDAR else due
 
 
 def stalled(
