@@ -24,7 +24,7 @@ def _steps(days_ago: int, who: list[str]) -> dict:
         "plan_agreed": {"option_index": 0, "goals": "Corrected today; report by Friday",
                         "timelines": [{"deliverable": "Monthly report",
                                        "original": str(today - timedelta(days=days_ago - 3)),
-                                       "revised": str(today - timedelta(days=days_ago - 5))}]},
+                                       "revised": str(today + timedelta(days=5))}]},
         "fixed": {"what": "Corrected and confirmed with the client", "evidence": "Call notes"},
         "prevented": {"measures": [{"what": "A second person checks before anything goes out",
                                     "owner": who[0],

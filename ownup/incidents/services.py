@@ -345,6 +345,10 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
     confirmed = str(data.pop("tone_confirmed", "")).lower() in {"1", "on", "true", "yes"}
     if step == Step.OWNED:
         extra.update(_owned_check(incident, data, confirmed, user))
+    if step == Step.PLAN_AGREED:
+        _check_revised_dates(data, data["at"])
+    if step == Step.PREVENTED:
+        _measure_owners(incident, data)
     try:
         step = Step(step)
         record = evidence_from_dict(step, data, timezone.get_current_timezone())
@@ -356,6 +360,56 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
     _append_events(incident, user, events,
                    extra={"evidence": evidence_to_dict(record), **extra})
     return incident
+
+
+def _check_revised_dates(data: dict, at) -> None:
+    """A revised date agreed with the client lies ahead of the day the plan is agreed (today,
+    unless the step is recorded after the fact)."""
+    from datetime import date, datetime
+
+    today = timezone.localdate()
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            at = None
+    if isinstance(at, datetime):
+        today = timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
+    for row in data.get("timelines") or []:
+        if not isinstance(row, dict):
+            continue
+        revised = row.get("revised")
+        try:
+            day = revised if isinstance(revised, date) else date.fromisoformat(str(revised))
+        except ValueError:
+            continue  # the playbook names a malformed date itself
+        if day < today:
+            what = str(row.get("deliverable") or "the deliverable").strip()
+            raise ValidationError(
+                f"The revised date for '{what}' ({day.isoformat()}) is in the past: agree a "
+                f"date from {today.isoformat()} on.")
+
+
+def _measure_owners(incident: Incident, data: dict) -> None:
+    """Each prevention measure is owned by a person of the workspace (so someone can be
+    reminded): given as their email, user id or full name, stored as their email."""
+    from django.contrib.auth import get_user_model
+
+    people = list(get_user_model().objects.filter(memberships__workspace=incident.workspace))
+    for row in data.get("measures") or []:
+        if not isinstance(row, dict) or not str(row.get("owner") or "").strip():
+            continue  # the playbook asks for a missing owner itself
+        given = str(row["owner"]).strip().lower()
+        match = next((u for u in people if given in (
+            u.email.lower(), str(u.pk), u.get_full_name().lower())), None)
+        if match is None:  # a first name, when only one person has it
+            firsts = [u for u in people if u.first_name.lower() == given]
+            match = firsts[0] if len(firsts) == 1 else None
+        if match is None:
+            raise ValidationError(
+                f"'{row['owner']}' is not a person of this workspace: a prevention measure's owner "
+                "must be someone ownup can remind.")
+        row["owner"] = match.email
 
 
 def _owned_check(incident: Incident, data: dict, confirmed: bool, user) -> dict[str, Any]:

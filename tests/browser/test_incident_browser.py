@@ -84,7 +84,7 @@ def test_major_incident_from_thread_to_close(page, member, client_a, ws_a):
 
     form = _step(page, "prevented")
     form.locator("[name=measure_what_0]").fill("Price feed checked before each launch")
-    form.locator("[name=measure_owner_0]").fill("Milo")
+    form.locator("[name=measure_owner_0]").select_option("member@a.example")
     form.locator("[name=measure_due_0]").fill((date.today() + timedelta(days=14)).isoformat())
     form.get_by_role("button", name="Record prevention").click()
     _flash(page, "Prevented recorded")

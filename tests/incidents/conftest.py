@@ -16,6 +16,14 @@ def open_incident(ws_a, client_a, member):
     )
 
 
+def plan_dates() -> tuple[str, str]:
+    """The plan's original and revised dates: ahead of today, as a revised date must be."""
+    from datetime import date
+
+    today = date.today()
+    return ((today + timedelta(days=30)).isoformat(), (today + timedelta(days=34)).isoformat())
+
+
 def all_steps() -> dict:
     return {
         "informed": {"channel": "phone", "notes": "Called Ellie, explained and apologised."},
@@ -24,8 +32,8 @@ def all_steps() -> dict:
                                  "risk": "low"}]},
         "owned": {"how": "On the call"},
         "plan_agreed": {"option_index": 0, "goals": "Refund by Friday",
-                        "timelines": [{"deliverable": "Report", "original": "2026-01-05",
-                                       "revised": "2026-01-09"}]},
+                        "timelines": [{"deliverable": "Report", "original": plan_dates()[0],
+                                       "revised": plan_dates()[1]}]},
         "fixed": {"what": "Budget corrected", "evidence": "Screenshot in drive"},
         "prevented": {"measures": [{"what": "Two-person budget check", "owner": "Dina",
                                     "due": "2026-12-31"}]},

@@ -9,7 +9,7 @@ from ownup.incidents import selectors, services
 from ownup.incidents.facts import evidence_from_dict, facts_from_dict, facts_to_dict
 from ownup.incidents.models import Incident, TimelineEntry, TimelineImmutable
 
-from .conftest import all_steps
+from .conftest import all_steps, plan_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_facts_round_trip(open_incident, member):
     open_incident.refresh_from_db()
     facts = facts_from_dict(open_incident.facts)
     assert facts_to_dict(facts) == open_incident.facts
-    assert facts.plan.timelines[0].revised.isoformat() == "2026-01-09"
+    assert facts.plan.timelines[0].revised.isoformat() == plan_dates()[1]
     assert facts.huddle.options[0].what == "Refund overspend"
 
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from ownup.incidents.models import Incident
 from tests.conftest import assert_login_redirect
+from tests.incidents.conftest import plan_dates
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_detail_checklist_and_step_forms(member_web, open_incident):
     assert r.status_code == 302
     r = member_web.post(f"/incidents/{open_incident.pk}/steps/plan_agreed/", {
         "option_index": "0", "goals": "Refund by Friday", "tl_deliverable_0": "Report",
-        "tl_original_0": "2026-01-05", "tl_revised_0": "2026-01-09",
+        "tl_original_0": plan_dates()[0], "tl_revised_0": plan_dates()[1],
     })
     assert r.status_code == 302
     r = member_web.post(f"/incidents/{open_incident.pk}/steps/prevented/", {
@@ -67,9 +68,12 @@ def test_detail_checklist_and_step_forms(member_web, open_incident):
     r = member_web.post(f"/incidents/{open_incident.pk}/steps/nonsense/", {})
     assert r.status_code == 422
     open_incident.refresh_from_db()
-    assert open_incident.facts["plan"]["timelines"][0]["revised"] == "2026-01-09"
+    assert open_incident.facts["plan"]["timelines"][0]["revised"] == plan_dates()[1]
     page = member_web.get(f"/incidents/{open_incident.pk}/").content.decode()
-    assert "chosen by the client" in page and "Mon 5 Jan 2026" in page and "Fri 9 Jan 2026" in page
+    original, revised = (date.fromisoformat(d) for d in plan_dates())
+    assert "chosen by the client" in page
+    assert f"{original:%a} {original.day} {original:%b %Y}" in page
+    assert f"{revised:%a} {revised.day} {revised:%b %Y}" in page
     r = member_web.post(f"/incidents/{open_incident.pk}/close/", {"closing_message": "Done"})
     assert r.status_code == 422 and b"still missing" in r.content
     r = member_web.post(f"/incidents/{open_incident.pk}/severity/",
