@@ -476,7 +476,9 @@ class Event:
     * ``closed``: ``override`` (a director closed past missing steps), ``reason``, and
       ``new_missing`` = the steps that were skipped.
     * ``reopened``: ``reason``, ``new_missing`` = the steps cleared to be done again.
-    * ``notify``: ``roles`` to inform (never asked), ``reason`` = which change triggered it.
+    * ``notify``: ``roles`` to inform (never asked), ``reason`` = which change triggered it,
+      ``notify_event`` = its name in the notify rules (``incident_opened``, ``severity_raised``,
+      ``incident_closed_override``, ``incident_reopened``).
     """
 
     kind: EventKind
@@ -490,6 +492,7 @@ class Event:
     override: bool = False
     roles: tuple[str, ...] = ()
     new_missing: tuple[Step, ...] = ()
+    notify_event: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, with empty fields left out."""
@@ -654,9 +657,11 @@ def _check_reason(reason: object, what: str) -> str:
     return str(reason).strip()
 
 
-def _notify(facts: IncidentFacts, at: datetime, reason: str, roles: tuple[str, ...]) -> Event:
+def _notify(facts: IncidentFacts, at: datetime, reason: str, roles: tuple[str, ...], *,
+            name: str) -> Event:
     return Event(
-        EventKind.NOTIFY, at, roles=tuple(dict.fromkeys((TEAM_ROLE, *roles))), reason=reason
+        EventKind.NOTIFY, at, roles=tuple(dict.fromkeys((TEAM_ROLE, *roles))), reason=reason,
+        notify_event=name,
     )
 
 
@@ -676,7 +681,7 @@ def open_incident(
     )
     return facts, (
         Event(EventKind.OPENED, at, step=Step.OPEN, complete=True, new=severity.name),
-        _notify(facts, at, "opened", severity.notify_roles),
+        _notify(facts, at, "opened", severity.notify_roles, name="incident_opened"),
     )
 
 
@@ -790,7 +795,8 @@ def change_severity(
     ]
     added = tuple(r for r in new.notify_roles if r not in old.notify_roles)
     if new.rank > old.rank:
-        events.append(_notify(updated, at, f"severity raised to {new.name}", added))
+        events.append(_notify(updated, at, f"severity raised to {new.name}", added,
+                              name="severity_raised"))
     elif added:
         events.append(
             Event(EventKind.NOTIFY, at, roles=added, reason=f"severity set to {new.name}")
@@ -915,7 +921,8 @@ def close(facts: IncidentFacts, closed: Closed, *, actor_role: str) -> Transitio
         )
     ]
     if override:
-        events.append(_notify(new, closed.at, "closed by override", tuple(sorted(OVERRIDE_ROLES))))
+        events.append(_notify(new, closed.at, "closed by override", tuple(sorted(OVERRIDE_ROLES)),
+                              name="incident_closed_override"))
     return new, tuple(events)
 
 
@@ -948,7 +955,7 @@ def reopen(
             reason=why,
             new_missing=tuple(s for s in STEP_ORDER if s in cleared),
         ),
-        _notify(new, at, "reopened", facts.severity.notify_roles),
+        _notify(new, at, "reopened", facts.severity.notify_roles, name="incident_reopened"),
     )
 
 

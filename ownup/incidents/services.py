@@ -120,17 +120,6 @@ def _notify_key(incident: Incident, event: pb.Event) -> str:
     return f"incident:{incident.pk}:{slug}:{event.at.isoformat()}"
 
 
-_NOTIFY_EVENTS = {"opened": "incident_opened", "reopened": "incident_reopened",
-                  "closed by override": "incident_closed_override"}
-
-
-def _notify_event(reason: str) -> str:
-    """The notify rule name for a playbook notify reason (the notify app's vocabulary)."""
-    if reason.startswith("severity raised"):
-        return "severity_raised"
-    return _NOTIFY_EVENTS.get(reason, "incident_" + "_".join(reason.split()))
-
-
 def _inform(incident: Incident, actor, event: pb.Event) -> None:
     """Queue notifications for a playbook ``notify`` event once the transaction commits.
     Recipients come from the severity's roles (``people_for_roles``); a workspace that turned
@@ -138,7 +127,7 @@ def _inform(incident: Incident, actor, event: pb.Event) -> None:
     from ownup.notify.rules import rule_for
     from ownup.notify.services import notify_users
 
-    name = _notify_event(event.reason)
+    name = event.notify_event
     if name in {"incident_opened", "severity_raised"} and not rule_for(
             incident.workspace, name).enabled:
         return

@@ -681,3 +681,15 @@ def test_no_field_names_a_person_as_the_cause():
         for f in dataclasses.fields(cls):
             assert not any(word in f.name for word in suspicious), (cls.__name__, f.name)
     assert [r.value for r in pb.Responsibility] == ["ours", "shared", "third_party", "client"]
+
+
+def test_notify_events_carry_their_notify_rule_names():
+    """The incidents app asks notify by these names; no name is derived from reason text."""
+    def names(events):
+        return [e.notify_event for e in events if e.kind == pb.EventKind.NOTIFY]
+
+    _, events = pb.open_incident(CRITICAL, foreseen=True, detected_at=T0, at=T0)
+    assert names(events) == ["incident_opened"]
+    facts, _ = pb.close(complete(), closing(), actor_role="member")
+    _, events = pb.reopen(facts, reason="the fix did not hold", at=minutes(300))
+    assert names(events) == ["incident_reopened"]
