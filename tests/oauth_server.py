@@ -345,7 +345,9 @@ class OAuthServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
+        from tests.realtime import real_time_env
+
+        env = real_time_env()
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(
             os.path.abspath(__file__))), env.get("PYTHONPATH", "")]))
         self.process = subprocess.Popen(
