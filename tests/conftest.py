@@ -194,3 +194,27 @@ def _mail_through_outbox(settings):
     (here into django.core.mail.outbox unless a test points EMAIL_URL at real SMTP)."""
     settings.EMAIL_BACKEND = "ownup.notify.backend.OutboxBackend"
     settings.EMAIL_URL = "locmem://"
+
+
+def _postgres_url(url: str, db: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + db
+
+
+@pytest.fixture
+def fresh_postgres():
+    """The URL of a new, empty PostgreSQL database beside DATABASE_URL's (dropped after)."""
+    import uuid
+
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    name = f"ownup_fresh_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _postgres_url(url, name)
+    finally:
+        with psycopg.connect(_postgres_url(url, "postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

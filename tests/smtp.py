@@ -29,8 +29,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(delay: float = 0):
-    recorder = Recorder(delay)
+def smtp_server(delay: float = 0, recorder: Recorder | None = None):
+    recorder = recorder or Recorder(delay)
     port = free_port()
     controller = Controller(recorder, hostname="127.0.0.1", port=port)
     controller.start()

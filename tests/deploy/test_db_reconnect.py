@@ -15,13 +15,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
-import pytest
 
-from tests.deploy.conftest import PG
 from tests.smtp import free_port
 
-pytestmark = pytest.mark.skipif(not PG.startswith("postgres"),
-                                reason="kept connections are PostgreSQL's")
 OWNUP = [sys.executable, "-m", "ownup.cli"]
 THREADS = 4
 
@@ -60,8 +56,8 @@ def _terminate_backends(database_url) -> int:
     return sum(1 for (done,) in rows if done)
 
 
-def test_killed_database_connections_cost_no_failed_request(database, tmp_path):
-    env = {**os.environ, "DATABASE_URL": database, "OWNUP_VAR_DIR": str(tmp_path),
+def test_killed_database_connections_cost_no_failed_request(fresh_postgres, tmp_path):
+    env = {**os.environ, "DATABASE_URL": fresh_postgres, "OWNUP_VAR_DIR": str(tmp_path),
            "OWNUP_PASSWORD": "long enough pass", "DB_CONN_MAX_AGE": "600"}
     _run(env, "migrate")
     _run(env, "workspace", "create", "Agency", "--slug", "agency")
@@ -79,7 +75,7 @@ def test_killed_database_connections_cost_no_failed_request(database, tmp_path):
             time.sleep(0.3)
         assert set(_burst(port, token)) == {200}
         for _ in range(3):  # the database drops every kept connection, three times over
-            assert _terminate_backends(database) >= 1
+            assert _terminate_backends(fresh_postgres) >= 1
             assert _burst(port, token) == [200] * (THREADS * 12), \
                 (tmp_path / "serve.log").read_text()[-3000:]
     finally:

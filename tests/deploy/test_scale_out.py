@@ -57,9 +57,9 @@ def _api(port, path, token, data=None):
         return json.loads(r.read())
 
 
-def test_two_webs_two_workers_one_database(database, tmp_path):
+def test_two_webs_two_workers_one_database(fresh_postgres, tmp_path):
     with smtp_server() as (inbox, email_url):
-        env = {**os.environ, "DATABASE_URL": database, "EMAIL_URL": email_url,
+        env = {**os.environ, "DATABASE_URL": fresh_postgres, "EMAIL_URL": email_url,
                "OWNUP_VAR_DIR": str(tmp_path), "SECRET_KEY": "scale-out-test-" + "x" * 40,
                "OWNUP_PASSWORD": "long enough pass", "PYTHONUNBUFFERED": "1"}
         _run(env, "migrate")

@@ -16,9 +16,10 @@ def db_url() -> str:
 
 
 def start_worker(tmp_path, n: int, *, queue: str, batch: int, email_url: str = "locmem://",
-                 lease: float = 3, **env) -> subprocess.Popen:
-    """Worker ``n``, its stderr in ``tmp_path/worker<n>.log``."""
-    env = dict(os.environ, DATABASE_URL=db_url(), EMAIL_URL=email_url,
+                 lease: float = 3, database_url: str = "", **env) -> subprocess.Popen:
+    """Worker ``n`` (on the test's database unless ``database_url`` names another), its
+    stderr in ``tmp_path/worker<n>.log``."""
+    env = dict(os.environ, DATABASE_URL=database_url or db_url(), EMAIL_URL=email_url,
                OWNUP_WORKER_LEASE=str(lease), OWNUP_VAR_DIR=str(tmp_path), **env)
     cli = [sys.executable, "-c", "from ownup.cli import main; raise SystemExit(main())"]
     return subprocess.Popen(
