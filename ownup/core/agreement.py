@@ -84,9 +84,23 @@ class Agreement:
     emergency_lines: tuple[str, ...]
     days_off: tuple[DayOff, ...] = field(default_factory=tuple)
     today: date | None = None
+    #: Addressed to people ("Dear Ben and Ellie,") and signed by a person of the agency.
+    contact_names: tuple[str, ...] = ()
+    agency_name: str | None = None
+    signed_by: str | None = None
+
+    def addressed(self, *, contact_names=(), agency_name=None, signed_by=None) -> Agreement:
+        from dataclasses import replace
+
+        firsts = tuple(n.split()[0] for n in contact_names if n and n.strip())
+        return replace(self, contact_names=firsts, agency_name=agency_name or None,
+                       signed_by=signed_by or None)
 
     def as_text(self) -> str:
-        greeting = f"Dear {self.client_name}," if self.client_name else "Hello,"
+        if self.contact_names:
+            greeting = f"Dear {_join(list(self.contact_names))},"
+        else:
+            greeting = f"Dear {self.client_name}," if self.client_name else "Hello,"
         parts = [
             greeting,
             "",
@@ -111,6 +125,8 @@ class Agreement:
             "",
             "If anything here does not suit you, tell us and we will work it out together.",
         ]
+        if self.signed_by or self.agency_name:
+            parts += ["", "Best regards,", *(x for x in (self.signed_by, self.agency_name) if x)]
         return "\n".join(parts) + "\n"
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("rows/", views.inbox_rows, name="inbox_rows"),
     path("unmatched/", views.unmatched, name="inbox_unmatched"),
     path("quarantine/", views.quarantine, name="inbox_quarantine"),
+    path("agreement/<uuid:client_id>/send/", views.agreement_send, name="agreement_send"),
     path("quarantine/<uuid:pk>/raw/", views.quarantine_raw, name="inbox_quarantine_raw"),
     path("attachments/<uuid:attachment_id>/", views.attachment_download,
          name="attachment_download"),

@@ -448,6 +448,35 @@ def quarantine(request):
     return render(request, "inbox/quarantine.html", {"page": page})
 
 
+@require_POST
+@workspace_required
+def agreement_send(request, client_id):
+    """Send the working agreement to the chosen contacts; the conversation it starts shows
+    whether it went."""
+    from ownup.clients.models import Contact
+
+    from .agreement import agreement_send as send
+
+    client = get_in_workspace(Client.objects.all(), request.workspace, pk=client_id)
+    ids = request.POST.getlist("contacts")
+    contacts = []
+    for pk in ids:
+        try:
+            contacts.append(Contact.objects.get(client=client, pk=pk))
+        except (Contact.DoesNotExist, ValueError, ValidationError):
+            messages.error(request, "Choose contacts of this client.")
+            return redirect("client_agreement", client_id=client.pk)
+    try:
+        msg = send(client=client, contacts=contacts, user=request.user,
+                   tone_confirmed=confirmed_from(request.POST))
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+        return redirect("client_agreement", client_id=client.pk)
+    names = ", ".join(c.name for c in contacts)
+    messages.success(request, f"The working agreement is on its way to {names}.")
+    return redirect("thread_detail", thread_id=msg.thread_id)
+
+
 @workspace_required
 def attachment_download(request, attachment_id):
     return attachments.attachment_download(request.workspace, attachment_id)

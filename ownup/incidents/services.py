@@ -348,6 +348,8 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
     _store(incident, facts)
     _append_events(incident, user, events,
                    extra={"evidence": evidence_to_dict(record), **extra})
+    if step == Step.PLAN_AGREED:
+        _tell_dates_moved(incident, user, record)
     return incident
 
 
@@ -455,7 +457,45 @@ def incident_close(
         raise _invalid(exc) from None
     _store(incident, facts)
     _append_events(incident, user, events, extra={"closing_message": closing_message})
+    _tell_closed(incident, user, facts)
     return incident
+
+
+def _tell_closed(incident: Incident, actor, facts) -> None:
+    from django.urls import reverse
+
+    from ownup.notify.services import inform_directors
+
+    fix = facts.fixed.what if facts.fixed else "not recorded"
+    measures = "; ".join(m.what for m in facts.prevented.measures) if facts.prevented else ""
+    inform_directors(
+        workspace=incident.workspace, event="incident_closed", client=incident.client,
+        incident=incident, actor=actor, key=f"incident:{incident.pk}:closed:{_now().isoformat()}",
+        subject=f"Incident closed: {incident.client.name} — {incident.title}",
+        body=(f"'{incident.title}' for {incident.client.name} is closed.\nThe fix: {fix}\n"
+              f"So it does not happen again: {measures or 'no measure recorded'}"),
+        url=reverse("incident_detail", kwargs={"incident_id": incident.pk}))
+
+
+def _tell_dates_moved(incident: Incident, actor, record) -> None:
+    """A plan that moves a promised date tells the director which, from when to when."""
+    from django.urls import reverse
+
+    from ownup.notify.services import inform_directors
+
+    moved = [t for t in getattr(record, "timelines", ()) if t.revised != t.original]
+    if not moved:
+        return
+    lines = "\n".join(f"- {t.deliverable}: {t.original.isoformat()} -> {t.revised.isoformat()}"
+                      for t in moved)
+    inform_directors(
+        workspace=incident.workspace, event="date_moved", client=incident.client,
+        incident=incident, actor=actor,
+        key=f"incident:{incident.pk}:dates:{_now().isoformat()}",
+        subject=f"Dates moved: {incident.client.name} — {incident.title}",
+        body=f"the plan agreed with {incident.client.name} moves {len(moved)} "
+             f"date{'s' if len(moved) != 1 else ''}:\n{lines}",
+        url=reverse("incident_detail", kwargs={"incident_id": incident.pk}))
 
 
 @transaction.atomic

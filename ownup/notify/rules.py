@@ -48,6 +48,10 @@ DEFAULT_RULES: dict[str, Rule] = {r.event: r for r in [
     Rule("step_stalled", "Playbook step stalled", ("incident_team",)),
     Rule("prevention_overdue", "Prevention measure overdue", ("measure_owner",)),
     Rule("weekly_digest", "Weekly digest", ("directors",)),
+    # Directors are informed, not asked: what changed, with nothing to approve.
+    Rule("incident_closed", "Incident closed", ("director",)),
+    Rule("date_moved", "A promised date moved", ("director",)),
+    Rule("postmortem_in_review", "Post-mortem waiting for review", ("directors",)),
 ]}
 
 RECIPIENT_NAMES = (

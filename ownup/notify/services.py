@@ -584,3 +584,20 @@ def rule_reset(*, workspace, event: str) -> None:
     from .models import NotifyRule
 
     NotifyRule.objects.filter(workspace=workspace, event=event).delete()
+
+
+def inform_directors(*, workspace, event: str, key: str, subject: str, body: str, url: str = "",
+                     client=None, incident=None, actor=None) -> None:
+    """Tell the people the rule for ``event`` names (directors by default) once the
+    transaction commits, never the person who made the change: informed, not asked."""
+    from django.db import transaction
+
+    from .rules import recipients_for
+
+    users = [u for u in recipients_for(workspace, event, client=client, incident=incident)
+             if actor is None or u.pk != getattr(actor, "pk", None)]
+    if not users:
+        return
+    transaction.on_commit(lambda: notify_users(
+        workspace=workspace, users=users, event=event, key=key, subject=subject,
+        body=f"For your information (nothing to approve): {body}", url=url, rule=event))

@@ -241,12 +241,17 @@ def client_agreement(request, client_id):
     client = get_in_workspace(Client.objects.select_related("policy"), request.workspace,
                               pk=client_id)
     row = selectors.effective_policy_row(client)
-    agreement = render_agreement(selectors.policy_for_client(client),
-                                 today=timezone.localdate(), client_name=client.name)
-    return _agreement_response(request, agreement, row, client)
+    contacts = list(client.contacts.filter(archived_at__isnull=True).exclude(email=""))
+    agreement = render_agreement(
+        selectors.policy_for_client(client), today=timezone.localdate(),
+        client_name=client.name,
+    ).addressed(contact_names=[c.name for c in contacts[:1]],
+                agency_name=request.workspace.name,
+                signed_by=request.user.get_full_name() or request.user.email)
+    return _agreement_response(request, agreement, row, client, contacts)
 
 
-def _agreement_response(request, agreement, row, client):
+def _agreement_response(request, agreement, row, client, contacts=()):
     """The agreement as a page, or ?format=txt (to paste in an email) or ?format=pdf."""
     fmt = request.GET.get("format", "html")
     name = slugify(client.name if client else agreement.policy_name) or "agreement"
@@ -261,7 +266,8 @@ def _agreement_response(request, agreement, row, client):
         response["Content-Disposition"] = f'attachment; filename="{name}-working-agreement.pdf"'
         return response
     return render(request, "policies/agreement.html",
-                  {"agreement": agreement, "policy": row, "client": client})
+                  {"agreement": agreement, "policy": row, "client": client,
+                   "contacts": contacts})
 
 
 def client_policy_panel(request, client) -> dict:

@@ -258,7 +258,23 @@ def postmortem_submit(*, postmortem: Postmortem, user) -> Postmortem:
     pm.status = PostmortemStatus.IN_REVIEW
     pm.submitted_at = timezone.now()
     pm.save(update_fields=["status", "submitted_at", "updated_at"])
+    _tell_in_review(pm, user)
     return pm
+
+
+def _tell_in_review(pm: Postmortem, actor) -> None:
+    from django.urls import reverse
+
+    from ownup.notify.services import inform_directors
+
+    incident = pm.incident
+    inform_directors(
+        workspace=pm.workspace, event="postmortem_in_review", client=incident.client,
+        incident=incident, actor=actor, key=f"postmortem:{pm.pk}:in_review:{pm.submitted_at}",
+        subject=f"Post-mortem waiting for review: {incident.title}",
+        body=f"the post-mortem of '{incident.title}' for {incident.client.name} is ready for "
+             f"review.\nSummary: {pm.summary.strip()[:400]}",
+        url=reverse("postmortem_detail", kwargs={"postmortem_id": pm.pk}))
 
 
 @transaction.atomic
