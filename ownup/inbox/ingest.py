@@ -320,8 +320,11 @@ def raws_store(raws: dict[str, tuple[bytes, bytes]]) -> None:
     have: set[str] = set()
     for chunk in _chunks(raws):
         have.update(RawMessage.objects.filter(sha256__in=chunk).values_list("sha256", flat=True))
-    RawMessage.objects.bulk_create(
-        [RawMessage(sha256=digest, data=packed or zlib.compress(raw, 6), size=len(raw))
-         for digest, (raw, packed) in raws.items() if digest not in have],
-        ignore_conflicts=True,
-    )
+    # insert_rows: a fifth of bulk_create's cost. A raw source stored meanwhile by a
+    # concurrent import is the same message: the batch is retried one by one and each
+    # message found a duplicate.
+    now = timezone.now()
+    insert_rows(RawMessage, [
+        RawMessage(sha256=digest, data=packed or zlib.compress(raw, 6), size=len(raw),
+                   created_at=now)
+        for digest, (raw, packed) in raws.items() if digest not in have])

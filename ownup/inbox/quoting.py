@@ -47,6 +47,25 @@ _FORWARD = re.compile(r"^[ \t>]*(?:-{2,}[ \t]*(?:Forwarded message|Original Mess
                       r"|Begin forwarded message:)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
+_TAIL_LINES = 25  # a signature the library finds further up is refused (_real_signature)
+
+
+class _Message(EmailMessage):
+    """The library's parser, its signature pattern tried only on the last lines of a reply
+    (the pattern is tried at every position: on long mail most of the cost)."""
+
+    def _process_signatures_disclaimers(self, text: str):
+        disclaimers = self.DISCLAIMERS_REGEX.findall(text)
+        pos = len(text)
+        for _ in range(_TAIL_LINES):
+            pos = text.rfind("\n", 0, pos)
+            if pos <= 0:
+                pos = 0
+                break
+        signature = self.SIGNATURE_REGEX.search(text, pos)
+        return disclaimers, signature.group() if signature else ""
+
+
 def _message(text: str) -> EmailMessage:
     """The library's parser with its patterns compiled once (it builds them per message)."""
     # The library drops lines of underscores while normalising, before its signature rule
@@ -56,9 +75,9 @@ def _message(text: str) -> EmailMessage:
         _compile_once()
     header = _PATTERNS["header"] if _MAYBE_HEADER.search(text) else _NEVER
     disclaimers = _PATTERNS["disclaimers"] if ":" in text or "isclaim" in text else _NEVER
-    return EmailMessage(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True,
-                        _header_regex=header, _signature_regex=_PATTERNS["signature"],
-                        _disclaimers_regex=disclaimers)
+    return _Message(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True,
+                    _header_regex=header, _signature_regex=_PATTERNS["signature"],
+                    _disclaimers_regex=disclaimers)
 
 
 def _compile_once() -> None:
