@@ -212,3 +212,30 @@ def test_import_mail_refreshes_statistics_after_a_bulk_import(ws_a, monkeypatch,
     assert calls == [1]
     monkeypatch.undo()
     ingest.statistics_refresh()  # runs on either database
+
+
+def test_a_deleted_message_leaves_the_search_index(desk, ws_a, owner):
+    """SQLite: the FTS rows follow the message rows through every migration (a table rebuild
+    once dropped the delete trigger, and a new message then hit the stale row's rowid)."""
+    from django.db import connection
+
+    from ownup.inbox.models import Message
+
+    desk["done"].messages.all().delete()
+    desk["done"].delete()
+    assert search_subjects(ws_a, owner, "brochure") == []
+    again = _in(ws_a, "New brochure", "The brochure is late again.")
+    assert search_subjects(ws_a, owner, "brochure") == [again.subject]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                           "AND tbl_name = 'inbox_message'")
+            assert {r[0] for r in cursor.fetchall()} >= {
+                "inbox_message_fts_ai", "inbox_message_fts_au", "inbox_message_fts_ad"}
+            cursor.execute("SELECT count(*) FROM inbox_message_fts")
+            indexed = cursor.fetchone()[0]
+        assert indexed == Message.objects.filter(direction="inbound").count()
+
+
+def search_subjects(ws, user, q):
+    return _subjects(selectors.desk_threads(workspace=ws, view="everything", user=user, q=q))

@@ -64,9 +64,19 @@ class Migration(migrations.Migration):
 # Search reads the client's new words (new_text; body_text where nothing new was found):
 # the triggers of 0006 are made again over that.
 WORDS = "CASE WHEN new.new_text <> '' THEN new.new_text ELSE new.body_text END"
+# The fields above make Django rebuild inbox_message on SQLite (new table, copy, drop, rename):
+# that drops every trigger of the table and may give the rows new rowids, so all three triggers
+# are made again and the FTS table is filled afresh.
 SQLITE_UP = [
     "DROP TRIGGER IF EXISTS inbox_message_fts_ai",
     "DROP TRIGGER IF EXISTS inbox_message_fts_au",
+    "DROP TRIGGER IF EXISTS inbox_message_fts_ad",
+    "CREATE TRIGGER inbox_message_fts_ad AFTER DELETE ON inbox_message BEGIN "
+    "DELETE FROM inbox_message_fts WHERE rowid = old.rowid; END",
+    "DELETE FROM inbox_message_fts",
+    "INSERT INTO inbox_message_fts(rowid, subject, sender, words) SELECT rowid, subject, sender, "
+    "CASE WHEN new_text <> '' THEN new_text ELSE body_text END FROM inbox_message "
+    "WHERE direction = 'inbound'",
     "CREATE TRIGGER inbox_message_fts_ai AFTER INSERT ON inbox_message "
     "WHEN new.direction = 'inbound' BEGIN "
     "INSERT INTO inbox_message_fts(rowid, subject, sender, words) "
