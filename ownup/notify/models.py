@@ -41,7 +41,7 @@ class OutboxEmail(models.Model):
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     #: A fresh value per claim: a worker writes to the row only while it still matches.
-    claim_token = models.UUIDField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -99,7 +99,7 @@ class Notification(models.Model):
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     #: A fresh value per claim: a worker writes to the row only while it still matches.
-    claim_token = models.UUIDField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, db_index=True)
     #: apprise: ids of the channels already delivered to (a retry skips them).
     delivered_to = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
