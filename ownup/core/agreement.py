@@ -190,7 +190,7 @@ def _long_date(day: date) -> str:
     return f"{DAY_NAMES[day.weekday()]} {day.day} {day.strftime('%B %Y')}"
 
 
-def _viewer_note(policy: Policy, weekday: int, ranges, viewer: str, today: date) -> str | None:
+def _viewer_note(policy: Policy, weekday: int, ranges, viewer: str, today: date) -> str:
     """The same hours in the viewer's zone, on the next such weekday from today."""
     src, dst = ZoneInfo(policy.timezone), ZoneInfo(viewer)
     day = today + timedelta(days=(weekday - today.weekday()) % 7)

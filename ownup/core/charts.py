@@ -200,7 +200,8 @@ def line_chart(
 
     for si, (name, vs) in enumerate(series):
         color = PALETTE[si % len(PALETTE)]
-        segments, current = [], []
+        segments: list = []
+        current: list = []
         for i, v in enumerate(vs):
             if v is None:
                 if current:

@@ -308,6 +308,7 @@ class BusinessClock(_Clock):
             raise OutOfRange(
                 f"the result falls after the last year this clock supports ({MAX_YEAR})"
             )
+        assert self._lo_year is not None  # extending forward follows a first cover
         self._rebuild(self._lo_year, self._hi_year + 1)
         if self._hi_year - since_year > _MAX_CLOSED_YEARS and not any(
             self._year_intervals(y)

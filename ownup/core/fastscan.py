@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from re import _constants as _c  # the parser's opcodes (stable since Python 3.11)
-from re import _parser
+from re import _constants as _c  # type: ignore[attr-defined]  # the parser's opcodes (3.11+)
+from re import _parser  # type: ignore[attr-defined]
 
 _DIGITS = frozenset("0123456789")
 

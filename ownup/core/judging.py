@@ -108,7 +108,8 @@ def judge_reply(
     if auto_reply:
         return Judgement()
     off_hours = not emergency and not policy_open
-    if not state.running or sent_at < state.started_at:
+    started_at, respond_by = state.started_at, state.respond_by
+    if not state.running or started_at is None or respond_by is None or sent_at < started_at:
         return Judgement(off_hours=off_hours, answers=answers)
     pauses = state.pauses
     acknowledges = state.acknowledged_at is None
@@ -116,8 +117,9 @@ def judge_reply(
     if acknowledges and state.acknowledge_by is not None:
         deadlines.append(state.acknowledge_by)
     if not state.paused and (answers or not acknowledges):
-        deadlines.append(state.respond_by)
+        deadlines.append(respond_by)
     missed = [d for d in deadlines if sent_at > d]
+    worst: datetime | None
     if missed:
         worst = min(missed)
         verdict, late_by = LATE, clock.elapsed(worst, sent_at, pauses)
@@ -126,7 +128,7 @@ def judge_reply(
         verdict, late_by = (ON_TIME if deadlines else NOT_JUDGED), None
     if not deadlines and acknowledges:  # acknowledging with no acknowledge-by: on time
         verdict = ON_TIME
-    elapsed = clock.elapsed(state.started_at, sent_at, pauses)
+    elapsed = clock.elapsed(started_at, sent_at, pauses)
     return Judgement(
         verdict=verdict,
         late_by=late_by,

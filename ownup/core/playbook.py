@@ -717,13 +717,15 @@ def record_step(
         new = _evolve(facts, informed=(*facts.informed, evidence))
         replaced = False
     else:
-        if step is Step.HUDDLED and facts.plan is not None and facts.plan.option_index is not None:
+        if (step is Step.HUDDLED and isinstance(evidence, Huddle) and facts.plan is not None
+                and facts.plan.option_index is not None):
             if facts.plan.option_index >= len(evidence.options):
                 raise PlaybookError(
                     f"The agreed plan uses option {facts.plan.option_index + 1}, but this huddle "
                     f"has only {len(evidence.options)} option(s). Keep that option in the list."
                 )
         if step is Step.PLAN_AGREED:
+            assert isinstance(evidence, PlanAgreed)  # checked against the step above
             _check_plan(facts, evidence)
         attr = _FIELD[step]
         replaced = getattr(facts, attr) is not None

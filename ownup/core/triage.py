@@ -319,6 +319,7 @@ def _loose_matches(lowered: str) -> Iterator[re.Match[str]]:
     """``loose.finditer``, tried only where a loose pattern can start: most messages have
     no "!" at all, and a full scan costs as much as all the word-bounded rules together."""
     loose, starts = _RULES.loose, _RULES.loose_starts
+    assert loose is not None  # the caller looks only when the rules have loose patterns
     if starts is None:
         yield from loose.finditer(lowered)
         return

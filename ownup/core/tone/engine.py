@@ -141,6 +141,7 @@ def find_problems(
             continue  # a rule's own span that is not inside this one wins
         for h in inside:
             hits.remove(h)  # the whole "<agent> <failed>" is the better pointer
+        assert rs.agent_rule is not None  # built with every rule set (rules.py)
         hits.append(("blame", start, end, rs.agent_rule))
     names_re = rs.names_regex(names)
     if names_re is not None:
