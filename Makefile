@@ -44,10 +44,11 @@ system-deps:
 
 browser-deps: system-deps
 
-# ruff, then the import floors of docs/architecture.md (contracts in pyproject.toml).
+# ruff, the import floors of docs/architecture.md (contracts in pyproject.toml), mypy on the core.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-sqlite: $(STAMP) browser-deps
 	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
