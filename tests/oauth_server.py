@@ -44,7 +44,7 @@ def build_app():  # pragma: no cover - runs in the server process
 
     lock = threading.Lock()
     state = {"clients": {}, "codes": {}, "tokens": [], "down": False, "expires_in": 3600,
-             "log": []}
+             "log": [], "delegates": {}}
 
     @dataclass
     class Client:
@@ -256,6 +256,11 @@ def build_app():  # pragma: no cover - runs in the server process
         user = request.form.get("user", "").strip()
         if request.form.get("action") != "allow" or not user:
             return server.create_authorization_response(grant_user=None)
+        # A shared mailbox (the login hint) opened by a person with access to it, as
+        # Exchange's Full Access delegation: the token acts for the shared mailbox.
+        hint = request.args.get("login_hint", "")
+        if hint and user in state["delegates"].get(hint, ()):
+            user = hint
         return server.create_authorization_response(grant_user=user)
 
     assert AccessDeniedError  # denied consent: Authlib redirects with error=access_denied
@@ -282,6 +287,12 @@ def build_app():  # pragma: no cover - runs in the server process
         state["clients"][data["client_id"]] = Client(
             data["client_id"], data["client_secret"], data.get("redirect_uris", []),
             app_user=data.get("app_user", ""))
+        return jsonify(ok=True)
+
+    @app.route("/admin/delegate", methods=["POST"])
+    def delegate():
+        data = request.get_json()
+        state["delegates"].setdefault(data["mailbox"], []).append(data["person"])
         return jsonify(ok=True)
 
     @app.route("/admin/revoke-user", methods=["POST"])
@@ -387,6 +398,10 @@ class OAuthServer:
                    app_user: str = "") -> None:
         self._post("/admin/clients", {"client_id": client_id, "client_secret": client_secret,
                                       "redirect_uris": redirect_uris, "app_user": app_user})
+
+    def delegate(self, *, mailbox: str, person: str) -> None:
+        """Let ``person`` open the shared ``mailbox`` with their own consent."""
+        self._post("/admin/delegate", {"mailbox": mailbox, "person": person})
 
     def revoke_user(self, user: str) -> None:
         self._post("/admin/revoke-user", {"user": user})

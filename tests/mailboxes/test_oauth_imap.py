@@ -197,3 +197,16 @@ def test_disconnect_revokes_the_grant(oauth_account, oauth_mailbox, oauth_server
     assert grant.status == GrantStatus.DISCONNECTED and not grant.refresh_token_encrypted
     assert not mb.enabled and mb.next_poll_at is None
     assert AuditEvent.objects.filter(action="mailbox.disconnected").exists()
+
+
+def test_shared_mailbox_read_with_a_persons_delegated_consent(
+        oauth_account, oauth_stack, oauth_mailbox, oauth_server, client_a):
+    """hello@ is a shared mailbox: Sam consents with his own account; the XOAUTH2 user is
+    the shared address, and the server lets the token open it because Sam has access."""
+    sam = oauth_stack[1].add_account()
+    oauth_server.delegate(mailbox=oauth_account.username, person=sam.username)
+    oauth_account.append(mail(8))
+    mb = oauth_mailbox(oauth_account, consent_as=sam.username, name="hello@")
+    assert mb.username == oauth_account.username
+    assert services.mailbox_poll(mailbox=mb).counts == {"imported": 1}
+    assert f"user=<{oauth_account.username}>, method=XOAUTH2" in oauth_account.server.log()
