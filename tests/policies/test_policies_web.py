@@ -129,7 +129,7 @@ def test_import_textarea_and_upload_then_export(owner_web, ws_a):
 def test_agreement_pages(owner_web, policy, client_a):
     services.policy_assign(client=client_a, policy=policy)
     html = owner_web.get(f"/clients/{client_a.pk}/agreement/").content.decode()
-    assert "Dear Harbour Coffee," in html
+    assert "Dear Ellie," in html  # the contact, not the company
     assert "Monday to Thursday, 8 a.m. to 6 p.m. Eastern Time" in html
     assert "+1 212 555 0100" in html
     generic = owner_web.get(f"/policies/{policy.pk}/agreement/").content.decode()
