@@ -27,6 +27,7 @@ from ownup.bulk import insert_rows
 from .attachments import attachments_store
 from .models import Direction, Message, MessageChannel, Quarantine, RawMessage, Thread
 from .parsing import ParsedMessage, normalize_subject, parse_or_reason
+from .promises import promises_sync_many
 from .services import SUBJECT_WINDOW, match_client, message_prepare
 
 OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
@@ -34,7 +35,7 @@ OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
 THREAD_INGEST_FIELDS = [
     "client", "last_message_at", "mood", "message_class", "status", "resolved_at",
     "acknowledge_by", "respond_by", "clock_started_at", "acknowledged_at", "answered_at",
-    "paused_at", "respond_remaining_seconds", "pauses",
+    "paused_at", "respond_remaining_seconds", "pauses", "clock_cycle",
 ]
 IN_CHUNK = 500  # values per IN (...) list: well inside every backend's parameter limit
 NO_SENDER = "no sender address (the From header is missing or unreadable)"
@@ -289,6 +290,7 @@ class _Batch:
         insert_rows(Message, [msg for msg, _ in self.messages])
         if self.changed:
             Thread.objects.bulk_update(list(self.changed.values()), THREAD_INGEST_FIELDS)
+        promises_sync_many([*self.new_threads, *self.changed.values()])
         for msg, parsed in self.messages:
             if parsed.attachments:
                 attachments_store(message=msg, items=parsed.attachments)

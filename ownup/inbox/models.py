@@ -94,6 +94,9 @@ class Thread(models.Model):
     acknowledge_by = models.DateTimeField(null=True, blank=True)
     respond_by = models.DateTimeField(null=True, blank=True, db_index=True)
     clock_started_at = models.DateTimeField(null=True, blank=True)  # for the at-risk share
+    #: Counts the clock cycles (one per client message that starts a clock): names the
+    #: promises (``Promise.cycle``) of each cycle, however close together they start.
+    clock_cycle = models.PositiveIntegerField(default=0)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -380,3 +383,39 @@ class Attachment(models.Model):
     @property
     def stored(self) -> bool:
         return bool(self.path)
+
+
+class PromiseKind(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", "Acknowledge"
+    RESPOND = "respond", "Respond"
+
+
+class Promise(models.Model):
+    """One promise a thread's clock made (``ownup.core.promises``): to acknowledge or to
+    respond by ``due``, met at ``met_at``; charged to ``owner``, who owned the thread when it
+    fell due (or was met). Kept in step with the thread by ``inbox.promises.promises_sync``;
+    every on-time figure counts these rows."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="promises")
+    client = models.ForeignKey("clients.Client", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=12, choices=PromiseKind.choices)
+    cycle = models.PositiveIntegerField(default=0)
+    cycle_started_at = models.DateTimeField()
+    due = models.DateTimeField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "kind", "cycle"],
+                                    name="promise_one_per_cycle"),
+            models.CheckConstraint(condition=models.Q(kind__in=PromiseKind.values),
+                                   name="promise_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["workspace", "due"], name="promise_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.due} on {self.thread_id}"

@@ -34,6 +34,7 @@ from .models import (
     ThreadStatus,
 )
 from .parsing import html_to_text, normalize_subject, sanitize_html
+from .promises import promises_sync
 from .quoting import split_reply
 
 SUBJECT_WINDOW = timedelta(days=14)
@@ -167,6 +168,7 @@ def _start_clocks(thread: Thread, policy: Policy, received: datetime) -> None:
         thread.acknowledged_at = None
         thread.answered_at = None
         thread.clock_started_at = received
+        thread.clock_cycle = (thread.clock_cycle or 0) + 1
         thread.paused_at = None
         thread.respond_remaining_seconds = None
         thread.pauses = []
@@ -342,6 +344,7 @@ def _record(*, workspace: Workspace, client: Client | None, thread: Thread | Non
     )
     thread.save()
     msg.save(force_insert=True)
+    promises_sync(thread)
     return msg
 
 
@@ -501,6 +504,7 @@ def thread_set_status(*, thread: Thread, status: str, user=None) -> Thread:
         thread.resolved_at = None
     thread.save()
     _event(thread, user, ThreadEventKind.STATUS, before, status)
+    promises_sync(thread)
     return thread
 
 
@@ -519,6 +523,7 @@ def thread_classify(*, thread: Thread, message_class: str, user=None, note: str 
         _recompute(thread, _policy(thread.workspace, thread.client))
     thread.save()
     _event(thread, user, ThreadEventKind.CLASSIFIED, before, message_class, note.strip())
+    promises_sync(thread)
     return thread
 
 
@@ -534,6 +539,7 @@ def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
     thread.owner = owner
     thread.save(update_fields=["owner"])
     event = _event(thread, user, ThreadEventKind.ASSIGNED, before, owner.email if owner else "")
+    promises_sync(thread)
     if owner is not None and owner != user:
         transaction.on_commit(lambda: _notify_owner(thread, owner, user, event.pk))
     return thread
@@ -606,6 +612,7 @@ def thread_assign_client(
         _start_clocks(thread, policy, min(waiting.sent_at, timezone.now()))
     thread.save()
     _event(thread, user, ThreadEventKind.CLIENT, "", client.name)
+    promises_sync(thread)
     return thread
 
 
@@ -634,9 +641,12 @@ def thread_reply(
     tone_confirmed: bool = False,
     answers: bool = False,
     to: Iterable[str] = (),
+    deliver: bool = True,
 ) -> Message:
     """Send a reply through the outbox (threaded by Message-ID/In-Reply-To/References) and
     record it as a judged outbound message. The tone gate must pass (or be confirmed).
+    ``deliver=False`` records a reply sent another way (the sender's own mail client): judged
+    by the clocks the same, nothing queued.
     Replying to a thread nobody owns makes ``user`` its owner, unless the workspace says not."""
     from email.utils import parseaddr
 
@@ -669,7 +679,7 @@ def thread_reply(
     recipients = [r.strip().lower() for r in to if r and r.strip()]
     if not recipients and last_in is not None:
         recipients = [last_in.sender]
-    if not recipients or any("@" not in r for r in recipients):
+    if (deliver and not recipients) or any("@" not in r for r in recipients):
         raise ValidationError({"to": "There is no client address to reply to."})
     parent = (
         Message.objects.filter(thread=thread, message_id__isnull=False)
@@ -682,23 +692,28 @@ def thread_reply(
     subject = (subject or "").strip() or thread.subject
     if subject and not subject.lower().startswith("re:") and subject == thread.subject:
         subject = f"Re: {subject}"
-    # The mailbox the client wrote to (when one is connected) sends the reply, From itself.
-    written_to = [a for row in Message.objects.filter(thread=thread,
-                                                      direction=Direction.INBOUND)
-                  .values_list("recipients", flat=True) for a in (row or [])]
-    transport, from_email = sender_for(workspace=thread.workspace, addresses=written_to,
-                                       user=user)
-    message_id = make_msgid(domain=parseaddr(from_email)[1].rpartition("@")[2] or _domain())
-    headers = {"Message-ID": message_id}
-    if in_reply_to:
-        headers["In-Reply-To"] = in_reply_to
-        headers["References"] = " ".join(references)
-    outbox_enqueue(
-        to=recipients, subject=subject, body=body, workspace=thread.workspace,
-        idempotency_key=reply_outbox_key(message_id), headers=headers,
-        reply_to=[] if transport else ([user.email] if getattr(user, "email", "") else []),
-        from_email=from_email, transport=transport,
-    )
+    message_id, from_email = None, getattr(user, "email", "") or ""  # sent another way: theirs
+    if deliver:
+        # The mailbox the client wrote to (when one is connected) sends the reply, From itself.
+        written_to = [a for row in Message.objects.filter(thread=thread,
+                                                          direction=Direction.INBOUND)
+                      .values_list("recipients", flat=True) for a in (row or [])]
+        transport, from_email = sender_for(workspace=thread.workspace, addresses=written_to,
+                                           user=user)
+        message_id = make_msgid(
+            domain=parseaddr(from_email)[1].rpartition("@")[2] or _domain())
+        headers = {"Message-ID": message_id}
+        if in_reply_to:
+            headers["In-Reply-To"] = in_reply_to
+            headers["References"] = " ".join(references)
+        outbox_enqueue(
+            to=recipients, subject=subject, body=body, workspace=thread.workspace,
+            idempotency_key=reply_outbox_key(message_id), headers=headers,
+            reply_to=[] if transport else ([user.email] if getattr(user, "email", "") else []),
+            from_email=from_email, transport=transport,
+        )
+    else:
+        in_reply_to, references = "", []
     if thread.owner_id is None and thread.workspace.reply_takes_ownership and user is not None:
         thread.owner = user
         thread.save(update_fields=["owner"])
@@ -712,6 +727,25 @@ def thread_reply(
         sent_at=timezone.now(), body_text=body, body_html="", is_auto_reply=False,
         parse_warnings=[], answered=answers, sent_by=user, tone_check=gate.report,
     )
+
+
+@transaction.atomic
+def thread_open(*, workspace: Workspace, client: Client, subject: str, owner=None,
+                user=None) -> Thread:
+    """A new conversation the agency starts with a client (no clock runs until the client
+    writes); the owner defaults to the client's account owner, else ``user``."""
+    if client.workspace_id != workspace.pk:
+        raise ValidationError({"client": "No such client."})
+    subject = " ".join((subject or "").split())[:998]
+    if owner is None:
+        from ownup.clients.models import TeamMember
+
+        row = TeamMember.objects.filter(client=client, role="owner").first()
+        owner = row.user if row else user
+    return Thread.objects.create(
+        workspace=workspace, client=client, subject=subject,
+        normalized_subject=normalize_subject(subject)[:500], owner=owner,
+        status=ThreadStatus.WAITING_ON_CLIENT, last_message_at=timezone.now())
 
 
 @transaction.atomic

@@ -190,6 +190,10 @@ class ClientMessage(models.Model):
     tone_confirmed = models.BooleanField(default=False)
     #: Set when it was queued to the client (else it was recorded as sent another way).
     outbox_id = models.UUIDField(null=True, blank=True)
+    #: The same message on the client's conversation (the thread it was sent on), judged
+    #: by that thread's clocks like any reply.
+    thread_message = models.ForeignKey("inbox.Message", null=True, blank=True,
+                                       on_delete=models.SET_NULL, related_name="+")
     sent_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -350,6 +350,9 @@ def incident_record_step(*, incident: Incident, step: str, evidence: dict, user)
                    extra={"evidence": evidence_to_dict(record), **extra})
     if step == Step.PLAN_AGREED:
         _tell_dates_moved(incident, user, record)
+    channel = str(getattr(getattr(record, "channel", ""), "value", getattr(record, "channel", "")))
+    if step is Step.INFORMED and channel in ("phone", "meeting"):
+        _log_call_on_thread(incident, record, user)
     return incident
 
 
@@ -401,6 +404,21 @@ def _measure_owners(incident: Incident, data: dict) -> None:
                 f"'{row['owner']}' is not a person of this workspace: a prevention measure's owner "
                 "must be someone ownup can remind.")
         row["owner"] = match.email
+
+
+def _log_call_on_thread(incident: Incident, record, user) -> None:
+    """A call or meeting that informed the client is part of the client's conversation: it is
+    logged on the incident's thread, where it acknowledges like any reply."""
+    from ownup.inbox.services import call_log
+
+    from .selectors import primary_contact
+
+    contact = primary_contact(incident.client)
+    thread = conversation_thread(incident, user)
+    channel = str(getattr(record.channel, "value", record.channel))
+    call_log(thread=thread, user=user, channel=channel,
+             summary=(getattr(record, "notes", "") or "Told the client what happened."),
+             who=contact.name if contact else "", at=min(record.at, _now()))
 
 
 def _owned_check(incident: Incident, data: dict, confirmed: bool, user) -> dict[str, Any]:
@@ -458,6 +476,7 @@ def incident_close(
     _store(incident, facts)
     _append_events(incident, user, events, extra={"closing_message": closing_message})
     _tell_closed(incident, user, facts)
+    _settle_threads(incident, user)
     return incident
 
 
@@ -496,6 +515,27 @@ def _tell_dates_moved(incident: Incident, actor, record) -> None:
         body=f"the plan agreed with {incident.client.name} moves {len(moved)} "
              f"date{'s' if len(moved) != 1 else ''}:\n{lines}",
         url=reverse("incident_detail", kwargs={"incident_id": incident.pk}))
+
+
+def _settle_threads(incident: Incident, user) -> None:
+    """Closing settles the conversation: a linked thread whose client has their answer is
+    resolved; one still waiting on us stays open (and says so on the timeline) — closing an
+    incident never marks a client answered."""
+    from ownup.inbox.models import ThreadStatus
+    from ownup.inbox.services import thread_set_status
+
+    waiting = []
+    for link in incident.thread_links.select_related("thread"):
+        thread = link.thread
+        if thread.status == ThreadStatus.RESOLVED:
+            continue
+        if thread.clocks_running:
+            waiting.append(thread.subject or "(no subject)")
+        else:
+            thread_set_status(thread=thread, status="resolved", user=user)
+    if waiting:
+        _append(incident, user, "note", "Closed with the client still waiting on us in: "
+                + "; ".join(waiting), {"threads_waiting": waiting})
 
 
 @transaction.atomic
@@ -537,15 +577,38 @@ def _tone_kind(incident: Incident, moment: str) -> str:
     return template_for(incident.workspace, MOMENT_TEMPLATES[Moment(moment)]).tone_kind
 
 
+def conversation_thread(incident: Incident, user, subject: str = ""):
+    """The client thread an incident speaks on: the linked thread waiting on us (else the
+    most recent linked one); with none linked, a new thread the incident opens and links."""
+    from ownup.inbox.services import thread_open
+
+    links = list(incident.thread_links.select_related("thread"))
+    threads = [link.thread for link in links if link.thread.client_id == incident.client_id]
+    if threads:
+        threads.sort(key=lambda t: (t.clocks_running, t.last_message_at), reverse=True)
+        return threads[0]
+    thread = thread_open(workspace=incident.workspace, client=incident.client,
+                         subject=subject or incident.title, user=user)
+    IncidentThread.objects.create(incident=incident, thread=thread,
+                                  linked_by=user if user and user.pk else None)
+    _append(incident, user, "thread_linked", f"Opened the conversation '{thread}'",
+            {"thread": str(thread.pk)})
+    return thread
+
+
 @transaction.atomic
 def incident_message_record(
     *, incident: Incident, moment: str, subject: str, body: str, user,
     tone_confirmed: bool = False, send: bool = False, to: Iterable[str] = (),
 ) -> ClientMessage:
-    """Record a client message drafted at a playbook moment; with ``send`` it is queued to
-    ``to`` through the outbox. The tone check runs here, on the text sent (its moment's kind):
-    open findings need ``tone_confirmed`` (audited), a placeholder is always refused."""
-    from ownup.audit.tone_gate import client_text_gate
+    """A client message at a playbook moment, on the client's conversation: with ``send`` it
+    is queued to ``to`` through the outbox, else recorded as sent another way; either way it
+    is a message on the incident's thread (``conversation_thread``), judged by its clocks:
+    the "client informed" message acknowledges, the others answer. The tone check runs in
+    the inbox service on the text sent (its moment's kind): open findings need
+    ``tone_confirmed`` (audited), a placeholder is always refused."""
+    from ownup.inbox.services import thread_reply
+    from ownup.notify.models import OutboxEmail
 
     if moment not in Moment.values:
         raise ValidationError({"moment": f"{moment!r} is not a moment of the playbook."})
@@ -558,25 +621,26 @@ def incident_message_record(
     if send and not recipients:
         raise ValidationError({"to": "The client has no contact with an email address."})
     _refuse_placeholder_subject(subject)
-    gate = client_text_gate(text=body, kind=_tone_kind(incident, moment),
-                            confirmed=tone_confirmed, workspace=incident.workspace,
-                            client=incident.client, actor=user,
-                            target=f"incident:{incident.pk}")
-    tone_report, confirmed = gate.report, gate.overridden
-    now = _now()
+    thread = conversation_thread(incident, user, subject)
+    sent = thread_reply(
+        thread=thread, user=user, body=body, subject=subject[:300],
+        kind=_tone_kind(incident, moment), tone_confirmed=tone_confirmed,
+        answers=moment != Moment.INFORMED, to=recipients or (), deliver=send,
+    )
+    tone_report, confirmed = sent.tone_check, bool(sent.tone_check.get("confirmed"))
+    now = sent.sent_at
     message = ClientMessage(
         incident=incident, moment=moment, subject=subject[:300], body=body,
-        to=recipients if send else [], tone_check=tone_report or {}, tone_confirmed=confirmed,
-        sent_at=now, created_by=user if user and user.pk else None,
+        to=recipients if send else [], tone_check=tone_report, tone_confirmed=confirmed,
+        sent_at=now, created_by=user if user and user.pk else None, thread_message=sent,
     )
     message.save()
     if send:
-        from ownup.notify.services import outbox_enqueue
+        from ownup.inbox.services import reply_outbox_key
 
-        row = outbox_enqueue(to=recipients, subject=subject, body=body,
-                             workspace=incident.workspace,
-                             idempotency_key=f"incident:{incident.pk}:message:{message.pk}")
-        message.outbox_id = row.pk
+        row = OutboxEmail.objects.filter(idempotency_key=reply_outbox_key(sent.message_id)
+                                         ).only("pk").first()
+        message.outbox_id = row.pk if row else None
         message.save(update_fields=["outbox_id"])
     findings = len((tone_report or {}).get("findings", []))
     how = "queued to the client" if send else "recorded"
@@ -588,7 +652,8 @@ def incident_message_record(
             {"moment": moment, "message": message.pk, "subject": subject, "body": body,
              "sent": bool(send), "to": recipients if send else [],
              "tone_check": tone_report or {}, "tone_confirmed": confirmed,
-             "template": MOMENT_TEMPLATES[Moment(moment)]}, at=now)
+             "template": MOMENT_TEMPLATES[Moment(moment)], "thread": str(thread.pk),
+             "thread_message": str(sent.pk)}, at=now)
     if send and moment == Moment.INFORMED and incident.status == IncidentStatus.OPEN:
         # An acknowledgement emailed from here is the client being informed (by email).
         incident_record_step(incident=incident, step=Step.INFORMED.value, user=user,

@@ -25,6 +25,10 @@ class FiguresOut(Schema):
     replies: int
     on_time: int
     late: int
+    kept: int
+    kept_late: int
+    broken: int
+    promises_due: int
     share_on_time: float | None
     off_hours: int
     acknowledgements: int

@@ -73,14 +73,18 @@ def _person(user) -> str:
 def talking_points(cur: selectors.Figures, prev: selectors.Figures, record) -> list[str]:
     points = []
     if cur.share_on_time is not None:
-        line = f"{_pct(cur.share_on_time)} of our replies were on time"
+        line = (f"We kept {cur.kept} of the {cur.promises_due} response promises that fell due "
+                f"on time ({_pct(cur.share_on_time)})")
+        if cur.kept_late or cur.broken:
+            line += (f"; {cur.kept_late} late and {cur.broken} not yet answered"
+                     if cur.broken else f"; {cur.kept_late} late")
         if prev.share_on_time is not None:
             diff = round((cur.share_on_time - prev.share_on_time) * 100)
             line += (f" ({'up' if diff > 0 else 'down'} {abs(diff)} points on last quarter)"
                      if diff else " (the same as last quarter)")
         points.append(line + ".")
     else:
-        points.append("No replies were judged this quarter.")
+        points.append("No response promise fell due this quarter.")
     if cur.median_ack_seconds is not None:
         points.append(f"We acknowledged in a median {_dur(cur.median_ack_seconds)} "
                       "of business time.")
@@ -132,8 +136,12 @@ def client_review_pdf(*, client, year: int, quarter: int, prepared_by=None) -> b
 
     _heading(pdf, "How we responded")
     rows = [
-        ("Replies judged", str(cur.replies), str(prev.replies)),
+        ("Promises due (acknowledge, respond)", str(cur.promises_due), str(prev.promises_due)),
+        ("Kept on time", str(cur.kept), str(prev.kept)),
+        ("Kept late", str(cur.kept_late), str(prev.kept_late)),
+        ("Broken (not yet answered)", str(cur.broken), str(prev.broken)),
         ("Share on time", _pct(cur.share_on_time), _pct(prev.share_on_time)),
+        ("Replies judged", str(cur.replies), str(prev.replies)),
         ("Acknowledgement rate", _pct(cur.ack_rate), _pct(prev.ack_rate)),
         ("Median time to acknowledge (business time)", _dur(cur.median_ack_seconds),
          _dur(prev.median_ack_seconds)),
@@ -146,12 +154,12 @@ def client_review_pdf(*, client, year: int, quarter: int, prepared_by=None) -> b
     pdf.ln(3)
 
     _heading(pdf, "Month by month")
-    _table(pdf, ["Month", "Replies", "On time", "Median ack.", "Off-hours", "Incidents"],
-           [(stats.month_label(r.extra["month"]), str(r.replies), _pct(r.share_on_time),
+    _table(pdf, ["Month", "Promises due", "On time", "Median ack.", "Off-hours", "Incidents"],
+           [(stats.month_label(r.extra["month"]), str(r.promises_due), _pct(r.share_on_time),
              _dur(r.median_ack_seconds), str(r.off_hours), str(r.incidents)) for r in months],
            [44, 24, 24, 30, 26, 26])
     _bars(pdf, [(r.extra["month"].strftime("%b"), r.share_on_time) for r in months],
-          "Share of replies on time")
+          "Share of promises kept on time")
     pdf.ln(2)
 
     _heading(pdf, "Incidents this quarter")

@@ -8,11 +8,14 @@ SQLite connections (see :func:`register_sqlite_median`).
 
 Definitions (all over a period of ``since`` ≤ day < ``until``, in the workspace's timezone):
 
-- *replies judged*: human outbound replies with a verdict (on time or late);
-  *share on time* = on time / judged.
-- *acknowledgement rate*: of the threads whose clock started in the period and whose
-  acknowledge-by deadline has passed (or that were acknowledged), the share acknowledged.
-  Per team member it is counted on the threads they own.
+- *promises due* (``inbox.Promise``, rules in ``ownup.core.promises``): every acknowledge-by
+  and respond-by deadline that fell due in the period (met, or its deadline passed): *kept*,
+  *kept late* or *broken* (still unanswered). *Share on time* = kept / promises due — a client
+  still waiting counts against it, so no figure says "100% on time" while one waits. Per team
+  member, a promise counts for whoever owned the thread when it fell due (or was met).
+- *replies judged*: human outbound replies with a verdict (on time or late), shown beside it.
+- *acknowledgement rate*: of the acknowledge promises due in the period, the share met
+  (``threads_acknowledged`` / ``threads``).
 - *median time to acknowledge / respond*: business seconds from clock start to the first
   human acknowledgement / to the answer (pauses excluded), as stored on those replies.
 - *off-hours exceptions*: replies on a non-emergency thread sent while the client's policy
@@ -44,7 +47,7 @@ from ownup.accounts.models import Workspace
 from ownup.clients.models import Client
 from ownup.core import stats
 from ownup.errors import TooSlow
-from ownup.inbox.models import Direction, Message, ReplyVerdict, Thread
+from ownup.inbox.models import Direction, Message, Promise, PromiseKind, ReplyVerdict
 from ownup.incidents.models import SEVERITY_CHOICES, Incident, Responsibility
 
 BY_CHOICES = ("", "month", "member", "client")
@@ -102,12 +105,20 @@ class Figures:
     median_late_seconds: float | None = None
     threads: int = 0
     threads_acknowledged: int = 0
+    kept: int = 0
+    kept_late: int = 0
+    broken: int = 0
     incidents: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
+    def promises_due(self) -> int:
+        return self.kept + self.kept_late + self.broken
+
+    @property
     def share_on_time(self) -> float | None:
-        return stats.share(self.on_time, self.on_time + self.late)
+        """Kept on time / every promise that fell due (kept, kept late or broken)."""
+        return stats.share(self.kept, self.promises_due)
 
     @property
     def ack_rate(self) -> float | None:
@@ -115,11 +126,12 @@ class Figures:
 
     @property
     def has_data(self) -> bool:
-        return bool(self.replies or self.threads or self.off_hours or self.incidents)
+        return bool(self.replies or self.promises_due or self.off_hours or self.incidents)
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data.pop("extra")
+        data["promises_due"] = self.promises_due
         data["share_on_time"] = self.share_on_time
         data["ack_rate"] = self.ack_rate
         return data
@@ -239,15 +251,19 @@ def _reply_medians() -> dict:
     }
 
 
-def _thread_aggregates() -> dict:
+def _promise_aggregates() -> dict:
     return {
-        "a_threads": Count("id"),
-        "a_threads_acknowledged": Count("id", filter=Q(acknowledged_at__isnull=False)),
+        "a_kept": Count("id", filter=Q(met_at__isnull=False, met_at__lte=F("due"))),
+        "a_kept_late": Count("id", filter=Q(met_at__gt=F("due"))),
+        "a_broken": Count("id", filter=Q(met_at__isnull=True)),
+        "a_threads": Count("id", filter=Q(kind=PromiseKind.ACKNOWLEDGE)),
+        "a_threads_acknowledged": Count(
+            "id", filter=Q(kind=PromiseKind.ACKNOWLEDGE, met_at__isnull=False)),
     }
 
 
 _GROUP_FIELDS = {
-    # by: (message group expression, thread group expression)
+    # by: (message group expression, promise group expression)
     "member": ("sent_by_id", "owner_id"),
     "client": ("thread__client_id", "client_id"),
 }
@@ -263,11 +279,10 @@ def _replies_qs(workspace, period, client, member):
     return qs
 
 
-def _threads_qs(workspace, period, client, member, now):
-    qs = Thread.objects.filter(workspace=workspace, clock_started_at__isnull=False)
-    qs = qs.filter(period.filter("clock_started_at"))
-    # a clock whose acknowledge-by is still ahead is neither met nor missed yet
-    qs = qs.exclude(acknowledged_at__isnull=True, acknowledge_by__gt=now)
+def _promises_qs(workspace, period, client, member, now):
+    """The promises that fell due in the period: met, or their deadline passed by ``now``."""
+    qs = Promise.objects.filter(workspace=workspace, due__isnull=False)
+    qs = qs.filter(Q(met_at__isnull=False) | Q(due__lte=now)).filter(period.filter("due"))
     if client is not None:
         qs = qs.filter(client=client)
     if member is not None:
@@ -304,14 +319,14 @@ def consistency(
     now = now or timezone.now()
     period = period_for(workspace, since, until)
     replies = _replies_qs(workspace, period, client, member)
-    threads = _threads_qs(workspace, period, client, member, now)
+    promises = _promises_qs(workspace, period, client, member, now)
     incidents = _incidents_qs(workspace, period, client) if member is None else None
 
     if by == "":
         row = Figures()
         _fill(row, replies.aggregate(**_reply_counts()))
         _fill(row, replies.filter(MEDIAN_ROWS).aggregate(**_reply_medians()))
-        _fill(row, threads.aggregate(**_thread_aggregates()))
+        _fill(row, promises.aggregate(**_promise_aggregates()))
         if incidents is not None:
             row.incidents = incidents.count()
         return [row]
@@ -322,7 +337,7 @@ def consistency(
         groups = [
             (replies, month, _reply_counts()),
             (replies.filter(MEDIAN_ROWS), month, _reply_medians()),
-            (threads, TruncMonth("clock_started_at", tzinfo=tz), _thread_aggregates()),
+            (promises, TruncMonth("due", tzinfo=tz), _promise_aggregates()),
         ]
         if incidents is not None:
             groups.append((incidents, TruncMonth("detected_at", tzinfo=tz),
@@ -331,7 +346,7 @@ def consistency(
         msg_field, thread_field = _GROUP_FIELDS[by]
         groups = [(replies, F(msg_field), _reply_counts()),
                   (replies.filter(MEDIAN_ROWS), F(msg_field), _reply_medians()),
-                  (threads, F(thread_field), _thread_aggregates())]
+                  (promises, F(thread_field), _promise_aggregates())]
         if by == "client" and incidents is not None:
             groups.append((incidents, F("client_id"), {"a_incidents": Count("id")}))
 
@@ -385,11 +400,12 @@ def _label(by, rows: dict, workspace, period: Period, now) -> list[Figures]:
     return sorted(rows.values(), key=lambda r: (r.extra["client"] is None, r.label.lower()))
 
 
-def rank_clients(rows: list[Figures], *, min_replies: int = 3, limit: int = 3):
+def rank_clients(rows: list[Figures], *, min_promises: int = 3, limit: int = 3):
     """(worst, best) clients at a glance: ranked on share on time (with at least
-    ``min_replies`` judged replies), then off-hours exceptions and incidents."""
+    ``min_promises`` promises due, or any broken one: a client left waiting is always
+    ranked), then off-hours exceptions and incidents."""
     rated = [r for r in rows if r.extra.get("client") is not None
-             and r.replies >= min_replies and r.share_on_time is not None]
+             and (r.promises_due >= min_promises or r.broken) and r.share_on_time is not None]
 
     def badness(r):
         return (r.share_on_time, -r.incidents, -r.off_hours, r.label.lower())
@@ -560,16 +576,19 @@ _PG_REPLY_MEDIANS = ", ".join([
     "FILTER (WHERE m.verdict = 'late')",
 ])
 _PG_REPLY_MEDIAN_NAMES = ("median_ack_seconds", "median_respond_seconds", "median_late_seconds")
-_PG_THREADS = """
-SELECT GROUPING(x.mon), GROUPING(t.owner_id), GROUPING(t.client_id),
-       x.mon, t.owner_id, t.client_id,
-       COUNT(*), COUNT(*) FILTER (WHERE t.acknowledged_at IS NOT NULL)
-FROM inbox_thread t
-CROSS JOIN LATERAL (SELECT (date_trunc('month', t.clock_started_at AT TIME ZONE %s))::date
-                    AS mon) x
-WHERE t.workspace_id = %s AND t.clock_started_at IS NOT NULL {where}
-  AND NOT (t.acknowledged_at IS NULL AND t.acknowledge_by IS NOT NULL AND t.acknowledge_by > %s)
-GROUP BY GROUPING SETS ((x.mon), (t.owner_id), (t.client_id), ())
+_PG_PROMISES = """
+SELECT GROUPING(x.mon), GROUPING(p.owner_id), GROUPING(p.client_id),
+       x.mon, p.owner_id, p.client_id,
+       COUNT(*) FILTER (WHERE p.met_at IS NOT NULL AND p.met_at <= p.due),
+       COUNT(*) FILTER (WHERE p.met_at > p.due),
+       COUNT(*) FILTER (WHERE p.met_at IS NULL),
+       COUNT(*) FILTER (WHERE p.kind = 'acknowledge'),
+       COUNT(*) FILTER (WHERE p.kind = 'acknowledge' AND p.met_at IS NOT NULL)
+FROM inbox_promise p
+CROSS JOIN LATERAL (SELECT (date_trunc('month', p.due AT TIME ZONE %s))::date AS mon) x
+WHERE p.workspace_id = %s AND p.due IS NOT NULL {where}
+  AND (p.met_at IS NOT NULL OR p.due <= %s)
+GROUP BY GROUPING SETS ((x.mon), (p.owner_id), (p.client_id), ())
 """
 _PG_INCIDENTS = """
 SELECT GROUPING(x.mon), 1, GROUPING(i.client_id), x.mon, NULL, i.client_id, COUNT(*)
@@ -626,9 +645,9 @@ def _consistency_all_pg(workspace, period: Period, now) -> dict[str, dict]:
             aggs=_PG_REPLY_MEDIANS,
             where=where + " AND (m.acknowledges OR m.answers OR m.verdict = 'late')"),
             [tz, workspace.pk, *wparams], _PG_REPLY_MEDIAN_NAMES)
-        where, wparams = _pg_where("t.clock_started_at", period)
-        collect(_PG_THREADS.format(where=where), [tz, workspace.pk, *wparams, now],
-                ("threads", "threads_acknowledged"))
+        where, wparams = _pg_where("p.due", period)
+        collect(_PG_PROMISES.format(where=where), [tz, workspace.pk, *wparams, now],
+                ("kept", "kept_late", "broken", "threads", "threads_acknowledged"))
         where, wparams = _pg_where("i.detected_at", period)
         collect(_PG_INCIDENTS.format(where=where), [tz, workspace.pk, *wparams],
                 ("incidents",))

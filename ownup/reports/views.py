@@ -26,8 +26,10 @@ PRESETS = (("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 month
 
 FIGURE_COLUMNS = (
     ("replies", "Replies judged"), ("on_time", "On time"), ("late", "Late"),
-    ("share_on_time", "Share on time"), ("threads", "Clocks started"),
-    ("threads_acknowledged", "Acknowledged"), ("ack_rate", "Acknowledgement rate"),
+    ("promises_due", "Promises due"), ("kept", "Kept on time"), ("kept_late", "Kept late"),
+    ("broken", "Broken (still waiting)"), ("share_on_time", "Share on time"),
+    ("threads", "Acknowledgements due"), ("threads_acknowledged", "Acknowledged"),
+    ("ack_rate", "Acknowledgement rate"),
     ("median_ack_seconds", "Median time to acknowledge (business seconds)"),
     ("median_respond_seconds", "Median time to respond (business seconds)"),
     ("off_hours", "Off-hours exceptions"), ("incidents", "Incidents"),

@@ -30,8 +30,11 @@ def test_demo_threads_cover_every_state():
     assert verdicts == {"Interview request from Wired": "on_time",
                         "Packaging shoot dates": "late"}
     assert Message.objects.get(workspace=ws, answers=True, verdict="late").late_by_seconds > 0
+    # four replies, and the two calls that informed clients from the demo incidents: a call
+    # from an incident is part of the client's conversation
     assert Message.objects.filter(workspace=ws, direction="outbound", sent_by__isnull=False
-                                  ).count() == 4
+                                  ).count() == 6
+    assert Message.objects.filter(workspace=ws, direction="outbound", channel="phone").count() == 2
     before = Thread.objects.filter(workspace=ws).count()
     load_demo()  # idempotent
     assert Thread.objects.filter(workspace=ws).count() == before

@@ -44,7 +44,8 @@ def test_send_anyway_is_audited(open_incident, member):
         tone_confirmed=True)
     assert message.tone_confirmed and message.tone_check["findings"]
     event = AuditEvent.objects.get(action="tone.send_anyway")
-    assert event.target == f"incident:{open_incident.pk}" and "minimizing" in (
+    # the message is on the client's conversation: the audited send is the thread's reply
+    assert event.target == f"thread:{message.thread_message.thread_id}" and "minimizing" in (
         event.detail["findings"])
 
 

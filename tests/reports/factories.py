@@ -13,15 +13,20 @@ def at(*args) -> datetime:
 
 
 def thread(workspace, client=None, *, owner=None, started=None, ack_by=None, acked=None,
-           subject="Question"):
+           respond_by=None, answered=None, subject="Question", now=None):
+    """A thread with its clock fields set directly and its promises (inbox.Promise) in step,
+    as the inbox services keep them."""
     from ownup.inbox.models import Thread
+    from ownup.inbox.promises import promises_sync
 
-    return Thread.objects.create(
+    t = Thread.objects.create(
         workspace=workspace, client=client, subject=subject, owner=owner,
         last_message_at=started or at(2026, 1, 1), clock_started_at=started,
         acknowledge_by=ack_by or (started and started + timedelta(hours=4)),
-        acknowledged_at=acked,
+        acknowledged_at=acked, respond_by=respond_by, answered_at=answered,
     )
+    promises_sync(t, now=now)
+    return t
 
 
 def reply(thread, *, sent_at, by=None, verdict="on_time", late_by=None, off_hours=False,

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def data(ws_a, client_a, member, owner):
     t = thread(ws_a, client_a, owner=member, started=at(2026, 3, 2, 9),
-               acked=at(2026, 3, 2, 9, 20))
+               acked=at(2026, 3, 2, 9, 20), respond_by=at(2026, 4, 1, 9),
+               answered=at(2026, 4, 2, 9))
     reply(t, sent_at=at(2026, 3, 2, 9, 20), by=member, ack=1200)
     reply(t, sent_at=at(2026, 4, 2, 9), by=owner, verdict="late", late_by=600, respond=9000,
           off_hours=True)
@@ -26,6 +27,7 @@ def test_consistency_overall_and_grouped(owner_api, data, client_a, member):
     (row,) = body["rows"]
     assert (row["replies"], row["on_time"], row["late"], row["off_hours"]) == (2, 1, 1, 1)
     assert row["share_on_time"] == 0.5 and row["median_ack_seconds"] == 1200
+    assert (row["kept"], row["kept_late"], row["broken"], row["promises_due"]) == (1, 1, 0, 2)
     assert row["ack_rate"] == 1.0 and row["incidents"] == 1
     r = owner_api.get("reports/consistency", by="month", since="2026-03-01",
                       until="2026-05-01")

@@ -16,7 +16,9 @@ def recent(ws_a, client_a, member, owner):
     """Replies over the last weeks (the pages default to the last 12 months)."""
     now = timezone.now()
     t = thread(ws_a, client_a, owner=member, started=now - timedelta(days=20),
-               acked=now - timedelta(days=20) + timedelta(minutes=30))
+               acked=now - timedelta(days=20) + timedelta(minutes=30),
+               respond_by=now - timedelta(days=20) + timedelta(hours=12),
+               answered=now - timedelta(days=19))  # acknowledged on time, answered late
     reply(t, sent_at=now - timedelta(days=20) + timedelta(minutes=30), by=member, ack=1800)
     reply(t, sent_at=now - timedelta(days=19), by=member, respond=7200)
     reply(t, sent_at=now - timedelta(days=10), by=owner, verdict="late", late_by=3600,
@@ -32,7 +34,7 @@ def test_agency_page_draws_charts_and_tables(owner_web, recent):
     page = r.content.decode()
     assert page.count("<svg") >= 5 and 'role="img"' in page
     assert "Harbour Coffee" in page and "Milo Member" in page
-    assert "67%" in page  # 2 of 3 replies on time
+    assert "50%" in page and "of 2 due" in page  # 1 of 2 promises kept on time
     assert 'class="bar"' in page and 'class="line"' in page
     assert 'aria-current="page"' in page and 'href="/reports/"' in page
 
@@ -117,16 +119,18 @@ def test_review_talking_points_compare_quarters(ws_a, client_a, member):
     from ownup.reports import review, selectors
     from tests.reports.factories import at
 
-    t = thread(ws_a, client_a, started=at(2026, 4, 1, 9))
+    t = thread(ws_a, client_a, started=at(2026, 4, 1, 9))  # never acknowledged: broken
     reply(t, sent_at=at(2026, 4, 2, 9), by=member, verdict="late", late_by=60)
-    reply(t, sent_at=at(2026, 7, 2, 9), by=member, ack=600, off_hours=True)
+    t2 = thread(ws_a, client_a, started=at(2026, 7, 2, 8, 50), acked=at(2026, 7, 2, 9))
+    reply(t2, sent_at=at(2026, 7, 2, 9), by=member, ack=600, off_hours=True)
     cur = selectors.consistency(workspace=ws_a, client=client_a, since=at(2026, 7, 1).date(),
                                 until=at(2026, 10, 1).date())[0]
     prev = selectors.consistency(workspace=ws_a, client=client_a, since=at(2026, 4, 1).date(),
                                  until=at(2026, 7, 1).date())[0]
     rec = selectors.track_record(client=client_a)
     points = review.talking_points(cur, prev, rec)
-    assert points[0] == "100% of our replies were on time (up 100 points on last quarter)."
+    assert points[0] == ("We kept 1 of the 1 response promises that fell due on time (100%) "
+                         "(up 100 points on last quarter).")
     assert any("1 reply was sent outside the agreed hours" in p for p in points)
     assert review.parse_quarter("", at(2026, 2, 1).date()) == (2026, 1)  # the current one
     assert review.parse_quarter("2026q2", at(2026, 2, 1).date()) == (2026, 2)
@@ -138,7 +142,7 @@ def test_client_page_panel_shows_figures_per_member(owner_web, recent, client_a)
     page = owner_web.get(f"/clients/{client_a.pk}/").content.decode()
     assert "Consistency" in page and "Per team member" in page
     assert 'class="chart sparkline"' in page
-    assert "67%" in page and "Milo Member" in page and "Olive Owner" in page
+    assert "50%" in page and "Milo Member" in page and "Olive Owner" in page
     assert f"/reports/clients/{client_a.pk}/" in page
     assert "1 incident in 1 month" in page and "Last incident 40 days ago" in page
 
