@@ -167,26 +167,39 @@ def _batches(items: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
         yield batch
 
 
-def _parsed(batches: Iterator[list[bytes]], jobs: int) -> Iterator[tuple[list[bytes], list]]:
+def _parsed(batches: Iterator[list[bytes]], jobs: int,
+            known=None) -> Iterator[tuple[list[bytes], list]]:
     """Each batch with its messages parsed (``parse_or_reason``). With ``jobs`` worker
     processes, the next batch is parsed while the caller stores this one (parsing is a third
-    of the work); only two batches are ever held in memory."""
+    of the work); only two batches are ever held in memory. ``known(batch)``: which messages
+    are stored already byte for byte; those are not parsed (a re-import costs little)."""
+    from ownup.inbox.ingest import ALREADY_STORED
     from ownup.inbox.parsing import parse_or_reason
+
+    def todo(batch):
+        flags = known(batch) if known is not None else [False] * len(batch)
+        return flags, [raw for raw, flag in zip(batch, flags, strict=True) if not flag]
+
+    def merged(flags, results):
+        results = iter(results)
+        return [ALREADY_STORED if flag else next(results) for flag in flags]
 
     if jobs < 1:
         for batch in batches:
-            yield batch, [parse_or_reason(raw) for raw in batch]
+            flags, raws = todo(batch)
+            yield batch, merged(flags, [parse_or_reason(raw) for raw in raws])
         return
     # spawn: the workers share nothing with this process (no database connection).
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
         ahead = None
         for batch in batches:
-            job = pool.map_async(parse_or_reason, batch, chunksize=-(-len(batch) // jobs))
+            flags, raws = todo(batch)
+            job = pool.map_async(parse_or_reason, raws, chunksize=max(1, -(-len(raws) // jobs)))
             if ahead is not None:
-                yield ahead[0], ahead[1].get()
-            ahead = (batch, job)
+                yield ahead[0], merged(ahead[1], ahead[2].get())
+            ahead = (batch, flags, job)
         if ahead is not None:
-            yield ahead[0], ahead[1].get()
+            yield ahead[0], merged(ahead[1], ahead[2].get())
 
 
 def _jobs(requested: int | None, messages: int) -> int:
@@ -207,7 +220,13 @@ def run(args: argparse.Namespace) -> int:
     setup_django()
     from django.db import transaction
 
-    from ownup.inbox.ingest import ANALYZE_AFTER, OUTCOMES, messages_ingest, statistics_refresh
+    from ownup.inbox.ingest import (
+        ANALYZE_AFTER,
+        OUTCOMES,
+        messages_ingest,
+        raws_known,
+        statistics_refresh,
+    )
     from ownup.inbox.matching import import_run
 
     workspace = resolve_workspace(args.workspace)
@@ -215,7 +234,10 @@ def run(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     read = 0
     with import_run(workspace):
-        for batch, parsed in _parsed(_batches(source.read(keys), BATCH), jobs):
+        def known(batch):
+            return raws_known(workspace, batch)
+
+        for batch, parsed in _parsed(_batches(source.read(keys), BATCH), jobs, known):
             with transaction.atomic():  # one commit per batch (fsync dominates otherwise)
                 counts.update(messages_ingest(workspace, batch, args.direction, parsed))
             read += len(batch)

@@ -67,6 +67,25 @@ def message_ingest(workspace: Workspace, raw: bytes, direction: str = "inbound")
     return messages_ingest(workspace, [raw], direction=direction)[0]
 
 
+class AlreadyStored:
+    """In place of a parse: this raw message (by SHA-256) is already stored, so it is a
+    duplicate without being parsed (``raws_known``)."""
+
+
+ALREADY_STORED = AlreadyStored()
+
+
+def raws_known(workspace: Workspace, raws: Sequence[bytes]) -> list[bool]:
+    """Which of ``raws`` are stored already, byte for byte (one query per chunk): a re-import
+    need not parse them."""
+    digests = [hashlib.sha256(raw).hexdigest() for raw in raws]
+    known: set[str] = set()
+    for chunk in _chunks(set(digests)):
+        known.update(Message.objects.filter(workspace=workspace, raw_sha256__in=chunk)
+                     .values_list("raw_sha256", flat=True))
+    return [d in known for d in digests]
+
+
 def message_ingest_one(workspace: Workspace, raw: bytes, direction: str = "inbound"
                        ) -> tuple[str, Message | None, str]:
     """``message_ingest`` that also gives the message stored (or the one it duplicates) and,
@@ -83,7 +102,8 @@ def message_ingest_one(workspace: Workspace, raw: bytes, direction: str = "inbou
 
 
 def messages_ingest(workspace: Workspace, raws: Sequence[bytes], direction: str = "inbound",
-                    parsed: Sequence[ParsedMessage | str] | None = None) -> list[str]:
+                    parsed: Sequence[ParsedMessage | str | AlreadyStored] | None = None
+                    ) -> list[str]:
     """Store raw RFC 822 messages in order; the outcome of each, one of OUTCOMES.
 
     The result is the same as storing them one by one with ``message_ingest``. ``parsed``:
@@ -150,7 +170,9 @@ class _Batch:
         outcomes: list[str | None] = [None] * len(raws)
         items: dict[int, _Item] = {}
         for i, (raw, one) in enumerate(zip(raws, parsed, strict=True)):
-            if isinstance(one, str):  # could not be parsed: the reason
+            if isinstance(one, AlreadyStored):
+                outcomes[i] = "duplicate"
+            elif isinstance(one, str):  # could not be parsed: the reason
                 outcomes[i] = _quarantine(self.workspace, raw, one)
             else:
                 items[i] = _Item(raw, one, one.sent_at, list(one.warnings))

@@ -28,7 +28,8 @@ def _counts(out: str) -> dict[str, int]:
     return {k: int(v) for k, v in re.findall(r"(\w+): (\d+)", out)}
 
 
-def test_the_mail_gem_corpus_imports_whole_and_again_adds_nothing(ws_a, client_a, capsys):
+def test_the_mail_gem_corpus_imports_whole_and_again_adds_nothing(ws_a, client_a, capsys,
+                                                                   monkeypatch):
     files = sorted(p for p in MIKEL.rglob("*.eml"))
     assert len(files) >= 100
     assert main(["import-mail", str(MIKEL), "--quiet"]) == 0
@@ -60,7 +61,18 @@ def test_the_mail_gem_corpus_imports_whole_and_again_adds_nothing(ws_a, client_a
     japanese = Message.objects.filter(subject="まみむめも")  # UTF-8 and ISO-2022-JP
     assert japanese.count() == 2 and all(m.body_text.strip() for m in japanese)
     held = Quarantine.objects.count()
+    import ownup.inbox.parsing as parsing
+
+    parses = []
+    real = parsing.parse_or_reason
+    monkeypatch.setattr(parsing, "parse_or_reason", lambda raw: parses.append(1) or real(raw))
     assert main(["import-mail", str(MIKEL), "--quiet"]) == 0
+    # what is stored byte for byte is a duplicate without being parsed again
+    import hashlib
+
+    stored_raws = set(Message.objects.values_list("raw_sha256", flat=True))
+    unknown = [f for f in files if hashlib.sha256(f.read_bytes()).hexdigest() not in stored_raws]
+    assert len(parses) == len(unknown) < counts["quarantined"] + counts["duplicates"] + 1
     again = _counts(capsys.readouterr().out)
     assert again["imported"] == again["unmatched"] == 0
     assert Message.objects.count() == stored and Quarantine.objects.count() == held
