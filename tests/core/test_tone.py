@@ -367,8 +367,8 @@ def test_never_crashes_and_offsets_are_valid(text, kind):
     for f in report.findings:
         if f.category.startswith("missing_"):
             assert f.start == f.end == 0
-        else:
-            assert f.category in CATEGORIES
+        else:  # a problem of tone, or an unfilled placeholder (it blocks sending)
+            assert f.category in (*CATEGORIES, "placeholder")
             assert 0 <= f.start < f.end <= len(text)
     assert check(text, kind) == report
 

@@ -12,7 +12,7 @@ def test_crud_transitions_and_export(member_api, owner_api, closed_incident, mem
     assert member_api.post("postmortems", {"incident_id": str(closed_incident.pk)}
                            ).status_code == 409
     r = member_api.patch(f"postmortems/{pid}", {
-        "summary": "Sam forgot the date.",
+        "summary": "Our release checklist did not include the embargo date.",
         "learnings": [{"statement": "Dates are checked twice", "category": "quality"}],
         "action_items": [{"what": "Checklist", "owner_id": member.pk, "due": "2026-12-01"}],
         "five_whys": ["a", "b"],
@@ -21,6 +21,9 @@ def test_crud_transitions_and_export(member_api, owner_api, closed_incident, mem
     body = r.json()
     assert body["findings"] == [] and body["learnings"][0]["statement"] == (
         "Dates are checked twice")
+    # A person named as the cause is blame, even without a blaming verb list: flagged.
+    named = member_api.patch(f"postmortems/{pid}", {"summary": "Sam forgot the date."}).json()
+    assert [f["field"] for f in named["findings"]] == ["summary"]
     r = member_api.patch(f"postmortems/{pid}", {"summary": "Milo forgot the date."})
     assert r.json()["findings"][0]["phrase"].startswith("Milo forgot")
     r = member_api.patch(f"postmortems/{pid}", {"learnings": [{"statement": "x",

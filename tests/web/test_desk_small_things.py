@@ -72,8 +72,10 @@ def test_readme_configuration_table_is_whole_and_complete():
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", "\n".join(table)))
     read = set()
     for path in (root / "ownup").rglob("*.py"):
-        text = path.read_text()
-        read |= set(re.findall(r"environ\.get\(\s*\"([A-Z][A-Z0-9_]+)\"", text))
+        text = path.read_text()  # os.environ only: a WSGI environ's REMOTE_ADDR is no setting
+        read |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]+)\"", text))
         read |= set(re.findall(r"_env_bool\(\"([A-Z][A-Z0-9_]+)\"", text))
+    for path in (root / "ownup").rglob("*.toml"):  # variables named by data (OAuth presets)
+        read |= set(re.findall(r"^env_\w+ = \"([A-Z][A-Z0-9_]+)\"", path.read_text(), re.M))
     read -= {"DJANGO_SETTINGS_MODULE"}
     assert read and read <= documented, sorted(read - documented)
