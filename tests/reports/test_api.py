@@ -47,7 +47,7 @@ def test_consistency_bad_input(owner_api, data, outsider, ws_b):
     assert owner_api.get("reports/consistency", by="week").status_code == 422
     assert owner_api.get("reports/consistency", since="soon").status_code == 422
     r = owner_api.get("reports/consistency", since="2026-05-01", until="2026-04-01")
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "until"]
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "until"]
     assert owner_api.get("reports/consistency", client="not-a-uuid").status_code == 404
     assert owner_api.get("reports/consistency", member=outsider.pk).status_code == 404
     assert owner_api.get("reports/consistency", member=999999).status_code == 404
