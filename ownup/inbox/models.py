@@ -240,7 +240,12 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["sent_at", "created_at"]
-        indexes = [models.Index(fields=["raw_sha256"], name="message_raw_idx")]
+        indexes = [
+            models.Index(fields=["raw_sha256"], name="message_raw_idx"),
+            # The director's "late replies this week" without reading every message.
+            models.Index(fields=["workspace", "sent_at"], name="message_late_idx",
+                         condition=models.Q(verdict="late")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "message_id", "content_sha256"],

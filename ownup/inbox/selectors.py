@@ -151,6 +151,11 @@ def search_matches(workspace: Workspace, q: str) -> tuple[list, bool]:
     words = query_words(q)
     if not words:
         return [], True
+    from django.core.cache import cache
+
+    broad_key = f"inbox-search-broad:{workspace.pk}:{' '.join(sorted(words))}"
+    if cache.get(broad_key):  # a word this common stays common: skip the probe a while
+        return [], False
     match = _match_sql(words, workspace)
     if connection.vendor == "postgresql":
         # A bounded probe, not the planner's estimate: for a prefix query the estimate is a
@@ -163,6 +168,7 @@ def search_matches(workspace: Workspace, q: str) -> tuple[list, bool]:
             cursor.execute(sql + " LIMIT %s", [*params, SEARCH_MATCH_LIMIT + 1])
             rows = [r[0] for r in cursor.fetchall()]
     if len(rows) > SEARCH_MATCH_LIMIT:
+        cache.set(broad_key, True, 600)
         return [], False
     return list(dict.fromkeys(rows)), True
 
@@ -206,11 +212,19 @@ def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str 
         qs = qs.filter(owner_id=owner)
     if message_class:
         qs = qs.filter(message_class=message_class)
+    narrow = False
     if q.strip():
+        matches = matches or search_matches(workspace, q)
+        narrow = matches[1]
         qs = search_filter(qs, q, workspace, matches)
     qs = _with_next_due(qs)
     if view == "open" and not q.strip():
         return qs.order_by(F("next_due").asc(nulls_last=True), "-last_message_at")
+    if narrow:
+        # The few matching threads by primary key, then sorted: "NULLS LAST" keeps the
+        # planner off the newest-first index, whose walk would pass every thread newer than
+        # the matches (measured: 300 ms for 300 matches among 200,000 threads).
+        return qs.order_by(F("last_message_at").desc(nulls_last=True))
     return qs.order_by("-last_message_at")
 
 
