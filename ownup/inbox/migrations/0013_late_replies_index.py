@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_profile_hours_message'),
-        ('inbox', '0011_public_ids'),
+        ('inbox', '0012_promises'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
