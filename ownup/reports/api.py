@@ -15,6 +15,7 @@ from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 
 from . import selectors
+from . import track_record as records
 
 router = Router(tags=["reports"])
 
@@ -139,7 +140,7 @@ def track_record(request, client_id: str, since: date | None = None,
     the last 12 months)."""
     client = get_in_workspace(Client.objects.select_related("workspace"), request.workspace,
                               pk=client_id)
-    rec = selectors.track_record(client=client, since=since, until=until)
+    rec = records.track_record(client=client, since=since, until=until)
     return {
         "client_id": client.pk, "client_name": client.name, "client_since": rec.start,
         "months_as_client": rec.months_as_client, "record": rec.record_sentence,

@@ -17,6 +17,7 @@ from ownup.incidents.models import SEVERITY_CHOICES, Responsibility
 from ownup.ui.pdf import _latin1
 
 from . import selectors
+from . import track_record as records
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -100,7 +101,7 @@ def client_review_pdf(*, client, year: int, quarter: int, prepared_by=None) -> b
     start, end = stats.quarter_bounds(year, quarter)
     p_start, p_end = stats.quarter_bounds(*previous_quarter(year, quarter))
     ws = client.workspace
-    record = selectors.track_record(client=client, since=start, until=end)
+    record = records.track_record(client=client, since=start, until=end)
     cur, months = record.total, record.months
     prev = selectors.consistency(workspace=ws, client=client, since=p_start, until=p_end)[0]
     quarter_incidents = [i for i in record.incidents

@@ -19,6 +19,7 @@ from ownup.clients.models import Client
 from ownup.core import charts, stats
 
 from . import review, selectors
+from . import track_record as records
 from .selectors import Figures
 
 PRESETS = (("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 months"),
@@ -179,7 +180,7 @@ def _client(request, client_id) -> Client:
                             pk=client_id)
 
 
-def incident_timeline(record: selectors.TrackRecord) -> str:
+def incident_timeline(record: records.TrackRecord) -> str:
     start = min([record.start] + [i["detected_at"].date() for i in record.incidents])
     return mark_safe(charts.timeline(
         [(i["detected_at"], i["title"], i["severity"]) for i in record.incidents],
@@ -194,7 +195,7 @@ def client_report(request, client_id):
     client = _client(request, client_id)
     try:
         since, until, preset = _period(request)
-        record = selectors.track_record(client=client, since=since, until=until)
+        record = records.track_record(client=client, since=since, until=until)
     except (BadInput, selectors.ReportTimeout) as exc:
         return _bad(request, "reports/client.html", exc)
     if request.GET.get("format") == "csv":
@@ -221,7 +222,7 @@ def client_report(request, client_id):
     return render(request, "reports/client.html", ctx)
 
 
-def _client_csv(table: str, record: selectors.TrackRecord) -> HttpResponse:
+def _client_csv(table: str, record: records.TrackRecord) -> HttpResponse:
     name = slugify(record.client.name) or "client"
     if table == "month":
         return _figures_csv(f"{name}-by-month", "Month", record.months)
@@ -279,7 +280,7 @@ def client_panel(request, client) -> dict | None:
     return {
         "template": "reports/_client_panel.html", "order": 40, "client": client,
         "total": total, "members": members, "since": since,
-        "record": selectors.record_summary(client=client),
+        "record": records.record_summary(client=client),
         "spark": mark_safe(charts.sparkline(
             [r.share_on_time for r in months], max_value=1, fmt=_pct,
             title=f"Share of replies on time, month by month since {since:%B %Y}")),

@@ -4,6 +4,7 @@ import pytest
 
 from ownup.core import stats
 from ownup.reports import selectors
+from ownup.reports import track_record as records
 from tests.reports.factories import at, incident, incoming, reply, thread
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_median_of_even_and_odd_counts_on_this_database(ws_a, client_a, member):
 def test_track_record(ws_a, data, other_client):
     incident(other_client, detected_at=at(2025, 2, 1), severity="major",
              responsibility="third_party")
-    rec = selectors.track_record(client=other_client, now=NOW)
+    rec = records.track_record(client=other_client, now=NOW)
     assert rec.start == date(2024, 1, 10)
     assert rec.months_as_client == 29
     assert rec.record_sentence == "2 incidents in 29 months"
@@ -154,7 +155,7 @@ def test_track_record(ws_a, data, other_client):
 
 
 def test_track_record_without_client_since_uses_creation(ws_a, client_a):
-    rec = selectors.track_record(client=client_a, now=NOW)
+    rec = records.track_record(client=client_a, now=NOW)
     assert rec.start == client_a.created_at.date()
     assert rec.record_sentence.startswith("No incidents in")
     assert rec.since_sentence == "No incident on record"
@@ -206,6 +207,6 @@ def test_incidents_by_cause_from_published_learnings(ws_a, client_a):
     learning(one, "communication")
     learning(two, "process")
     learning(two, "tooling", published=False)  # drafts do not count
-    rec = selectors.track_record(client=client_a, now=NOW)
+    rec = records.track_record(client=client_a, now=NOW)
     assert [(k, n) for k, _, n in rec.by_failure] == [("process", 2), ("communication", 1)]
     assert rec.by_failure[0][1] == "Process or checklist"

@@ -117,6 +117,7 @@ def test_client_service_review_pdf(owner_web, recent, client_a):
 
 def test_review_talking_points_compare_quarters(ws_a, client_a, member):
     from ownup.reports import review, selectors
+    from ownup.reports import track_record as records
     from tests.reports.factories import at
 
     t = thread(ws_a, client_a, started=at(2026, 4, 1, 9))  # never acknowledged: broken
@@ -127,7 +128,7 @@ def test_review_talking_points_compare_quarters(ws_a, client_a, member):
                                 until=at(2026, 10, 1).date())[0]
     prev = selectors.consistency(workspace=ws_a, client=client_a, since=at(2026, 4, 1).date(),
                                  until=at(2026, 7, 1).date())[0]
-    rec = selectors.track_record(client=client_a)
+    rec = records.track_record(client=client_a)
     points = review.talking_points(cur, prev, rec)
     assert points[0] == ("We kept 1 of the 1 response promises that fell due on time (100%) "
                          "(up 100 points on last quarter).")
