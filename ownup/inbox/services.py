@@ -542,7 +542,36 @@ def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
     promises_sync(thread)
     if owner is not None and owner != user:
         transaction.on_commit(lambda: _notify_owner(thread, owner, user, event.pk))
+    if before and owner is not None and before != owner.email:
+        _inform_handover(thread, before, owner, user, event.pk)
     return thread
+
+
+def _urgent(thread: Thread) -> bool:
+    """A handover of an emergency, or of a thread already past a deadline, is told at once
+    (mail not held for working hours)."""
+    now = timezone.now()
+    due = [d for d in (None if thread.acknowledged_at else thread.acknowledge_by,
+                       thread.respond_by if thread.clocks_running else None) if d]
+    return thread.message_class == MessageClass.EMERGENCY or any(d <= now for d in due)
+
+
+def _inform_handover(thread: Thread, before: str, owner, actor, event_id: int) -> None:
+    """The client's director is informed (not asked) when a thread changes hands."""
+    from django.urls import reverse
+
+    from ownup.notify.services import inform_directors
+
+    who = (actor.get_full_name() or actor.email) if actor else "ownup"
+    client = thread.client.name if thread.client_id else "an unmatched sender"
+    inform_directors(
+        workspace=thread.workspace, event="thread_handed_over", client=thread.client,
+        actor=actor, key=f"thread-handover:{thread.pk}:{event_id}",
+        subject=f"Handed over: {client} — {thread.subject or '(no subject)'}",
+        body=(f"{who} handed the thread '{thread.subject or '(no subject)'}' with {client} "
+              f"from {before} to {owner.get_full_name() or owner.email}."
+              + (" It is an emergency or already past a deadline." if _urgent(thread) else "")),
+        url=reverse("thread_detail", args=[thread.pk]))
 
 
 def _notify_owner(thread: Thread, owner, actor, event_id: int) -> None:
@@ -554,7 +583,7 @@ def _notify_owner(thread: Thread, owner, actor, event_id: int) -> None:
     client = thread.client.name if thread.client_id else "an unmatched sender"
     notify_users(
         workspace=thread.workspace, users=[owner], event="thread_assigned",
-        key=f"thread-assigned:{thread.pk}:{event_id}",
+        key=f"thread-assigned:{thread.pk}:{event_id}", urgent=_urgent(thread),
         subject=f"{who} gave you a thread: {thread.subject or '(no subject)'}",
         body=f"{who} made you the owner of a thread with {client}.",
         url=reverse("thread_detail", args=[thread.pk]),

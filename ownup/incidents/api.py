@@ -118,7 +118,7 @@ class IncidentIn(PictureFields):
     client_id: str | None = None
     thread_id: str | None = None
     title: str = Field("", max_length=200)
-    severity: str
+    severity: str = ""  # with thread_id and no severity: the thread's class decides
     foreseen: bool = False
     detected_at: datetime
     team: list[int] = []
@@ -302,6 +302,10 @@ def create_incident(request, payload: IncidentIn):
         if thread is None or not thread.subject.strip():
             raise ValidationError({"title": "Give the incident a title."})
         data["title"] = thread.subject[:200]
+    if not data["severity"]:
+        if thread is None:
+            raise ValidationError({"severity": "Choose the severity: minor, major or critical."})
+        data["severity"] = selectors.severity_for_thread(thread)
     team = _users(request, data.pop("team"))
     incident = services.incident_open(workspace=request.workspace, client=client,
                                       user=request.user, thread=thread, team=team, **data)

@@ -201,19 +201,33 @@ def commitments_at_risk(disruption: Disruption, *, grace: timedelta = core.DEFAU
 
 
 def reassignment_candidates(disruption: Disruption) -> list:
-    """Workspace members who are not affected (the people who can take work over)."""
+    """Workspace members who are not affected (the people who can take work over); directors
+    and owners last: they are informed, and step in only when chosen."""
+    from ownup.accounts.models import DIRECTING_ROLES
+
     affected = set(disruption.affected.values_list("pk", flat=True))
-    return [m.user for m in Membership.objects.filter(workspace=disruption.workspace)
+    rows = [m for m in Membership.objects.filter(workspace=disruption.workspace)
             .select_related("user").order_by("user__first_name", "user__email")
             if m.user.pk not in affected]
+    rows.sort(key=lambda m: m.role in DIRECTING_ROLES)  # stable: names order kept
+    return [m.user for m in rows]
+
+
+#: Added to a director's load when suggesting who takes work over: one is suggested only
+#: when nobody else can take it.
+DIRECTOR_LOAD = 10_000
 
 
 def suggestions(disruption: Disruption, commitments: list[core.Commitment]) -> dict[str, str]:
     """A suggested new owner (user id as text) per ref: the least-loaded unaffected person."""
+    from ownup.accounts.models import DIRECTING_ROLES
     from ownup.inbox.models import Thread, ThreadStatus
 
     candidates = reassignment_candidates(disruption)
-    loads = {str(u.pk): 0 for u in candidates}
+    directing = set(Membership.objects.filter(
+        workspace=disruption.workspace, role__in=DIRECTING_ROLES).values_list("user_id",
+                                                                             flat=True))
+    loads = {str(u.pk): DIRECTOR_LOAD if u.pk in directing else 0 for u in candidates}
     for owner_id in Thread.objects.filter(
             workspace=disruption.workspace, owner__in=candidates).exclude(
             status=ThreadStatus.RESOLVED).values_list("owner_id", flat=True):

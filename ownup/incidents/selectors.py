@@ -233,3 +233,12 @@ def open_incidents(workspace: Workspace, limit: int = 10) -> list[Incident]:
     for incident in incidents:
         incident.business_clock = policies[incident.client_id].business_clock()
     return incidents
+
+
+#: An incident opened from a client thread starts at the severity its class calls for: an
+#: emergency message is a critical incident (the playbook's phone call at once, 24/7).
+SEVERITY_FOR_CLASS = {"emergency": "critical", "urgent": "major", "routine": "minor"}
+
+
+def severity_for_thread(thread) -> str:
+    return SEVERITY_FOR_CLASS.get(getattr(thread, "message_class", ""), "minor")

@@ -65,6 +65,7 @@ def incident_create(request):
     if thread_id := (request.POST.get("thread") or request.GET.get("thread")):
         thread = _thread(request, thread_id)
         initial["title"] = (thread.subject or "")[:200]
+        initial["severity"] = selectors.severity_for_thread(thread)
         if thread.client_id:
             initial["client"] = thread.client
         if thread.last_message_at:  # the client's latest message is when we heard of it

@@ -51,6 +51,7 @@ DEFAULT_RULES: dict[str, Rule] = {r.event: r for r in [
     # Directors are informed, not asked: what changed, with nothing to approve.
     Rule("incident_closed", "Incident closed", ("director",)),
     Rule("date_moved", "A promised date moved", ("director",)),
+    Rule("thread_handed_over", "A client thread changed hands", ("client_director",)),
     Rule("postmortem_in_review", "Post-mortem waiting for review", ("directors",)),
 ]}
 

@@ -110,3 +110,44 @@ def test_breach_is_charged_to_the_owner_when_it_fell_due(crisis, ws_a, client_a,
         workspace=ws_a, by="member", now=now)}
     assert by_member[owner].broken == 2 and by_member[owner].threads == 1
     assert director not in by_member or by_member[director].promises_due == 0
+
+
+def test_incident_from_an_emergency_thread_is_critical(crisis, member_web, member_api):
+    thread, _traveller = crisis
+    page = member_web.get(f"/incidents/new/?thread={thread.pk}").content.decode()
+    assert '<option value="critical" selected>' in page
+    r = member_api.post("incidents", {"thread_id": str(thread.pk),
+                                      "detected_at": SUNDAY_NIGHT.isoformat()})
+    assert r.status_code == 201, r.content
+    assert r.json()["severity"] == "critical"
+    r = member_api.post("incidents", {"client_id": str(thread.client_id), "title": "x",
+                                      "detected_at": SUNDAY_NIGHT.isoformat()})
+    assert r.status_code == 422 and "severity" in r.content.decode()
+
+
+def test_handover_is_told(crisis, ws_a, client_a, owner, member, director,
+                          django_capture_on_commit_callbacks):
+    from ownup.notify.models import Notification
+
+    thread, traveller = crisis
+    inbox.thread_assign(thread=thread, owner=owner, user=owner)
+    traveller.shift(timedelta(hours=3))  # breached
+    with django_capture_on_commit_callbacks(execute=True):
+        inbox.thread_assign(thread=thread, owner=member, user=owner)
+    told = Notification.objects.filter(user=member, event="thread_assigned")
+    assert {n.channel for n in told} >= {"in_app", "email"}
+    assert all(n.urgent for n in told)  # an emergency past its deadline: no waiting
+    informed = Notification.objects.filter(user=director, event="thread_handed_over")
+    assert informed.exists() and "Milo Member" in informed.first().body
+
+
+def test_suggestions_never_put_a_director_first(ws_a, client_a, owner, member, director):
+    from ownup.incidents import continuity
+    from ownup.incidents.models import Disruption
+
+    d = Disruption.objects.create(workspace=ws_a, kind="person_away",
+                                  starts=datetime.now(UTC),
+                                  ends=datetime.now(UTC) + timedelta(days=1))
+    d.affected.set([owner])
+    people = continuity.reassignment_candidates(d)
+    assert people[0] == member and people[-1] == director
