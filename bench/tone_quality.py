@@ -246,11 +246,23 @@ def main(argv: list[str] | None = None) -> int:
         help="both = tune, test, fresh and wide; sealed = the out-of-sight third (scored once)",
     )
     ap.add_argument("--errors", action="store_true", help="list misclassified messages")
+    ap.add_argument(
+        "--set",
+        dest="extra",
+        action="append",
+        default=[],
+        type=Path,
+        help="score this JSONL file instead (e.g. tests/core/data/tone_blind3.jsonl); repeatable",
+    )
     args = ap.parse_args(argv)
     corpus = load()
     splits = ["tune", "test", "fresh", "wide"] if args.split == "both" else [args.split]
+    if args.extra:
+        splits = [str(p) for p in args.extra]
     for split in splits:
-        if split == "fresh":
+        if split.endswith(".jsonl"):
+            recs = load(Path(split))
+        elif split == "fresh":
             recs = fresh_records()
         elif split in ("wide", "sealed"):
             recs = load(WIDE if split == "wide" else SEALED)

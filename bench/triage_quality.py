@@ -122,9 +122,18 @@ def speed(items: list[dict], rounds: int = 5) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", choices=("tune", "test", "wide"))
+    parser.add_argument("--errors", choices=("tune", "test", "wide", "extra"))
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--sealed", action="store_true", help="also score the out-of-sight third")
+    parser.add_argument(
+        "--set",
+        dest="extra",
+        action="append",
+        default=[],
+        type=Path,
+        help="also score this JSONL file (e.g. tests/core/data/triage_blind3.jsonl); repeatable",
+    )
+    parser.add_argument("--no-speed", action="store_true", help="skip the throughput measurement")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -135,10 +144,11 @@ def main() -> int:
     sets.append(("wide", wide))
     if args.sealed:
         sets.append(("sealed", load(SEALED)))
+    sets += [(p.stem, load(p)) for p in args.extra]
     for name, items in sets:
         ev = evaluate(items)
         print_split(name + (" (held out)" if name == "test" else ""), ev, args.markdown)
-        if args.errors == name:
+        if args.errors == name or (args.errors == "extra" and name in {p.stem for p in args.extra}):
             for m, r in zip(items, ev["results"], strict=True):
                 if (m["class"], m["mood"]) != (r.message_class, r.mood):
                     print(
@@ -147,7 +157,8 @@ def main() -> int:
                     )
                     for s in r.signals:
                         print(f"     {s.label:28} {s.text!r}")
-    speed(corpus + wide)
+    if not args.no_speed:
+        speed(corpus + wide)
     return 0
 
 
