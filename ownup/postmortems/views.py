@@ -20,7 +20,7 @@ from ownup.learnings.models import FailureCategory
 
 from . import selectors, services
 from .blameless import blame_findings, people_names, people_roles, postmortem_texts
-from .export import postmortem_markdown, postmortem_pdf
+from .export import client_timeline, postmortem_markdown, postmortem_pdf
 from .models import SECTIONS, ActionStatus, Postmortem, PostmortemStatus
 
 SECTION_LABELS = {
@@ -262,6 +262,14 @@ def postmortem_export(request, postmortem_id, fmt):
 
 
 def _export(pm, fmt: str, *, client_safe: bool) -> HttpResponse:
+    try:
+        return _export_response(pm, fmt, client_safe=client_safe)
+    except ValidationError as exc:  # a placeholder would reach the client
+        return HttpResponse(" ".join(exc.messages), status=422,
+                            content_type="text/plain; charset=utf-8")
+
+
+def _export_response(pm, fmt: str, *, client_safe: bool) -> HttpResponse:
     if fmt == "md":
         response = HttpResponse(postmortem_markdown(pm, client_safe=client_safe),
                                 content_type="text/markdown; charset=utf-8")
@@ -285,6 +293,7 @@ def postmortem_shared(request, token):
     response = render(request, "postmortems/shared.html", {
         "pm": pm, "incident": pm.incident, "learnings": pm.learnings.all(),
         "actions": pm.action_items.all(), "token": token,
+        "timeline": [row.removeprefix("- ") for row in client_timeline(pm.incident)],
         "sections": [(SECTION_LABELS[k][0], getattr(pm, k)) for k in SECTIONS
                      if k != "internal_notes"],
     })
