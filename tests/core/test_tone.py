@@ -540,3 +540,38 @@ def test_ownership_in_other_words(text):
 )
 def test_circumstances_in_other_words_are_excuses(text):
     assert "excuse" in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a role (in-house or supplier) acting on a wrong or outdated thing
+        "The project manager booked us the wrong hall for the rehearsal.",
+        "Our sysadmin installed an expired certificate, hence the warnings.",
+        # a vendor by name breaking a thing, or misreading it
+        "Zapier garbled the field mapping overnight.",
+        "The translator misunderstood the tagline.",
+        # a third person pointed at with a pronoun, the client sent elsewhere
+        "The brochure errors? Honestly that one is on him.",
+        "For the refund you'll need to take it up with the venue.",
+    ],
+)
+def test_blame_by_agent_not_by_phrase(text):
+    assert "blame" in cats(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You should have had the figures on Monday and that's on me; they're attached now.",
+        "Our team booked the larger hall for the rehearsal on Friday.",
+        "Sorry, I forwarded the report to the wrong address by mistake; resent to you now.",
+    ],
+)
+def test_own_actions_and_owed_replies_are_not_blame(text):
+    assert "blame" not in cats(text)
+
+
+def test_own_action_by_mistake_is_ownership():
+    text = "Sorry, I exported the list twice by mistake. Cleaned file attached."
+    assert check(text).present["ownership"]
