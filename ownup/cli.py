@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "reparse",
     "mailbox",
     "incident",
+    "threads",
     "agenda",
     "backup",
 ]
