@@ -242,3 +242,37 @@ SEVERITY_FOR_CLASS = {"emergency": "critical", "urgent": "major", "routine": "mi
 
 def severity_for_thread(thread) -> str:
     return SEVERITY_FOR_CLASS.get(getattr(thread, "message_class", ""), "minor")
+
+
+def call_contact(client):
+    """Whom to call: the active contact who prefers the phone and has a number, else any with
+    a number, else the primary contact (None when the client has no contact)."""
+    contacts = list(client.contacts.filter(archived_at__isnull=True).order_by("created_at",
+                                                                              "name"))
+    with_phone = [c for c in contacts if c.phone.strip()]
+    for c in with_phone:
+        if c.preferred_channel == "phone":
+            return c
+    return with_phone[0] if with_phone else primary_contact(client)
+
+
+#: How soon a call can be had once the sheet is ready: time to dial, not a day later.
+CALL_LEAD = timedelta(minutes=15)
+
+
+def call_time(incident: Incident, now: datetime | None = None) -> datetime:
+    """When to book the client call: while the client has not had the call the severity
+    requires, the earliest moment its clock allows (a 24/7 severity: in a quarter of an hour,
+    whatever the hour; a business-hours one: the client's next open moment); after that,
+    the next client update due."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    facts = facts_of(incident)
+    soon = now + CALL_LEAD
+    if pb.phone_call_needed(facts):
+        if facts.severity.update_clock == "calendar":
+            return soon
+        return max(soon, policy_clock(incident).next_open(soon))
+    due = incident_next_update_due(incident)
+    return max(due, now) if due else soon

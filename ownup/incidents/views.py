@@ -421,6 +421,7 @@ def _sheet(incident) -> dict:
         "next_step_title": pb.STEP_TITLES[step] if step else "",
         "next_step_help": pb.STEP_HELP[step] if step else "",
         "phone_call_needed": pb.phone_call_needed(facts),
+        "contact": selectors.call_contact(incident.client),
     }
 
 
@@ -430,11 +431,23 @@ def incident_call_sheet(request, incident_id):
     return render(request, "incidents/call_sheet.html", _sheet(incident))
 
 
+def _contact_line(contact) -> str:
+    if contact is None:
+        return "Call: no contact recorded for this client"
+    bits = [contact.name]
+    if contact.role:
+        bits.append(contact.role)
+    number = contact.phone or "no number recorded"
+    return (f"Call: {', '.join(bits)} on {number} (prefers "
+            f"{contact.get_preferred_channel_display().lower()})")
+
+
 def call_sheet_text(incident) -> str:
     sheet = _sheet(incident)
     lines = [
         f"Incident: {incident.title} ({incident.get_severity_display()})",
         f"Client: {incident.client.name}",
+        _contact_line(sheet["contact"]),
         f"What happened: {incident.what_happened or '-'}",
         f"Impact: {incident.impact_text or '-'}",
         f"What we own ({incident.get_responsibility_display()}): "
@@ -450,13 +463,13 @@ def call_sheet_text(incident) -> str:
 
 @workspace_required
 def incident_ics(request, incident_id):
-    """A calendar invitation for the client call, at the next update due (else soon)."""
+    """A calendar invitation for the client call at ``selectors.call_time``: the earliest the
+    severity's clock allows while the required call is still to make."""
     from icalendar import Calendar, Event
 
     incident = _incident(request, incident_id)
     now = timezone.now()
-    start = selectors.incident_next_update_due(incident) or now + timedelta(minutes=30)
-    start = max(start, now)
+    start = selectors.call_time(incident, now)
     cal = Calendar()
     cal.add("prodid", "-//ownup//incidents//EN")
     cal.add("version", "2.0")

@@ -91,8 +91,10 @@ def test_a_breach_with_no_reply_is_counted_everywhere(crisis, ws_a, client_a):
     now = datetime.now(UTC)
     (row,) = selectors.consistency(workspace=ws_a, client=client_a, now=now)
     assert row.replies == 0 and row.broken == 2 and row.share_on_time == 0.0
-    points = review.talking_points(row, selectors.Figures(), selectors.track_record(
-        client=client_a, now=now))
+    from ownup.reports.track_record import track_record
+
+    points = review.talking_points(row, selectors.Figures(), track_record(client=client_a,
+                                                                          now=now))
     assert "100%" not in points[0] and "2 not yet answered" in points[0]
     worst, best = selectors.rank_clients(selectors.consistency(workspace=ws_a, by="client",
                                                                now=now))
@@ -151,3 +153,24 @@ def test_suggestions_never_put_a_director_first(ws_a, client_a, owner, member, d
     d.affected.set([owner])
     people = continuity.reassignment_candidates(d)
     assert people[0] == member and people[-1] == director
+
+
+def test_call_sheet_names_whom_to_call_and_the_invite_is_now(crisis, ws_a, client_a, member,
+                                                             member_web):
+    from icalendar import Calendar
+
+    from ownup.clients.services import contact_create
+
+    thread, _traveller = crisis
+    contact_create(client=client_a, name="Ben Lowe", email="ben@harbour.example",
+                   phone="+1 212 555 0100", preferred_channel="phone")
+    incident = services.incident_open(
+        workspace=ws_a, client=client_a, title="Wrong price on the ad", severity="critical",
+        foreseen=False, detected_at=SUNDAY_NIGHT, user=member, thread=thread)
+    page = member_web.get(f"/incidents/{incident.pk}/call-sheet/").content.decode()
+    assert "Ben Lowe" in page and "+1 212 555 0100" in page and "prefers phone" in page
+    ics = member_web.get(f"/incidents/{incident.pk}/call.ics")
+    event = next(c for c in Calendar.from_ical(ics.content).walk() if c.name == "VEVENT")
+    start = event.decoded("dtstart")
+    assert SUNDAY_NIGHT <= start <= SUNDAY_NIGHT + timedelta(hours=1)  # not Monday 13:00
+    assert "Ben Lowe on +1 212 555 0100" in str(event.get("description"))
