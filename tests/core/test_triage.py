@@ -530,3 +530,33 @@ def test_i_am_is_not_shouting_but_a_word_in_capitals_is_emphasis():
     assert "mood:angry:emphasis" in labels(loud) and loud.mood == "angry"
     label = classify("URGENT: copy", "Could you send the copy today? Thanks")
     assert "mood:angry:emphasis" not in labels(label)
+
+
+# Issue 21, rules v6: emergencies read from their kind, in wordings no rule quotes.
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Portal", "Since lunch none of our members can sign in to renew. Please look."),
+        ("Bookings", "The widget is erroring for every visitor on mobile, all afternoon."),
+        ("Sales", "We're losing bookings by the hour while the calendar shows fully booked."),
+        ("Confirmation emails", "A member says her receipt shows another member's address and card ending."),
+        ("Letter", "Ofgem have written asking how the tariff comparison on our site was worked out."),
+        ("Label", "The care sheet you laid out gives the wrong dose for puppies. It might harm someone's dog."),
+        ("Slides", "The deck marked internal only was meant to be confidential and went on the public page."),
+        ("Depot", "Drivers at the Leeds site have gone on strike and a reporter is writing a piece for tomorrow."),
+    ],
+)
+def test_emergencies_by_kind_in_other_words(subject, body):
+    assert triage.classify(subject, body).message_class == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Training", "Could you quote for a session on what to do when nobody can reach the office?"),
+        ("Timing", "The webinar starts in 10 minutes, see you there!"),
+        ("Licence", "Can you check the font licence covers the new microsite? No rush."),
+    ],
+)
+def test_the_new_emergency_kinds_leave_routine_alone(subject, body):
+    assert triage.classify(subject, body).message_class != "emergency"
