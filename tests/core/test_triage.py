@@ -539,11 +539,17 @@ def test_i_am_is_not_shouting_but_a_word_in_capitals_is_emphasis():
         ("Portal", "Since lunch none of our members can sign in to renew. Please look."),
         ("Bookings", "The widget is erroring for every visitor on mobile, all afternoon."),
         ("Sales", "We're losing bookings by the hour while the calendar shows fully booked."),
-        ("Confirmation emails", "A member says her receipt shows another member's address and card ending."),
-        ("Letter", "Ofgem have written asking how the tariff comparison on our site was worked out."),
-        ("Label", "The care sheet you laid out gives the wrong dose for puppies. It might harm someone's dog."),
-        ("Slides", "The deck marked internal only was meant to be confidential and went on the public page."),
-        ("Depot", "Drivers at the Leeds site have gone on strike and a reporter is writing a piece for tomorrow."),
+        (
+            "Confirmation emails",
+            "A member says her receipt shows another member's address and card ending.",
+        ),
+        (
+            "Letter",
+            "Ofgem have written asking how the tariff comparison on our site was worked out.",
+        ),
+        ("Label", "The care sheet gives the wrong dose for puppies. It might harm someone's dog."),
+        ("Slides", "The deck was meant to be confidential and went on the public page."),
+        ("Depot", "Drivers have gone on strike and a reporter is writing a piece for tomorrow."),
     ],
 )
 def test_emergencies_by_kind_in_other_words(subject, body):
@@ -553,7 +559,10 @@ def test_emergencies_by_kind_in_other_words(subject, body):
 @pytest.mark.parametrize(
     ("subject", "body"),
     [
-        ("Training", "Could you quote for a session on what to do when nobody can reach the office?"),
+        (
+            "Training",
+            "Could you quote for a session on what to do when nobody can reach the office?",
+        ),
         ("Timing", "The webinar starts in 10 minutes, see you there!"),
         ("Licence", "Can you check the font licence covers the new microsite? No rush."),
     ],
