@@ -18,6 +18,22 @@ def register(sub) -> None:
     p.add_argument("id", metavar="ID", help="the incident's id")
     add_workspace_arg(p)
     p.set_defaults(func=run_show)
+    p = incident.add_parser(
+        "message", help="send (or record) a client message at a playbook moment: it goes on "
+        "the client's thread and is tone-checked; a placeholder is always refused")
+    p.add_argument("id", metavar="ID", help="the incident's id")
+    p.add_argument("--moment", required=True,
+                   choices=["informed", "owned", "update", "fixed", "closed"])
+    p.add_argument("--subject", required=True)
+    p.add_argument("--body-file", required=True, metavar="FILE", help="the text ('-' = stdin)")
+    p.add_argument("--as", dest="sender", required=True, metavar="EMAIL",
+                   help="the member who sends it")
+    p.add_argument("--send", action="store_true", help="queue it to the client's contact "
+                   "(without: recorded as sent another way)")
+    p.add_argument("--send-anyway", action="store_true",
+                   help="send despite tone findings (audited; never past a placeholder)")
+    add_workspace_arg(p)
+    p.set_defaults(func=run_message)
 
 
 def run_list(args) -> int:
@@ -74,4 +90,44 @@ def run_show(args) -> int:
     print("timeline:")
     for entry in selectors.timeline_of(incident):
         print(f"  {entry.at.isoformat(timespec='minutes')}  {entry.kind}: {entry.summary}")
+    return 0
+
+
+def run_message(args) -> int:
+    import sys
+
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    from ownup.accounts.models import Membership
+    from ownup.accounts.selectors import get_in_workspace
+    from ownup.incidents import selectors, services
+
+    workspace = resolve_workspace(args.workspace)
+    try:
+        incident = get_in_workspace(selectors.incident_qs(workspace), workspace, pk=args.id)
+    except Http404:
+        raise UserError(f"no incident {args.id} in workspace {workspace.slug}") from None
+    user = get_user_model().objects.filter(email__iexact=args.sender).first()
+    if user is None or not Membership.objects.filter(workspace=workspace, user=user).exists():
+        raise UserError(f"{args.sender} is not a member of workspace {workspace.slug}")
+    try:
+        body = (sys.stdin.read() if args.body_file == "-" else
+                open(args.body_file, encoding="utf-8").read())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read {args.body_file}: {exc}") from None
+    contact = selectors.primary_contact(incident.client)
+    try:
+        message = services.incident_message_record(
+            incident=incident, moment=args.moment, subject=args.subject, body=body, user=user,
+            tone_confirmed=args.send_anyway, send=args.send,
+            to=[contact.email] if contact else [])
+    except ValidationError as exc:
+        raise UserError(" ".join(exc.messages)) from None
+    thread = message.thread_message.thread if message.thread_message else None
+    how = "queued to the client" if args.send else "recorded"
+    print(f"{how}: {message.subject} (on thread {thread.pk if thread else '-'}; "
+          f"{len(message.tone_check.get('findings', []))} tone finding(s))")
     return 0

@@ -36,3 +36,25 @@ def test_console_script_help():
     r = subprocess.run([str(Path(sys.executable).with_name("ownup")), "incident", "--help"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "show" in r.stdout
+
+
+def test_message_goes_on_the_thread_and_placeholders_are_refused(open_incident, tmp_path,
+                                                                  capsys):
+    from ownup.incidents.models import ClientMessage
+
+    draft = tmp_path / "m.txt"
+    draft.write_text("Hi Ellie, I'm sorry, that was our mistake. I'll call you on [phone] "
+                     "by 3 p.m. today.")
+    args = ["incident", "message", str(open_incident.pk), "--workspace", "agency-a",
+            "--moment", "owned", "--subject", "Sorry", "--body-file", str(draft),
+            "--as", "member@a.example", "--send", "--send-anyway"]
+    assert main(args) == 2
+    assert "[phone]" in capsys.readouterr().err and not ClientMessage.objects.exists()
+    draft.write_text("Hi Ellie, I'm sorry, that was our mistake: the budget was set ten times "
+                     "too high. I understand how worrying this is. I'll call you at 3 p.m. "
+                     "today.")
+    assert main(args[:-1]) == 0
+    out = capsys.readouterr().out
+    message = ClientMessage.objects.get()
+    assert "queued to the client" in out and str(message.thread_message.thread_id) in out
+    assert main(args[:-2] + ["--as", "nobody@x.example"]) == 2
