@@ -153,7 +153,10 @@ def search_matches(workspace: Workspace, q: str) -> tuple[list, bool]:
         return [], True
     from django.core.cache import cache
 
-    broad_key = f"inbox-search-broad:{workspace.pk}:{' '.join(sorted(words))}"
+    import hashlib
+
+    digest = hashlib.sha256(" ".join(sorted(words)).encode()).hexdigest()[:32]
+    broad_key = f"inbox-search-broad:{workspace.pk}:{digest}"
     if cache.get(broad_key):  # a word this common stays common: skip the probe a while
         return [], False
     match = _match_sql(words, workspace)
