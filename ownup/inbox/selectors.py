@@ -151,9 +151,9 @@ def search_matches(workspace: Workspace, q: str) -> tuple[list, bool]:
     words = query_words(q)
     if not words:
         return [], True
-    from django.core.cache import cache
-
     import hashlib
+
+    from django.core.cache import cache
 
     digest = hashlib.sha256(" ".join(sorted(words)).encode()).hexdigest()[:32]
     broad_key = f"inbox-search-broad:{workspace.pk}:{digest}"
