@@ -31,7 +31,7 @@ def test_editing_friday_hours_updates_the_preview(page, owner, ws_a):
     assert ack.inner_text() == "Fri 6 Mar 2026, 21:55"
 
     page.get_by_label("Friday").fill("08:00-12:00, 13:00-")
-    page.get_by_role("alert").filter(has_text="hours.fri").wait_for()
+    page.get_by_role("alert").filter(has_text="Friday's hours").wait_for()
     page.get_by_label("Friday").fill("08:00-12:00, 13:00-22:00")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved.").wait_for()
