@@ -26,6 +26,20 @@ from ownup.policies.selectors import core_policy, default_policy
 from .models import Message, Quarantine, Thread, ThreadEvent, ThreadStatus
 
 
+def _narrowed(qs: QuerySet[Thread], *, client: str, owner: str,
+              message_class: str) -> QuerySet[Thread]:
+    """The inbox's filters: a client, an owner (a user id, or "none" for unowned), a class."""
+    if client:
+        qs = qs.filter(client_id=client)
+    if owner == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif owner:
+        qs = qs.filter(owner_id=owner)
+    if message_class:
+        qs = qs.filter(message_class=message_class)
+    return qs
+
+
 def _with_next_due(qs: QuerySet[Thread]) -> QuerySet[Thread]:
     return qs.annotate(
         next_due=Case(
@@ -55,14 +69,7 @@ def thread_list(
     )
     if status:
         qs = qs.filter(status=status)
-    if client:
-        qs = qs.filter(client_id=client)
-    if owner == "none":
-        qs = qs.filter(owner__isnull=True)
-    elif owner:
-        qs = qs.filter(owner_id=owner)
-    if message_class:
-        qs = qs.filter(message_class=message_class)
+    qs = _narrowed(qs, client=client, owner=owner, message_class=message_class)
     if status == ThreadStatus.OPEN:
         qs = qs.filter(client__isnull=False, respond_by__isnull=False, answered_at__isnull=True)
     return _with_next_due(qs).order_by(F("next_due").asc(nulls_last=True), "-last_message_at")
@@ -207,14 +214,7 @@ def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str 
     qs = _in_view(qs, view, user)
     if mine and view != "mine":
         qs = qs.filter(owner=user)
-    if client:
-        qs = qs.filter(client_id=client)
-    if owner == "none":
-        qs = qs.filter(owner__isnull=True)
-    elif owner:
-        qs = qs.filter(owner_id=owner)
-    if message_class:
-        qs = qs.filter(message_class=message_class)
+    qs = _narrowed(qs, client=client, owner=owner, message_class=message_class)
     narrow = False
     if q.strip():
         matches = matches or search_matches(workspace, q)
