@@ -57,18 +57,25 @@ def run_list(args) -> int:
     return 0
 
 
-def run_show(args) -> int:
-    setup_django()
+def _incident(workspace, incident_id):
+    """The workspace's incident, or a UserError naming the id."""
     from django.http import Http404
 
     from ownup.accounts.selectors import get_in_workspace
     from ownup.incidents import selectors
 
-    workspace = resolve_workspace(args.workspace)
     try:
-        incident = get_in_workspace(selectors.incident_qs(workspace), workspace, pk=args.id)
+        return get_in_workspace(selectors.incident_qs(workspace), workspace, pk=incident_id)
     except Http404:
-        raise UserError(f"no incident {args.id} in workspace {workspace.slug}") from None
+        raise UserError(f"no incident {incident_id} in workspace {workspace.slug}") from None
+
+
+def run_show(args) -> int:
+    setup_django()
+    from ownup.incidents import selectors
+
+    workspace = resolve_workspace(args.workspace)
+    incident = _incident(workspace, args.id)
     print(f"{incident.title}")
     print(f"client: {incident.client.name}  severity: {incident.severity}  "
           f"status: {incident.status}  detected: {incident.detected_at.isoformat()}")
@@ -99,17 +106,12 @@ def run_message(args) -> int:
     setup_django()
     from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
-    from django.http import Http404
 
     from ownup.accounts.models import Membership
-    from ownup.accounts.selectors import get_in_workspace
     from ownup.incidents import selectors, services
 
     workspace = resolve_workspace(args.workspace)
-    try:
-        incident = get_in_workspace(selectors.incident_qs(workspace), workspace, pk=args.id)
-    except Http404:
-        raise UserError(f"no incident {args.id} in workspace {workspace.slug}") from None
+    incident = _incident(workspace, args.id)
     user = get_user_model().objects.filter(email__iexact=args.sender).first()
     if user is None or not Membership.objects.filter(workspace=workspace, user=user).exists():
         raise UserError(f"{args.sender} is not a member of workspace {workspace.slug}")
