@@ -17,7 +17,9 @@ Rules (the same for every channel):
 - ``ack_elapsed`` / ``respond_elapsed``: clock time from the clock start to the acknowledgement /
   answer, pauses excluded.
 - Time left: the clock time from now to the deadline; *at risk* when under ``AT_RISK_SHARE`` of
-  the whole span (start to deadline, pauses excluded) is left; *breached* at or past it.
+  the whole span (start to deadline, pauses excluded) is left, and always when no clock time is
+  left (down to zero: the last minute, a deadline at the next opening, a span with no clock time
+  in it); *breached* at or past it.
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ def time_left(
         )
     left = clock.elapsed(max(now, started_at), due, pauses)
     total = clock.elapsed(started_at, due, pauses)
-    at_risk = total > timedelta(0) and left < total * AT_RISK_SHARE
+    at_risk = left <= timedelta(0) or left < total * AT_RISK_SHARE
     return TimeLeft(left=left, total=total, overdue=timedelta(0), at_risk=at_risk, breached=False)
 
 

@@ -326,7 +326,8 @@ def clock_state(
     thread: Thread, now: datetime | None = None, policies: PolicyCache | None = None
 ) -> dict:
     """The next deadline and the time left in the clock's own time (business time for a
-    business clock): at risk under 25% of the span left, breached at or past the deadline.
+    business clock): at risk under 25% of the span left and down to zero, breached at or past
+    the deadline.
     A paused thread shows the respond time it had left."""
     now = now or timezone.now()
     state = {

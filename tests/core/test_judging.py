@@ -145,6 +145,25 @@ def test_time_left_exactly_at_quarter_is_not_at_risk_and_due_instant_breaches():
     assert time_left(clock=CLOCK, now=at(3, 11), started_at=at(2, 10), due=at(3, 11)).breached
 
 
+def test_time_left_is_at_risk_down_to_zero():
+    # The last second of an 8-hour span.
+    t = time_left(clock=CLOCK, now=at(3, 9, 59) + timedelta(seconds=59), started_at=at(2, 10),
+                  due=at(3, 10))
+    assert t.at_risk and not t.breached and t.left == timedelta(seconds=1)
+    # A deadline at Monday's opening, seen Sunday night: no business time left, not yet due.
+    t = time_left(clock=CLOCK, now=at(8, 23), started_at=at(6, 16), due=at(9, 9))
+    assert t.left == timedelta(0) and t.total == H and t.at_risk and not t.breached
+    # A span with no clock time in it (started Saturday, due at Monday's opening).
+    t = time_left(clock=CLOCK, now=at(8, 23), started_at=at(7, 12), due=at(9, 9))
+    assert t.total == timedelta(0) and t.at_risk and not t.breached
+    # A clock that (re)started after its deadline, not yet due by the calendar.
+    t = time_left(clock=CLOCK, now=at(3, 9), started_at=at(3, 9, 30), due=at(3, 9, 15))
+    assert t.left == timedelta(0) and t.at_risk and not t.breached
+    # At the deadline itself: breached, not at risk.
+    t = time_left(clock=CLOCK, now=at(9, 9), started_at=at(6, 16), due=at(9, 9))
+    assert t.breached and not t.at_risk
+
+
 def test_time_left_with_pauses():
     pauses = [(at(2, 11), at(2, 15))]
     t = time_left(clock=CLOCK, now=at(2, 16), started_at=at(2, 10), due=at(3, 14),
@@ -182,3 +201,4 @@ def test_properties(offset_minutes, span_minutes, answers):
     assert t.breached == (sent >= resp_by)
     if not t.breached:
         assert t.left + CLOCK.elapsed(start, sent) == t.total
+        assert t.at_risk or t.left >= t.total / 4 > timedelta(0)  # at risk down to zero

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from ownup.inbox.ingest import message_ingest
@@ -38,6 +39,32 @@ def test_fresh_thread_is_not_at_risk_then_is(owner_web, ws_a, client_a):
     thread.clock_started_at = thread.acknowledge_by - timedelta(days=30)
     thread.save()
     assert "At risk" in owner_web.get("/inbox/").content.decode()
+
+
+def test_at_risk_badge_down_to_the_last_second_then_breached(owner_web, ws_a, client_a):
+    start = datetime(2026, 11, 8, 22, 0, tzinfo=UTC)  # a Sunday night
+    with time_machine.travel(start, tick=False):
+        msg = message_create(
+            workspace=ws_a, direction="inbound", channel="email", sender="ellie@harbour.example",
+            subject="Price is wrong", body_text="Please fix", sent_at=timezone.now(),
+        )
+    thread = Thread.objects.get(pk=msg.thread_id)
+    due = thread.next_deadline()
+    pages = ("/inbox/", f"/inbox/{thread.id}/")
+    with time_machine.travel(due - timedelta(seconds=1), tick=False):
+        for page in pages:
+            html = owner_web.get(page).content.decode()
+            assert "At risk" in html and "Breached" not in html, page
+    # A clock with no time in its span (restarted at its deadline) is at risk, not on track.
+    Thread.objects.filter(pk=thread.pk).update(clock_started_at=due)
+    with time_machine.travel(due - timedelta(seconds=30), tick=False):
+        for page in pages:
+            html = owner_web.get(page).content.decode()
+            assert "At risk" in html and "Breached" not in html, page
+    with time_machine.travel(due, tick=False):
+        for page in pages:
+            html = owner_web.get(page).content.decode()
+            assert "Breached" in html and "At risk" not in html, page
 
 
 def test_thread_page_renders_sanitised_html(owner_web, ws_a, client_a):
