@@ -1,8 +1,9 @@
 """`ownup triage FILE|-`: classify one RFC 822 message (class, mood and the signals why).
 
-Pure: no Django. The message is parsed with the stdlib ``email`` package; the text/plain part
-is read (or the HTML part reduced to text by the inbox parser's ``html_to_text``), charsets are
-decoded leniently.
+Pure: no Django. The message is read by the inbox's one parser (``ownup.inbox.parsing``, as
+IMAP polling, ``import-mail`` and the API read it: every text part, charsets with a fallback)
+and triage reads what ingest gives it (``triage_text``): the client's new words, without the
+quoted history and the signature.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import argparse
 import json
 import sys
 import tomllib
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import parseaddr
+from dataclasses import dataclass
 
 from ownup.commands import UserError
 from ownup.core.triage import Triage, TriageRules, classify
-from ownup.inbox.parsing import html_to_text
+from ownup.inbox.parsing import READ_NEW_WORDS, parse_or_reason, triage_text
 
 
 def register(subparsers) -> None:
@@ -42,12 +40,12 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     rules = load_policy_rules(args.rules) if args.rules else None
     raw = _read(args.file)
-    subject, sender, body = parse_message(raw)
-    result = classify(subject, body, sender=sender, rules=rules)
+    reading = read_message(raw, "standard input" if args.file == "-" else args.file)
+    result = classify(reading.subject, reading.text, sender=reading.sender, rules=rules)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json.dumps({**result.to_dict(), "read": reading.read}, ensure_ascii=False))
     else:
-        print(format_human(result, sender))
+        print(format_human(result, reading.sender, reading.read))
     return 0
 
 
@@ -82,48 +80,40 @@ def load_policy_rules(path: str) -> TriageRules:
     return TriageRules(**values)
 
 
-def _part_text(part: EmailMessage) -> str:
-    payload = part.get_payload(decode=True)
-    if payload is None:
-        payload = str(part.get_payload()).encode("utf-8", "replace")
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        return payload.decode(charset, errors="replace")
-    except LookupError:  # unknown charset name
-        return payload.decode("utf-8", errors="replace")
+@dataclass(frozen=True)
+class Reading:
+    subject: str
+    sender: str
+    body: str  # every text part, in order
+    text: str  # what triage reads (see ``read``)
+    read: str  # READ_NEW_WORDS or READ_BODY
+
+
+def read_message(raw: bytes, name: str = "message") -> Reading:
+    """A message as every door reads it; a file that is no message is a :class:`UserError`."""
+    if not raw.strip():
+        raise UserError(f"{name} is empty: not an RFC 822 message")
+    parsed = parse_or_reason(raw)
+    if isinstance(parsed, str):
+        raise UserError(f"{name} cannot be read: {parsed}")
+    if not parsed.sender and not parsed.subject:
+        raise UserError(f"{name} is not an RFC 822 message: no From or Subject header")
+    text, read = triage_text(parsed.body_text, parsed.new_text)
+    subject = " ".join(parsed.subject.split())
+    return Reading(subject, parsed.sender, parsed.body_text, text, read)
 
 
 def parse_message(raw: bytes) -> tuple[str, str, str]:
-    """(subject, sender address, body text) of an RFC 822 message."""
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-    try:
-        subject = str(msg.get("Subject", "") or "")
-    except Exception:  # noqa: BLE001 - a malformed header must not stop triage
-        subject = ""
-    try:
-        sender = parseaddr(str(msg.get("From", "") or ""))[1]
-    except Exception:  # noqa: BLE001
-        sender = ""
-    plain = html = None
-    for part in msg.walk():
-        if part.is_multipart() or part.get_content_disposition() == "attachment":
-            continue
-        ctype = part.get_content_type()
-        if ctype == "text/plain" and plain is None:
-            plain = _part_text(part)
-        elif ctype == "text/html" and html is None:
-            html = _part_text(part)
-    if plain is not None and plain.strip():
-        body = plain
-    elif html is not None:
-        body = html_to_text(html)
-    else:
-        body = plain or ""
-    return " ".join(subject.split()), sender, body.replace("\r\n", "\n").strip("\n")
+    """(subject, sender address, the text triage reads) of an RFC 822 message."""
+    reading = read_message(raw)
+    return reading.subject, reading.sender, reading.text
 
 
-def format_human(result: Triage, sender: str = "") -> str:
+def format_human(result: Triage, sender: str = "", read: str = "") -> str:
     lines = [f"class: {result.message_class}", f"mood:  {result.mood}"]
+    if read:
+        what = "the client's new words" if read == READ_NEW_WORDS else "the whole text"
+        lines.append(f"read:  {what}")
     if not result.signals:
         lines.append("signals: none")
     else:

@@ -52,6 +52,18 @@ class ParsedMessage:
     content_sha256: str = ""  # see content_digest
 
 
+READ_NEW_WORDS = "new_words"  # the sender's new words: no quoted history, no signature
+READ_BODY = "body"  # the whole text: nothing new was told apart (a bare forward, no reply)
+
+
+def triage_text(body_text: str, new_text: str) -> tuple[str, str]:
+    """The text triage reads, and which it is (``READ_NEW_WORDS`` or ``READ_BODY``): the
+    client's new words, or the whole text where none were found. Every door uses this."""
+    if new_text:
+        return new_text, READ_NEW_WORDS
+    return body_text, READ_BODY
+
+
 def normalize_subject(subject: str) -> str:
     """Thread key of a subject: reply/forward prefixes stripped, spaces collapsed, lower case."""
     return " ".join(_PREFIX_RE.sub("", subject or "").split()).lower()[:500]

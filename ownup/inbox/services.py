@@ -33,7 +33,7 @@ from .models import (
     ThreadEventKind,
     ThreadStatus,
 )
-from .parsing import html_to_text, normalize_subject, sanitize_html
+from .parsing import html_to_text, normalize_subject, sanitize_html, triage_text
 from .promises import promises_sync
 from .quoting import split_reply
 
@@ -295,7 +295,7 @@ def message_prepare(
     triage = {}
     if direction == Direction.INBOUND and not is_auto_reply:
         # the client's new words, not the quoted history or the signature
-        triage = _triage(policy, subject, new_text or body_text, sender)
+        triage = _triage(policy, subject, triage_text(body_text, new_text)[0], sender)
     thread.last_message_at = max(thread.last_message_at, sent_at)
     if direction == Direction.OUTBOUND and sent_by is None:
         sent_by = _member_by_email(workspace, sender)
