@@ -59,14 +59,16 @@ class Source:
         self.path = path
         self.box = None
         self.files: list[Path] | None = None
+        self.skipped: list[Path] = []  # files in a folder that are not .eml: not read
         if path.is_dir():
             if (path / "cur").is_dir() or (path / "new").is_dir():
                 self.box = mailbox.Maildir(str(path), factory=None, create=False)
                 self.kind = "Maildir"
                 return
             # A folder of .eml files (what Outlook and many exports give), subfolders too.
-            self.files = sorted(p for p in path.rglob("*") if p.suffix.lower() == ".eml"
-                                and p.is_file())
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+            self.files = [p for p in found if p.suffix.lower() == ".eml"]
+            self.skipped = [p.relative_to(path) for p in found if p.suffix.lower() != ".eml"]
             if not self.files:
                 raise UserError(f"{path} is a directory with no .eml files and not a Maildir "
                                 "(no cur/ or new/)")
@@ -247,4 +249,14 @@ def run(args: argparse.Namespace) -> int:
     progress.finish(read)
     labels = {"duplicate": "duplicates"}
     print(", ".join(f"{labels.get(o, o)}: {counts[o]}" for o in OUTCOMES) + f" (read: {read})")
+    if source.skipped:
+        print(skipped_note(source.skipped))
     return 0
+
+
+def skipped_note(skipped: list[Path], shown: int = 10) -> str:
+    """One line naming the files of a folder that were not read (not ``.eml``)."""
+    names = ", ".join(str(p) for p in skipped[:shown])
+    more = f" and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    files = "file that is" if len(skipped) == 1 else "files that are"
+    return f"skipped {len(skipped)} {files} not .eml ({names}{more})"

@@ -1,8 +1,10 @@
 import mailbox
+from pathlib import Path
 
 import pytest
 
 from ownup.cli import main
+from ownup.commands.mail import skipped_note
 from ownup.inbox.models import Message, Quarantine
 
 from .conftest import DATA, raw
@@ -65,3 +67,28 @@ def test_database_away_is_one_line_and_nothing_is_quarantined(ws_a, client_a, tm
     assert err.count("\n") == 1 and "the database is unavailable" in err
     assert "Traceback" not in err
     assert Quarantine.objects.count() == 0 and Message.objects.count() == 0
+
+
+def test_a_folder_says_which_files_it_skipped(ws_a, client_a, tmp_path, capsys):
+    folder = tmp_path / "export"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "one.eml").write_bytes(raw("contact.eml"))
+    (folder / "sub" / "two.EML").write_bytes(raw("unmatched.eml"))
+    (folder / "notes.txt").write_text("not mail")
+    (folder / "sub" / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    assert main(["import-mail", str(folder), "--quiet"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "imported: 1, duplicates: 0, unmatched: 1, quarantined: 0 (read: 2)"
+    assert lines[1] == "skipped 2 files that are not .eml (notes.txt, sub/photo.jpg)"
+    assert Message.objects.count() == 2
+    (folder / "notes.txt").unlink()
+    (folder / "sub" / "photo.jpg").unlink()
+    assert main(["import-mail", str(folder), "--quiet"]) == 0
+    assert "skipped" not in capsys.readouterr().out  # nothing skipped: nothing said
+
+
+def test_the_skipped_note_names_the_first_ten():
+    note = skipped_note([Path(f"f{i}.txt") for i in range(12)])
+    assert note.startswith("skipped 12 files that are not .eml (f0.txt, f1.txt,")
+    assert note.endswith("f9.txt and 2 more)") and "f10.txt" not in note
+    assert skipped_note([Path("a.pdf")]) == "skipped 1 file that is not .eml (a.pdf)"
