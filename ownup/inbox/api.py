@@ -162,6 +162,14 @@ class EventOut(Schema):
 class ThreadDetailOut(ThreadOut):
     messages: list[MessageOut]
     events: list[EventOut]
+    incident_ids: list[UUID] = Field(description="The incidents this thread is linked to, "
+                                     "latest detected first")
+
+    @staticmethod
+    def resolve_incident_ids(obj) -> list[UUID]:
+        # The reverse side of the incidents app's thread links (inbox does not import it).
+        return list(obj.incidents.filter(workspace_id=obj.workspace_id)
+                    .order_by("-detected_at").values_list("id", flat=True))
 
     @staticmethod
     def resolve_messages(obj):

@@ -18,9 +18,10 @@ class IncidentsConfig(AppConfig):
             jobs,
         )
         from .demo import demo_disruption, demo_incidents
-        from .views import dashboard_panel
+        from .views import dashboard_panel, thread_panel
 
         register_panel("dashboard", dashboard_panel)
+        register_panel("thread", thread_panel)
         register_demo_step(demo_incidents)
         register_demo_step(demo_disruption)
         register_job("notify.incident_scan", jobs.incident_scan, every=timedelta(minutes=1))

@@ -217,6 +217,13 @@ def threads_of(incident: Incident):
         "linked_at")]
 
 
+def incidents_of_thread(thread) -> QuerySet[Incident]:
+    """The incidents a client thread is linked to (its own workspace's only), open ones first,
+    then the latest detected."""
+    return (incident_qs(thread.workspace).filter(thread_links__thread=thread)
+            .order_by(_OPEN_FIRST, "-detected_at"))
+
+
 def timeline_of(incident: Incident) -> QuerySet[TimelineEntry]:
     return incident.timeline.select_related("actor").order_by("at", "id")
 

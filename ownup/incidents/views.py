@@ -486,6 +486,16 @@ def incident_ics(request, incident_id):
     return response
 
 
+def thread_panel(request, thread=None) -> dict | None:
+    """The thread page's "Incidents" section: each incident the thread is linked to."""
+    if thread is None or getattr(request, "workspace", None) is None:
+        return None
+    incidents = list(selectors.incidents_of_thread(thread))
+    if not incidents:
+        return None
+    return {"template": "incidents/_thread_panel.html", "order": 5, "incidents": incidents}
+
+
 def dashboard_panel(request, obj=None) -> dict | None:
     """The dashboard's "Open incidents" section beside waiting-on-us: each with its next step
     and when the client's next update is due (overdue ones first and marked)."""

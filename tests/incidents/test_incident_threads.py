@@ -161,3 +161,22 @@ def test_openapi_lists_the_new_endpoints(member_web):
         assert path in paths, path
     timeline = paths["/api/v1/incidents/{incident_id}/timeline"]
     assert set(timeline) == {"get"}  # read-only
+
+
+def test_thread_page_and_api_show_its_incidents(member_web, member_api, member, open_incident,
+                                                ws_a, client_a, thread_a):
+    from ownup.incidents.services import incident_link_thread
+
+    assert member_api.get(f"threads/{thread_a.pk}").json()["incident_ids"] == []
+    page = member_web.get(f"/inbox/{thread_a.pk}/").content.decode()
+    assert f"/incidents/{open_incident.pk}/" not in page and "h-thread-incidents" not in page
+    incident_link_thread(incident=open_incident, thread=thread_a, user=member)
+    other = make_thread(ws_a, client_a, subject="Unrelated question")
+    page = member_web.get(f"/inbox/{thread_a.pk}/").content.decode()
+    assert f'href="/incidents/{open_incident.pk}/"' in page
+    assert "Wrong budget on search campaign" in page
+    assert f"/incidents/{open_incident.pk}/" not in member_web.get(
+        f"/inbox/{other.pk}/").content.decode()
+    assert member_api.get(f"threads/{thread_a.pk}").json()["incident_ids"] == [
+        str(open_incident.pk)]
+    assert member_api.get(f"threads/{other.pk}").json()["incident_ids"] == []
