@@ -45,24 +45,31 @@ def demo_incidents(workspace) -> None:
         ("Lumen Motors", "Paid search budget set ten times too high overnight", "minor", 120),
     ]
     for name, title, severity, days_ago in closed:
+        # Each past incident is replayed on its own dates (detected days_ago, worked through
+        # that day, closed two days later), so track records tell how long ago it was.
         client = Client.objects.get(workspace=workspace, name=name)
-        incident = services.incident_open(
-            workspace=workspace, client=client, title=title, severity=severity, foreseen=False,
-            detected_at=now - timedelta(minutes=30), user=people["sam"],
-            what_happened=title, why_it_happened="A step of the checklist was skipped.",
-            client_perception="Frustrated, but reassured by the quick call.",
-            responsibility="ours", team=[people["sam"], people["dan"]],
-        )
-        for step, evidence in _steps(days_ago, ["Sam Patel", "Dan Okafor"]).items():
+        detected = now - timedelta(days=days_ago)
+        with services.recorded_as_of(detected + timedelta(minutes=30)):
+            incident = services.incident_open(
+                workspace=workspace, client=client, title=title, severity=severity,
+                foreseen=False, detected_at=detected, user=people["sam"],
+                what_happened=title, why_it_happened="A step of the checklist was skipped.",
+                client_perception="Frustrated, but reassured by the quick call.",
+                responsibility="ours", team=[people["sam"], people["dan"]],
+            )
+        steps = _steps(days_ago, ["Sam Patel", "Dan Okafor"])
+        for minutes, (step, evidence) in enumerate(steps.items(), start=1):
             if severity == "minor" and step in {"huddled", "plan_agreed"}:
                 continue
-            services.incident_record_step(incident=incident, step=step, evidence=evidence,
-                                          user=people["sam"])
-        services.incident_close(
-            incident=incident, user=people["sam"],
-            closing_message="Thank you for your patience: the fix and the new check are in "
-                            "place, and we will review it together at our next meeting.",
-        )
+            with services.recorded_as_of(detected + timedelta(minutes=30 + 20 * minutes)):
+                services.incident_record_step(incident=incident, step=step, evidence=evidence,
+                                              user=people["sam"])
+        with services.recorded_as_of(detected + timedelta(days=2)):
+            services.incident_close(
+                incident=incident, user=people["sam"],
+                closing_message="Thank you for your patience: the fix and the new check are "
+                                "in place, and we will review it together at our next meeting.",
+            )
     atlas = Client.objects.get(workspace=workspace, name="Atlas Robotics")
     from ownup.inbox.models import Thread
 

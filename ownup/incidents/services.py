@@ -3,7 +3,9 @@ returned events to the timeline (which is never rewritten). PlaybookError -> Val
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -40,8 +42,25 @@ PICTURE_FIELDS = (
 )
 
 
+#: When history is replayed (the demo's past incidents), the time the timeline records.
+_as_of: ContextVar[datetime | None] = ContextVar("incident_as_of", default=None)
+
+
+@contextmanager
+def recorded_as_of(at: datetime) -> Iterator[None]:
+    """Record what happens inside as happening at ``at`` (an aware time in the past): the
+    demo replays incidents of months ago with their own dates, not today's."""
+    if at.tzinfo is None:
+        raise ValueError("recorded_as_of needs an aware datetime")
+    token = _as_of.set(at)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
+
+
 def _now() -> datetime:
-    return timezone.now()
+    return _as_of.get() or timezone.now()
 
 
 def _invalid(exc: PlaybookError) -> ValidationError:
