@@ -1,6 +1,7 @@
 """Demo client messages for `ownup demo`: threads waiting on the agency (one at risk, one
 breached), one waiting on the client (clock paused), an unmatched sender, and answered threads
-whose replies carry their judgements (one on time, one late)."""
+whose replies carry their judgements (one on time, one late); and months of answered
+conversations before that (``HISTORY``), so track records and monthly consistency have a past."""
 
 from __future__ import annotations
 
@@ -31,8 +32,47 @@ INBOUND = [
      "the newsletter. Grace", 24 * 8),
 ]
 
+# The past: client, sender, subject, days ago, hours to the answer (one answered days late).
+HISTORY = [
+    ("Harbour Coffee Co", "ellie@harbourcoffee.example", "Summer terrace menu photos", 151, 3),
+    ("Lumen Motors", "grace.kim@lumenmotors.example", "Dealer awards shortlist", 133, 5),
+    ("Brightwater Bank", "tom.reeve@brightwater.example", "Annual report quotes", 112, 2),
+    ("Atlas Robotics", "priya@atlasrobotics.example", "Trade show stand copy", 96, 4),
+    ("Juniper Health", "mbell@juniperhealth.example", "Clinic opening invitations", 74, 76),
+    ("Kestrel Outdoor", "ben@kestreloutdoor.example", "Winter catalogue proofs", 58, 2),
+    ("Harbour Coffee Co", "ellie@harbourcoffee.example", "Barista championship entry", 37, 6),
+    ("Lumen Motors", "grace.kim@lumenmotors.example", "Test drive event guest list", 19, 3),
+]
+
+
+def demo_history(workspace) -> None:
+    """Answered conversations spread over the last five months (idempotent)."""
+    if Message.objects.filter(workspace=workspace, subject=HISTORY[0][2]).exists():
+        return
+    from ownup.demo import CLIENTS
+
+    now = timezone.now()
+    people = demo_people(workspace)
+    owners = {name: people[owner] for name, _s, _d, _m, _z, owner, _c in CLIENTS}
+    for name, sender, subject, days, hours in HISTORY:
+        client = Client.objects.get(workspace=workspace, name=name)
+        asked = now - timedelta(days=days)
+        msg = services.message_create(
+            workspace=workspace, direction="inbound", client=client, sender=sender,
+            subject=subject, body_text=f"Hi, could you help with this: {subject.lower()}? "
+            "Thanks", sent_at=asked,
+        )
+        owner = owners[name]
+        services.message_create(
+            workspace=workspace, direction="outbound", thread=msg.thread, client=client,
+            sender=owner.email, recipients=[sender], subject=f"Re: {subject}",
+            body_text=f"Thanks, all done: attached. {owner.first_name}",
+            sent_at=asked + timedelta(hours=hours), answered=True,
+        )
+
 
 def demo_messages(workspace) -> None:
+    demo_history(workspace)
     if Message.objects.filter(workspace=workspace, subject=INBOUND[0][2]).exists():
         return  # already loaded (other demo steps may add messages of their own)
     now = timezone.now()
