@@ -63,7 +63,7 @@ test-postgres: $(STAMP) browser-deps
 # tests start drop the faked clock (tests/realtime.py); ownup's own code keeps it.
 ANYDAY ?= 2026-12-06 23:30:00|2026-12-07 07:59:00
 test-anyday: $(STAMP) system-deps
-	@IFS='|'; for t in $(ANYDAY); do echo "== the suite at $$t UTC (faketime)"; \
+	@all='$(ANYDAY)'; IFS='|'; for t in $$all; do echo "== the suite at $$t UTC (faketime)"; \
 	  off=$$(( $$(date -ud "$$t" +%s) - $$(date +%s) )); [ $$off -lt 0 ] || off="+$$off"; \
 	  TZ=UTC env -u DATABASE_URL faketime -f "$$off" $(BIN)/pytest -q -p no:cacheprovider \
 	    -m "not browser" --ignore=tests/browser || exit 1; done
