@@ -131,22 +131,31 @@ def client_archive(request, client_id):
     return redirect("client_list")
 
 
+def _contact_saved(form: ContactForm, save) -> bool:
+    """Validate ``form`` and save it through ``save(cleaned_data)``; a taken email or the
+    service's own refusal becomes an error on the form (its fields kept)."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except Conflict as exc:
+        form.add_error("email", str(exc))
+    except ValidationError as exc:
+        apply_errors(form, exc)
+    else:
+        return True
+    return False
+
+
 @require_POST
 @workspace_required
 def contact_add(request, client_id):
     client = get_in_workspace(selectors.client_detail_qs(request.workspace), request.workspace,
                               pk=client_id)
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_create(client=client, **form.cleaned_data)
-        except Conflict as exc:
-            form.add_error("email", str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} is added.")
-            return redirect("client_detail", client_id=client.pk)
+    if _contact_saved(form, lambda data: services.contact_create(client=client, **data)):
+        messages.success(request, f"{form.cleaned_data['name']} is added.")
+        return redirect("client_detail", client_id=client.pk)
     return render(request, "clients/detail.html", {
         "client": client, "team": selectors.team_of(client), "contact_form": form,
         "panels": client_panels(request, client),
@@ -164,16 +173,9 @@ def contact_edit(request, client_id, contact_id):
         form = ContactForm(initial={f: getattr(contact, f) for f in fields})
         return render(request, "clients/contact_form.html", {"contact": contact, "form": form})
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_update(contact=contact, **form.cleaned_data)
-        except Conflict as exc:
-            form.add_error("email", str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} is saved.")
-            return redirect("client_detail", client_id=contact.client_id)
+    if _contact_saved(form, lambda data: services.contact_update(contact=contact, **data)):
+        messages.success(request, f"{form.cleaned_data['name']} is saved.")
+        return redirect("client_detail", client_id=contact.client_id)
     return render(request, "clients/contact_form.html", {"contact": contact, "form": form},
                   status=422)
 
