@@ -36,7 +36,8 @@ def agreement_send(*, client: Client, contacts, user, tone_confirmed: bool = Fal
     from ownup.audit.tone_gate import client_text_gate
     from ownup.notify.services import outbox_enqueue
 
-    from .services import _domain, _record, reply_outbox_key
+    from .services.messages import _record
+    from .services.replies import _domain, reply_outbox_key
 
     contacts = list(contacts)
     if not contacts:

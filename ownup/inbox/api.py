@@ -16,8 +16,12 @@ from ownup.clients.models import Client
 from ownup.errors import Conflict
 from ownup.pagination import Page
 
-from . import selectors, services
+from . import selectors
 from .models import Direction, MessageChannel, MessageClass, Thread
+from .services.assignment import thread_assign, thread_assign_client
+from .services.messages import message_create
+from .services.replies import call_log, thread_reply
+from .services.status import thread_classify, thread_set_status
 
 router = Router(tags=["inbox"])
 
@@ -254,7 +258,7 @@ def create_message(request):
     data = payload.dict()
     data["client"] = _lookup(Client.objects.all(), request, data["client"], "client")
     data["thread"] = _lookup(Thread.objects.all(), request, data["thread"], "thread")
-    msg = services.message_create(workspace=request.workspace, **data)
+    msg = message_create(workspace=request.workspace, **data)
     return Status(201, msg)
 
 
@@ -350,7 +354,7 @@ def reply(request, thread_id: str, payload: ReplyIn):
     """Send a reply through the outbox; 422 with the tone check's message if it has findings
     and tone_confirmed is false."""
     thread = _thread(request, thread_id)
-    msg = services.thread_reply(thread=thread, user=request.user, **payload.dict())
+    msg = thread_reply(thread=thread, user=request.user, **payload.dict())
     return Status(201, msg)
 
 
@@ -361,7 +365,7 @@ class StatusIn(Schema):
 @router.post("/threads/{thread_id}/status", response=ThreadDetailOut)
 def set_status(request, thread_id: str, payload: StatusIn):
     thread = _thread(request, thread_id)
-    services.thread_set_status(thread=thread, status=payload.status, user=request.user)
+    thread_set_status(thread=thread, status=payload.status, user=request.user)
     return _fresh(request, thread)
 
 
@@ -373,8 +377,8 @@ class ClassifyIn(Schema):
 @router.post("/threads/{thread_id}/classify", response=ThreadDetailOut)
 def classify(request, thread_id: str, payload: ClassifyIn):
     thread = _thread(request, thread_id)
-    services.thread_classify(thread=thread, message_class=payload.message_class,
-                             user=request.user, note=payload.note)
+    thread_classify(thread=thread, message_class=payload.message_class,
+                    user=request.user, note=payload.note)
     return _fresh(request, thread)
 
 
@@ -392,7 +396,7 @@ def assign(request, thread_id: str, payload: AssignIn):
         owner = next((u for u in people if payload.owner in (str(u.pk), u.email)), None)
         if owner is None:
             raise ValidationError({"owner": "No such person in this workspace."})
-    services.thread_assign(thread=thread, owner=owner, user=request.user)
+    thread_assign(thread=thread, owner=owner, user=request.user)
     return _fresh(request, thread)
 
 
@@ -410,7 +414,7 @@ class LogIn(Schema):
 def log(request, thread_id: str, payload: LogIn):
     """Log a phone call or meeting on the thread."""
     thread = _thread(request, thread_id)
-    msg = services.call_log(thread=thread, user=request.user, **payload.dict())
+    msg = call_log(thread=thread, user=request.user, **payload.dict())
     return Status(201, msg)
 
 
@@ -438,9 +442,9 @@ class AssignClientIn(Schema):
 def assign_client(request, thread_id: str, payload: AssignClientIn):
     thread = _thread(request, thread_id)
     client = _lookup(Client.objects.all(), request, payload.client, "client")
-    services.thread_assign_client(thread=thread, client=client, user=request.user,
-                                  add_contact=payload.add_contact,
-                                  contact_name=payload.contact_name)
+    thread_assign_client(thread=thread, client=client, user=request.user,
+                         add_contact=payload.add_contact,
+                         contact_name=payload.contact_name)
     return _fresh(request, thread)
 
 

@@ -12,8 +12,10 @@ from django.utils import timezone
 from ownup.clients.models import Client
 from ownup.demo import demo_people
 
-from . import services
 from .models import Message, Thread
+from .services.assignment import thread_assign
+from .services.messages import message_create
+from .services.status import thread_classify, thread_set_status
 
 # client, sender, subject, body, hours ago
 INBOUND = [
@@ -57,17 +59,17 @@ def demo_history(workspace) -> None:
     for name, sender, subject, days, hours in HISTORY:
         client = Client.objects.get(workspace=workspace, name=name)
         asked = now - timedelta(days=days)
-        msg = services.message_create(
-            workspace=workspace, direction="inbound", client=client, sender=sender,
-            subject=subject, body_text=f"Hi, could you help with this: {subject.lower()}? "
-            "Thanks", sent_at=asked,
+        msg = message_create(
+   workspace=workspace, direction="inbound", client=client, sender=sender,
+   subject=subject, body_text=f"Hi, could you help with this: {subject.lower()}? "
+   "Thanks", sent_at=asked,
         )
         owner = owners[name]
-        services.message_create(
-            workspace=workspace, direction="outbound", thread=msg.thread, client=client,
-            sender=owner.email, recipients=[sender], subject=f"Re: {subject}",
-            body_text=f"Thanks, all done: attached. {owner.first_name}",
-            sent_at=asked + timedelta(hours=hours), answered=True,
+        message_create(
+   workspace=workspace, direction="outbound", thread=msg.thread, client=client,
+   sender=owner.email, recipients=[sender], subject=f"Re: {subject}",
+   body_text=f"Thanks, all done: attached. {owner.first_name}",
+   sent_at=asked + timedelta(hours=hours), answered=True,
         )
 
 
@@ -83,16 +85,16 @@ def demo_messages(workspace) -> None:
         return Client.objects.get(workspace=workspace, name=name)
 
     def inbound(name, sender, subject, body, at, thread=None):
-        return services.message_create(
-            workspace=workspace, direction="inbound", client=client(name), thread=thread,
-            sender=sender, subject=subject, body_text=body, sent_at=at,
+        return message_create(
+   workspace=workspace, direction="inbound", client=client(name), thread=thread,
+   sender=sender, subject=subject, body_text=body, sent_at=at,
         )
 
     def reply(msg, by, body, at, answered=False):
-        return services.message_create(
-            workspace=workspace, direction="outbound", thread=msg.thread,
-            client=msg.thread.client, sender=by.email, recipients=[msg.sender],
-            subject=f"Re: {msg.subject}", body_text=body, sent_at=at, answered=answered,
+        return message_create(
+   workspace=workspace, direction="outbound", thread=msg.thread,
+   client=msg.thread.client, sender=by.email, recipients=[msg.sender],
+   subject=f"Re: {msg.subject}", body_text=body, sent_at=at, answered=answered,
         )
 
     for name, sender, subject, body, hours in INBOUND:
@@ -110,11 +112,11 @@ def demo_messages(workspace) -> None:
                     "The paid search ad is showing the jacket at £19 instead of £190 and orders "
                     "are coming in. This is a crisis, please pull it now!!! Ben",
                     now - timedelta(minutes=100))
-    services.thread_classify(thread=price.thread, message_class="emergency", user=sam,
-                             note="Wrong price live, orders coming in")
+    thread_classify(thread=price.thread, message_class="emergency", user=sam,
+                    note="Wrong price live, orders coming in")
     reply(price, sam, "Ben, I'm on it: the ad is paused now and I'll call you within the hour "
           "with the order numbers.", now - timedelta(minutes=95))
-    services.thread_assign(thread=price.thread, owner=sam, user=sam)
+    thread_assign(thread=price.thread, owner=sam, user=sam)
 
     # Waiting on the client: acknowledged, then paused until Brightwater sends the figures.
     bank = inbound("Brightwater Bank", "asha.gill@brightwater.example", "Results day statement",
@@ -122,7 +124,7 @@ def demo_messages(workspace) -> None:
                    now - timedelta(hours=28))
     reply(bank, sam, "Hi Asha, thanks. I'll draft it as soon as the figures arrive and send it "
           "to you the same day.", now - timedelta(hours=27))
-    services.thread_set_status(thread=bank.thread, status="waiting_on_client", user=sam)
+    thread_set_status(thread=bank.thread, status="waiting_on_client", user=sam)
 
     # Answered late: a week-old request answered days after its deadline.
     copper = inbound("Copperleaf Foods", "leo@copperleaf.example", "Packaging shoot dates",
@@ -132,7 +134,7 @@ def demo_messages(workspace) -> None:
           "the call sheet by Monday.", now - timedelta(days=2), answered=True)
 
     # An unknown sender waits in the unmatched queue.
-    services.message_create(
+    message_create(
         workspace=workspace, direction="inbound", sender="r.hughes@harbourfoods.example",
         subject="New product line: PR support?",
         body_text="Hello, we are launching a new product line in the spring and heard good "
@@ -155,16 +157,16 @@ def demo_reminder_thread(workspace) -> None:
         return
     people = demo_people(workspace)
     now = timezone.now()
-    message = services.message_create(
+    message = message_create(
         workspace=workspace, direction="inbound", client=client,
         sender="ellie@harbourcoffee.example", subject=REMINDER_DEMO_SUBJECT,
         body_text="Hi Sam, the launch is on Thursday: can you confirm the photographer is "
-                  "booked and send me their name? Thanks, Ellie",
+         "booked and send me their name? Thanks, Ellie",
         sent_at=now - timedelta(minutes=4),
     )
     thread = message.thread
     if thread.owner_id is None:
-        services.thread_assign(thread=thread, owner=people["sam"], user=people["sam"])
+        thread_assign(thread=thread, owner=people["sam"], user=people["sam"])
     # The demo's clock, whatever the hour: an eight-minute acknowledge-by target that started
     # four minutes ago (the reminder point, 25% left, comes two minutes after loading).
     Thread.objects.filter(pk=thread.pk).update(

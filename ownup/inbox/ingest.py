@@ -28,7 +28,7 @@ from .attachments import attachments_store
 from .models import Direction, Message, MessageChannel, Quarantine, RawMessage, Thread
 from .parsing import ParsedMessage, normalize_subject, parse_or_reason
 from .promises import promises_sync_many
-from .services import SUBJECT_WINDOW, match_client, message_prepare
+from .services.messages import SUBJECT_WINDOW, match_client, message_prepare
 
 OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
 #: Thread columns that taking in mail can change (a batch updates exactly these).

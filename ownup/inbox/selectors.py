@@ -392,7 +392,7 @@ def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
     as the client's contacts where known ("Ellie Moss"), else by address."""
     from ownup.notify.models import OutboxEmail
 
-    from .services import reply_outbox_key
+    from .services.replies import reply_outbox_key
 
     keys = {reply_outbox_key(m.message_id): m for m in messages
             if m.direction == "outbound" and m.message_id and m.sent_by_id}

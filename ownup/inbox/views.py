@@ -25,8 +25,10 @@ from ownup.ui.forms import select_options
 from ownup.ui.panels import panels_for
 from ownup.ui.tone_field import tone_field_context
 
-from . import attachments, selectors, services
+from . import attachments, selectors
 from .models import MessageChannel, MessageClass, Quarantine, Thread
+from .services import assignment, replies
+from .services import status as status_services
 
 DASHBOARD_ROWS = 10
 
@@ -275,7 +277,7 @@ def _detail_context(request, thread: Thread, reply: dict | None = None,
         "classes": MessageClass.choices,
         "people": selectors.workspace_people(request.workspace),
         "clients": Client.objects.filter(workspace=request.workspace, archived_at__isnull=True),
-        "log_channels": [(c.value, c.label) for c in services.LOG_CHANNELS],
+        "log_channels": [(c.value, c.label) for c in replies.LOG_CHANNELS],
         "panels": panels_for("thread", request=request, obj=thread),
     }
 
@@ -326,7 +328,7 @@ def thread_reply(request, thread_id):
     reply = {"subject": post.get("subject", ""), "body": post.get("body", ""),
              "kind": post.get("tone_kind", "other"), "template": post.get("template", ""),
              "answers": post.get("answers") == "on"}
-    return _act(request, thread, lambda: services.thread_reply(
+    return _act(request, thread, lambda: replies.thread_reply(
         thread=thread, user=request.user, subject=reply["subject"], body=reply["body"],
         kind=reply["kind"], tone_confirmed=confirmed_from(post), answers=reply["answers"],
     ), "Reply queued for sending.", reply=reply)
@@ -337,7 +339,7 @@ def thread_reply(request, thread_id):
 def thread_status(request, thread_id):
     thread = _thread(request, thread_id)
     status = request.POST.get("status", "")
-    return _act(request, thread, lambda: services.thread_set_status(
+    return _act(request, thread, lambda: status_services.thread_set_status(
         thread=thread, status=status, user=request.user), "Thread updated.")
 
 
@@ -345,7 +347,7 @@ def thread_status(request, thread_id):
 @workspace_required
 def thread_classify(request, thread_id):
     thread = _thread(request, thread_id)
-    return _act(request, thread, lambda: services.thread_classify(
+    return _act(request, thread, lambda: status_services.thread_classify(
         thread=thread, message_class=request.POST.get("message_class", ""), user=request.user,
         note=request.POST.get("note", "")), "Class changed; the clocks were recomputed.")
 
@@ -360,7 +362,7 @@ def thread_assign(request, thread_id):
         owner = {str(u.pk): u for u in selectors.workspace_people(request.workspace)}.get(owner_id)
         if owner is None:
             return _act(request, thread, _raise({"owner": "No such person."}), "")
-    return _act(request, thread, lambda: services.thread_assign(
+    return _act(request, thread, lambda: assignment.thread_assign(
         thread=thread, owner=owner, user=request.user), "Owner changed.")
 
 
@@ -392,7 +394,7 @@ def thread_log(request, thread_id):
     log["answers"] = post.get("answers") == "on"
 
     def action():
-        services.call_log(
+        replies.call_log(
             thread=thread, user=request.user, channel=log["channel"],
             direction=log["direction"] or "outbound", who=log["who"], at=_when(log["at"]),
             summary=log["summary"], next_step=log["next_step"], answers=log["answers"],
@@ -428,7 +430,7 @@ def unmatched_assign(request, thread_id):
         messages.error(request, "Choose a client.")
         return redirect("inbox_unmatched")
     try:
-        services.thread_assign_client(
+        assignment.thread_assign_client(
             thread=thread, client=client, user=request.user,
             add_contact=request.POST.get("add_contact") == "on",
         )

@@ -75,7 +75,7 @@ def _reassign_thread(workspace, ref, from_user, to_user, actor) -> None:
     """Through the inbox's ``thread_assign``: the thread's history records the move and the
     new owner is told, as with any other assignment."""
     from ownup.inbox.models import Thread
-    from ownup.inbox.services import thread_assign
+    from ownup.inbox.services.assignment import thread_assign
 
     thread_id = ref.split(":")[1]
     with transaction.atomic():

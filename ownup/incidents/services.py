@@ -428,7 +428,7 @@ def _measure_owners(incident: Incident, data: dict) -> None:
 def _log_call_on_thread(incident: Incident, record, user) -> None:
     """A call or meeting that informed the client is part of the client's conversation: it is
     logged on the incident's thread, where it acknowledges like any reply."""
-    from ownup.inbox.services import call_log
+    from ownup.inbox.services.replies import call_log
 
     from .selectors import primary_contact
 
@@ -541,7 +541,7 @@ def _settle_threads(incident: Incident, user) -> None:
     resolved; one still waiting on us stays open (and says so on the timeline) — closing an
     incident never marks a client answered."""
     from ownup.inbox.models import ThreadStatus
-    from ownup.inbox.services import thread_set_status
+    from ownup.inbox.services.status import thread_set_status
 
     waiting = []
     for link in incident.thread_links.select_related("thread"):
@@ -599,7 +599,7 @@ def _tone_kind(incident: Incident, moment: str) -> str:
 def conversation_thread(incident: Incident, user, subject: str = ""):
     """The client thread an incident speaks on: the linked thread waiting on us (else the
     most recent linked one); with none linked, a new thread the incident opens and links."""
-    from ownup.inbox.services import thread_open
+    from ownup.inbox.services.replies import thread_open
 
     links = list(incident.thread_links.select_related("thread"))
     threads = [link.thread for link in links if link.thread.client_id == incident.client_id]
@@ -626,7 +626,7 @@ def incident_message_record(
     the "client informed" message acknowledges, the others answer. The tone check runs in
     the inbox service on the text sent (its moment's kind): open findings need
     ``tone_confirmed`` (audited), a placeholder is always refused."""
-    from ownup.inbox.services import thread_reply
+    from ownup.inbox.services.replies import thread_reply
     from ownup.notify.models import OutboxEmail
 
     if moment not in Moment.values:
@@ -655,7 +655,7 @@ def incident_message_record(
     )
     message.save()
     if send:
-        from ownup.inbox.services import reply_outbox_key
+        from ownup.inbox.services.replies import reply_outbox_key
 
         row = OutboxEmail.objects.filter(idempotency_key=reply_outbox_key(sent.message_id)
                                          ).only("pk").first()

@@ -10,14 +10,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _in(ws, subject, body, sender="ellie@harbour.example"):
-    from ownup.inbox.services import message_create
+    from ownup.inbox.services.messages import message_create
 
     return message_create(workspace=ws, direction="inbound", sender=sender, subject=subject,
                           body_text=body).thread
 
 
 def test_views_with_counts_and_search(page, owner, ws_a, client_a):
-    from ownup.inbox.services import thread_assign, thread_set_status
+    from ownup.inbox.services.assignment import thread_assign
+    from ownup.inbox.services.status import thread_set_status
 
     _in(ws_a, "Launch plan", "Could you send the launch plan?")
     done = _in(ws_a, "Old brochure", "The brochure arrived, all good.")

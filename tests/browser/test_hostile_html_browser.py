@@ -29,7 +29,7 @@ VECTORS = [
 def test_no_vector_runs_or_phones_home(page, owner, ws_a, client_a):
     from ownup.inbox.ingest import message_ingest
     from ownup.inbox.models import Thread
-    from ownup.inbox.services import message_create
+    from ownup.inbox.services.messages import message_create
 
     body = "<p>Hello from the client.</p>" + "".join(VECTORS)
     message_create(workspace=ws_a, direction="inbound", sender="ellie@harbour.example",

@@ -14,7 +14,7 @@ EXCUSE = ("Sorry, but the delay was not our fault: the printer was late and Sam 
 
 def test_reply_with_tone_finding_confirmed_and_sent(page, owner, ws_a, client_a):
     from ownup.inbox.models import Message, Thread
-    from ownup.inbox.services import message_create
+    from ownup.inbox.services.messages import message_create
     from ownup.notify.models import OutboxEmail
 
     message_create(workspace=ws_a, direction="inbound", sender="ellie@harbour.example",

@@ -16,15 +16,15 @@ GOOD = ("Hi Ellie, I'm sorry: that was our mistake, the wrong price went into th
 
 def test_incident_message_is_on_the_thread_and_placeholders_never_go(page, member, client_a,
                                                                       ws_a):
-    from ownup.inbox import services as inbox
     from ownup.inbox.models import Thread
+    from ownup.inbox.services.messages import message_create
     from ownup.incidents.models import Incident
     from ownup.notify.models import OutboxEmail
 
-    msg = inbox.message_create(workspace=ws_a, direction="inbound",
-                               sender="ellie@harbour.example", subject="URGENT: wrong price",
-                               body_text="URGENT: the ad shows the wrong price! This is a "
-                                         "crisis, call me now.")
+    msg = message_create(workspace=ws_a, direction="inbound",
+                         sender="ellie@harbour.example", subject="URGENT: wrong price",
+                         body_text="URGENT: the ad shows the wrong price! This is a "
+                                   "crisis, call me now.")
     thread = Thread.objects.get(pk=msg.thread_id)
     assert thread.message_class == "emergency"
     login(page, "member@a.example", PASSWORD)

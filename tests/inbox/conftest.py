@@ -34,9 +34,9 @@ def frozen_now():
 @pytest.fixture
 def thread(frozen_now, ws_a, client_a):
     """A calm inbound message from the client's contact, received at NOW."""
-    from ownup.inbox import services
+    from ownup.inbox.services.messages import message_create
 
-    return services.message_create(
+    return message_create(
         workspace=ws_a, direction="inbound", sender="ellie@harbour.example",
         subject="Launch plan", body_text=CALM, sent_at=NOW,
     ).thread

@@ -103,7 +103,7 @@ def _canonical(workspace) -> list:
 def _one_at_a_time(workspace, raw: bytes, direction: str) -> str:
     """The reference: each message threaded by ``find_thread``'s queries and saved alone."""
     from ownup.inbox.parsing import parse_raw
-    from ownup.inbox.services import _record, match_client
+    from ownup.inbox.services.messages import _record, match_client
 
     parsed = parse_raw(raw)
     if Message.objects.filter(workspace=workspace, message_id=parsed.message_id,

@@ -14,9 +14,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from ownup.errors import Conflict
-from ownup.inbox import selectors, services
+from ownup.inbox import selectors
 from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Message, Thread, ThreadEvent
+from ownup.inbox.services.assignment import thread_assign, thread_assign_client
+from ownup.inbox.services.messages import message_create
+from ownup.inbox.services.replies import call_log, thread_reply
+from ownup.inbox.services.status import thread_classify, thread_set_status
 from ownup.notify.models import OutboxEmail
 from ownup.policies.selectors import policy_for_client
 
@@ -31,14 +35,14 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def inbound(ws, at, subject="Launch plan", body=CALM, thread=None, **kw) -> Message:
-    return services.message_create(
+    return message_create(
         workspace=ws, direction="inbound", sender="ellie@harbour.example", subject=subject,
         body_text=body, sent_at=at, thread=thread, **kw,
     )
 
 
 def outbound(ws, thread, at, sender="owner@a.example", answered=False, **kw) -> Message:
-    return services.message_create(
+    return message_create(
         workspace=ws, direction="outbound", thread=thread, sender=sender,
         recipients=["ellie@harbour.example"], body_text="Thanks Ellie, I'll send it by 3pm.",
         sent_at=at, answered=answered, **kw,
@@ -99,7 +103,7 @@ def test_auto_replies_and_unclocked_replies_are_not_judged(ws_a, thread, client_
     auto = outbound(ws_a, thread, utc(2, 15), is_auto_reply=True)
     assert auto.verdict == "" and not auto.acknowledges
     assert fresh(thread).acknowledged_at is None
-    proactive = services.message_create(
+    proactive = message_create(
         workspace=ws_a, direction="outbound", client=client_a, sender="owner@a.example",
         recipients=["ellie@harbour.example"], subject="News", body_text="FYI", sent_at=utc(2, 15),
     )
@@ -110,7 +114,7 @@ def test_waiting_on_client_pauses_and_a_client_message_resumes(ws_a, thread, own
     policy = policy_for_client(client_a)
     outbound(ws_a, thread, utc(2, 15))
     with time_machine.travel(utc(2, 17), tick=False):  # 3 business hours used
-        services.thread_set_status(thread=thread, status="waiting_on_client", user=owner)
+        thread_set_status(thread=thread, status="waiting_on_client", user=owner)
     t = fresh(thread)
     assert t.is_paused and t.status == "waiting_on_client"
     assert t.respond_remaining_seconds == 21 * 3600
@@ -131,7 +135,7 @@ def test_waiting_on_client_pauses_and_a_client_message_resumes(ws_a, thread, own
 
 def test_reclassify_recomputes_both_clocks_and_is_recorded(ws_a, thread, owner, client_a):
     policy = policy_for_client(client_a)
-    services.thread_classify(thread=thread, message_class="urgent", user=owner, note="CEO asked")
+    thread_classify(thread=thread, message_class="urgent", user=owner, note="CEO asked")
     t = fresh(thread)
     assert (t.acknowledge_by, t.respond_by) == policy.deadlines("urgent", utc(2, 14))
     assert t.class_overridden
@@ -139,7 +143,7 @@ def test_reclassify_recomputes_both_clocks_and_is_recorded(ws_a, thread, owner, 
     assert (event.kind, event.actor, event.from_value, event.to_value, event.note) == (
         "classified", owner, "routine", "urgent", "CEO asked")
     with pytest.raises(ValidationError):
-        services.thread_classify(thread=t, message_class="catastrophic", user=owner)
+        thread_classify(thread=t, message_class="catastrophic", user=owner)
     # A later calm message does not undo the person's class.
     inbound(ws_a, utc(2, 16), thread=t)
     assert fresh(thread).message_class == "urgent"
@@ -147,18 +151,18 @@ def test_reclassify_recomputes_both_clocks_and_is_recorded(ws_a, thread, owner, 
 
 def test_reclassify_while_paused_keeps_remaining_in_the_new_class(ws_a, thread, owner):
     with time_machine.travel(utc(2, 16), tick=False):  # 2 business hours used
-        services.thread_set_status(thread=thread, status="waiting_on_client", user=owner)
-        services.thread_classify(thread=thread, message_class="urgent", user=owner)
+        thread_set_status(thread=thread, status="waiting_on_client", user=owner)
+        thread_classify(thread=thread, message_class="urgent", user=owner)
     assert fresh(thread).respond_remaining_seconds == 6 * 3600
 
 
 def test_assign_owner_only_to_members(ws_a, thread, owner, member, outsider):
-    services.thread_assign(thread=thread, owner=member, user=owner)
+    thread_assign(thread=thread, owner=member, user=owner)
     assert fresh(thread).owner == member
     with pytest.raises(ValidationError) as exc:
-        services.thread_assign(thread=thread, owner=outsider, user=owner)
+        thread_assign(thread=thread, owner=outsider, user=owner)
     assert "owner" in exc.value.message_dict
-    services.thread_assign(thread=thread, owner=None, user=owner)
+    thread_assign(thread=thread, owner=None, user=owner)
     assert fresh(thread).owner is None
     assert [(e.from_value, e.to_value) for e in ThreadEvent.objects.filter(thread=thread)] == [
         ("", "member@a.example"), ("member@a.example", "")]
@@ -167,35 +171,35 @@ def test_assign_owner_only_to_members(ws_a, thread, owner, member, outsider):
 def test_mark_answered_makes_the_last_reply_the_answer(ws_a, thread, owner):
     reply = outbound(ws_a, thread, utc(2, 15))
     with time_machine.travel(utc(2, 16), tick=False):
-        services.thread_set_status(thread=thread, status="answered", user=owner)
+        thread_set_status(thread=thread, status="answered", user=owner)
     reply.refresh_from_db()
     assert reply.answers and reply.acknowledges and reply.respond_seconds == 3600
     assert reply.verdict == "on_time"
     t = fresh(thread)
     assert t.answered_at == utc(2, 15) and t.status == "waiting_on_client"
     with pytest.raises(ValidationError):
-        services.thread_set_status(thread=t, status="answered", user=owner)
+        thread_set_status(thread=t, status="answered", user=owner)
 
 
 def test_mark_answered_without_reply_and_resolve(ws_a, thread, owner):
     with time_machine.travel(utc(2, 16), tick=False):
-        services.thread_set_status(thread=thread, status="resolved", user=owner)
+        thread_set_status(thread=thread, status="resolved", user=owner)
     t = fresh(thread)
     assert t.status == "resolved" and t.resolved_at == utc(2, 16)
     assert t.answered_at == utc(2, 16) and t.acknowledged_at == utc(2, 16)
     with time_machine.travel(utc(2, 17), tick=False):
-        services.thread_set_status(thread=t, status="open", user=owner)
+        thread_set_status(thread=t, status="open", user=owner)
     t = fresh(thread)
     assert t.status == "open" and t.resolved_at is None and t.clock_started_at == utc(2, 17)
     with pytest.raises(ValidationError):
-        services.thread_set_status(thread=t, status="sideways", user=owner)
+        thread_set_status(thread=t, status="sideways", user=owner)
 
 
 def test_reply_goes_through_the_outbox_threaded_and_judged(ws_a, thread, owner):
     with time_machine.travel(utc(2, 15), tick=False):
-        msg = services.thread_reply(
-            thread=thread, user=owner, subject="", kind="acknowledgement", answers=True,
-            body="Hi Ellie, thanks for the nudge. I'll send the draft plan by 3 p.m. today.",
+        msg = thread_reply(
+   thread=thread, user=owner, subject="", kind="acknowledgement", answers=True,
+   body="Hi Ellie, thanks for the nudge. I'll send the draft plan by 3 p.m. today.",
         )
     first = Message.objects.filter(thread=thread, direction="inbound").get()
     row = OutboxEmail.objects.get()
@@ -213,7 +217,7 @@ def test_reply_threads_under_an_email_message(ws_a, client_a, owner):
 
     message_ingest(ws_a, raw("contact.eml"))
     t = Thread.objects.get()
-    msg = services.thread_reply(thread=t, user=owner, body="Thanks, I'll call you at 3pm today.")
+    msg = thread_reply(thread=t, user=owner, body="Thanks, I'll call you at 3pm today.")
     row = OutboxEmail.objects.get()
     assert row.headers["In-Reply-To"] == "<launch-1@harbour.example>"
     assert row.headers["References"] == "<launch-1@harbour.example>"
@@ -223,73 +227,73 @@ def test_reply_threads_under_an_email_message(ws_a, client_a, owner):
 
 def test_reply_with_tone_findings_needs_confirmation(ws_a, thread, owner):
     with pytest.raises(ValidationError) as exc:
-        services.thread_reply(thread=thread, user=owner, body=EXCUSE, kind="apology")
+        thread_reply(thread=thread, user=owner, body=EXCUSE, kind="apology")
     assert "body" in exc.value.message_dict
     assert not OutboxEmail.objects.exists()
     assert not Message.objects.filter(direction="outbound").exists()
-    msg = services.thread_reply(thread=thread, user=owner, body=EXCUSE, kind="apology",
-                                tone_confirmed=True)
+    msg = thread_reply(thread=thread, user=owner, body=EXCUSE, kind="apology",
+                       tone_confirmed=True)
     assert msg.tone_check["findings"] and OutboxEmail.objects.count() == 1
     with pytest.raises(ValidationError) as exc:
-        services.thread_reply(thread=thread, user=owner, body="  ", kind="nonsense")
+        thread_reply(thread=thread, user=owner, body="  ", kind="nonsense")
     assert set(exc.value.message_dict) == {"body", "kind"}
 
 
 def test_reply_to_a_thread_without_address(ws_a, client_a, owner):
-    msg = services.message_create(workspace=ws_a, direction="inbound", client=client_a,
-                                  channel="phone", subject="Call", body_text="Rang about it")
+    msg = message_create(workspace=ws_a, direction="inbound", client=client_a,
+                         channel="phone", subject="Call", body_text="Rang about it")
     with pytest.raises(ValidationError) as exc:
-        services.thread_reply(thread=msg.thread, user=owner, body="Thanks, I'll call at 3pm.")
+        thread_reply(thread=msg.thread, user=owner, body="Thanks, I'll call at 3pm.")
     assert "to" in exc.value.message_dict
 
 
 def test_log_call_acknowledges_and_inbound_call_starts_clocks(ws_a, thread, owner, client_a):
-    msg = services.call_log(thread=thread, user=owner, channel="phone", who="Ellie",
-                            at=utc(2, 15), summary="Talked it through",
-                            next_step="Send the plan by Friday")
+    msg = call_log(thread=thread, user=owner, channel="phone", who="Ellie",
+                   at=utc(2, 15), summary="Talked it through",
+                   next_step="Send the plan by Friday")
     assert msg.channel == "phone" and msg.acknowledges and msg.sent_by == owner
     assert "Promised next step: Send the plan by Friday" in msg.body_text
     assert fresh(thread).acknowledged_at == utc(2, 15)
-    other = services.message_create(workspace=ws_a, direction="outbound", client=client_a,
-                                    sender="owner@a.example", subject="Kick-off",
-                                    body_text="Agenda attached", sent_at=utc(2, 15))
+    other = message_create(workspace=ws_a, direction="outbound", client=client_a,
+                           sender="owner@a.example", subject="Kick-off",
+                           body_text="Agenda attached", sent_at=utc(2, 15))
     with time_machine.travel(utc(2, 16), tick=False):
-        met = services.call_log(thread=other.thread, user=owner, channel="meeting",
-                                direction="inbound", who="Ellie", summary="She wants changes")
+        met = call_log(thread=other.thread, user=owner, channel="meeting",
+                       direction="inbound", who="Ellie", summary="She wants changes")
     t = fresh(other.thread)
     assert met.direction == "inbound" and t.clock_started_at == utc(2, 16)
     with pytest.raises(ValidationError) as exc:
-        services.call_log(thread=thread, user=owner, channel="chat", summary="",
-                          at=datetime.now(UTC) + timedelta(days=1))
+        call_log(thread=thread, user=owner, channel="chat", summary="",
+                 at=datetime.now(UTC) + timedelta(days=1))
     assert set(exc.value.message_dict) == {"channel", "summary", "at"}
 
 
 def test_unmatched_thread_assigned_starts_clocks_and_adds_contact(ws_a, client_a, owner):
     with time_machine.travel(utc(2, 14), tick=False):
-        msg = services.message_create(workspace=ws_a, direction="inbound",
-                                      sender="new.person@elsewhere.example", subject="Hello",
-                                      body_text=CALM, sent_at=utc(2, 14))
+        msg = message_create(workspace=ws_a, direction="inbound",
+                             sender="new.person@elsewhere.example", subject="Hello",
+                             body_text=CALM, sent_at=utc(2, 14))
     t = msg.thread
     assert t.client is None and t.respond_by is None
     assert list(selectors.unmatched_list(workspace=ws_a).values_list("sender", flat=True)) == [
         "new.person@elsewhere.example"]
-    services.thread_assign_client(thread=t, client=client_a, user=owner, add_contact=True)
+    thread_assign_client(thread=t, client=client_a, user=owner, add_contact=True)
     t = fresh(t)
     assert t.client == client_a and t.acknowledge_by == utc(2, 18)
     assert client_a.contacts.filter(email="new.person@elsewhere.example").exists()
     assert not selectors.unmatched_list(workspace=ws_a).exists()
     with pytest.raises(Conflict):
-        services.thread_assign_client(thread=t, client=client_a, user=owner)
+        thread_assign_client(thread=t, client=client_a, user=owner)
 
 
 def test_assign_client_from_another_workspace_is_refused(ws_a, ws_b, client_a):
     from ownup.clients.services import client_create
 
     foreign = client_create(workspace=ws_b, name="Elsewhere")
-    msg = services.message_create(workspace=ws_a, direction="inbound", sender="x@y.example",
-                                  subject="Hi", body_text="Hello")
+    msg = message_create(workspace=ws_a, direction="inbound", sender="x@y.example",
+                         subject="Hi", body_text="Hello")
     with pytest.raises(ValidationError):
-        services.thread_assign_client(thread=msg.thread, client=foreign)
+        thread_assign_client(thread=msg.thread, client=foreign)
 
 
 def test_clock_state_in_business_time(ws_a, thread):
@@ -341,8 +345,8 @@ def test_new_owner_is_notified_once(thread, owner, member, django_capture_on_com
     from ownup.notify.models import Notification
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.thread_assign(thread=thread, owner=member, user=owner)
-        services.thread_assign(thread=thread, owner=owner, user=owner)  # yourself: no note
+        thread_assign(thread=thread, owner=member, user=owner)
+        thread_assign(thread=thread, owner=owner, user=owner)  # yourself: no note
     rows = Notification.objects.filter(event="thread_assigned")
     assert {n.user for n in rows} == {member}
     assert all(f"/inbox/{thread.pk}/" == n.url for n in rows)

@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 
 from ownup.inbox import selectors
-from ownup.inbox.services import message_create, thread_assign, thread_set_status
+from ownup.inbox.services.assignment import thread_assign
+from ownup.inbox.services.messages import message_create
+from ownup.inbox.services.status import thread_set_status
 
 from .conftest import NOW
 

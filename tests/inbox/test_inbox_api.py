@@ -105,8 +105,8 @@ def test_database_away_is_503_with_retry_after_and_nothing_changes(
     (transactional: each request runs in autocommit, as in production)."""
     from django.db import OperationalError
 
-    from ownup.inbox import services
     from ownup.inbox.models import Message
+    from ownup.inbox.services import messages
 
     owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
                                 "subject": "Kept", "body_text": "Stored before the fault."})
@@ -114,7 +114,7 @@ def test_database_away_is_503_with_retry_after_and_nothing_changes(
     def away(**kwargs):
         raise OperationalError("could not connect to server: Connection refused")
 
-    monkeypatch.setattr(services, "message_prepare", away)
+    monkeypatch.setattr(messages, "message_prepare", away)
     r = owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
                                     "subject": "Lost?", "body_text": "During the fault."})
     assert r.status_code == 503 and r["Retry-After"] == "5"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ownup.inbox.ingest import message_ingest
 from ownup.inbox.models import Thread
-from ownup.inbox.services import message_create
+from ownup.inbox.services.messages import message_create
 from tests.conftest import assert_login_redirect
 
 from .conftest import raw

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from ownup.core.triage import MOODS
-from ownup.inbox import services
 from ownup.inbox.models import Mood, Thread
+from ownup.inbox.services.messages import message_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -22,7 +22,7 @@ def test_mood_choices_match_triage():
 
 
 def test_an_upset_client_is_stored_shown_and_served(ws_a, owner_web, owner_api):
-    thread = services.message_create(
+    thread = message_create(
         workspace=ws_a, direction="inbound", sender="maya@lumen.example",
         subject="The shoot", body_text=UPSET,
     ).thread

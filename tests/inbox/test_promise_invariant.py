@@ -86,8 +86,11 @@ ops = st.lists(
                 ("ack", None)])
 def test_share_on_time_is_kept_over_every_promise_due(ws_a, client_a, owner, member, director,
                                                       steps):
-    from ownup.inbox import services
     from ownup.inbox.models import Thread
+    from ownup.inbox.services.assignment import thread_assign
+    from ownup.inbox.services.messages import message_create
+    from ownup.inbox.services.replies import thread_reply
+    from ownup.inbox.services.status import thread_set_status
     from ownup.reports.selectors import consistency
 
     people = [owner, member, director]
@@ -106,9 +109,9 @@ def test_share_on_time_is_kept_over_every_promise_due(ws_a, client_a, owner, mem
             if op == "inbound":
                 body = ("URGENT: the ad shows the wrong price, this is a crisis, call me now"
                         if arg == "emergency" else "Could you send the draft plan? Thanks")
-                msg = services.message_create(
-                    workspace=ws_a, direction="inbound", sender="ellie@harbour.example",
-                    subject="Launch plan", body_text=body, sent_at=now, thread=thread)
+                msg = message_create(
+           workspace=ws_a, direction="inbound", sender="ellie@harbour.example",
+           subject="Launch plan", body_text=body, sent_at=now, thread=thread)
                 thread = Thread.objects.get(pk=msg.thread_id)
                 cycle = ledger.open()
                 if cycle is None:
@@ -121,15 +124,15 @@ def test_share_on_time_is_kept_over_every_promise_due(ws_a, client_a, owner, mem
                 continue
             cycle = ledger.open()
             if op in ("ack", "answer"):
-                services.thread_reply(thread=thread, user=owner, body=ACK if op == "ack"
-                                      else ANSWER, kind="acknowledgement" if op == "ack"
-                                      else "update", answers=op == "answer")
+                thread_reply(thread=thread, user=owner, body=ACK if op == "ack"
+                             else ANSWER, kind="acknowledgement" if op == "ack"
+                             else "update", answers=op == "answer")
             elif op == "resolve":
-                services.thread_set_status(thread=thread, status="resolved", user=owner)
+                thread_set_status(thread=thread, status="resolved", user=owner)
             elif op == "handover":
                 thread.refresh_from_db()
                 before = thread.owner_id
-                services.thread_assign(thread=thread, owner=people[arg], user=owner)
+                thread_assign(thread=thread, owner=people[arg], user=owner)
                 ledger.handovers.append((now, before, people[arg].pk))
                 thread.refresh_from_db()
                 continue

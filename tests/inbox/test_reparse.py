@@ -53,7 +53,7 @@ def test_reparse_restores_what_an_older_parser_lost(frozen_now, ws_a, client_a, 
 
 
 def message_create_without_raw(workspace):
-    from ownup.inbox.services import message_create
+    from ownup.inbox.services.messages import message_create
 
     message_create(workspace=workspace, direction="inbound", channel="phone",
                    sender="ellie@harbour.example", subject="Call", body_text="Called.")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ownup.accounts.services import workspace_settings_update
-from ownup.inbox import services
 from ownup.inbox.models import Thread, ThreadEvent
+from ownup.inbox.services.assignment import thread_assign
+from ownup.inbox.services.replies import thread_reply
 from ownup.notify.models import OutboxEmail
 from ownup.notify.services import outbox_deliver
 
@@ -27,7 +28,7 @@ class _Accepting:
 
 
 def _reply(thread, user, body="Thanks Ellie, the plan follows by Friday."):
-    return services.thread_reply(thread=thread, user=user, body=body, kind="other")
+    return thread_reply(thread=thread, user=user, body=body, kind="other")
 
 
 def test_replying_to_an_unowned_thread_takes_it(thread, member):
@@ -40,7 +41,7 @@ def test_replying_to_an_unowned_thread_takes_it(thread, member):
 
 
 def test_replying_keeps_an_existing_owner(thread, owner, member):
-    services.thread_assign(thread=thread, owner=owner, user=owner)
+    thread_assign(thread=thread, owner=owner, user=owner)
     _reply(thread, member)
     assert Thread.objects.get(pk=thread.pk).owner == owner
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ownup.inbox import services
 from ownup.inbox.models import Quarantine, Thread
+from ownup.inbox.services.assignment import thread_assign
+from ownup.inbox.services.messages import message_create
+from ownup.inbox.services.status import thread_classify
 from ownup.notify.models import OutboxEmail
 
 from .conftest import CALM, EXCUSE
@@ -80,8 +82,8 @@ def test_outsider_404_and_anonymous_401(outsider_api, anon_api, thread, owner):
 
 
 def test_unmatched_list_and_assign(member_api, outsider_api, ws_a, client_a):
-    msg = services.message_create(workspace=ws_a, direction="inbound", body_text=CALM,
-                                  sender="stranger@nowhere.example", subject="Hello")
+    msg = message_create(workspace=ws_a, direction="inbound", body_text=CALM,
+                         sender="stranger@nowhere.example", subject="Hello")
     items = member_api.get("unmatched").json()["items"]
     assert [(i["sender"], i["message_count"]) for i in items] == [("stranger@nowhere.example", 1)]
     assert outsider_api.get("unmatched").json()["items"] == []
@@ -107,11 +109,11 @@ def test_quarantine_list_for_managers(owner_api, member_api, outsider_api, ws_a)
 
 
 def test_list_filters_by_owner_and_class(member_api, ws_a, thread, member):
-    services.thread_assign(thread=thread, owner=member)
-    other = services.message_create(workspace=ws_a, direction="inbound", subject="Fire",
-                                    sender="ellie@harbour.example",
-                                    body_text="Our checkout is broken and customers are angry")
-    services.thread_classify(thread=other.thread, message_class="emergency")
+    thread_assign(thread=thread, owner=member)
+    other = message_create(workspace=ws_a, direction="inbound", subject="Fire",
+                           sender="ellie@harbour.example",
+                           body_text="Our checkout is broken and customers are angry")
+    thread_classify(thread=other.thread, message_class="emergency")
     subjects = [t["subject"] for t in member_api.get("threads").json()["items"]]
     assert subjects == ["Fire", "Launch plan"]  # the nearer deadline first
     mine = member_api.get("threads", owner=str(member.pk)).json()["items"]

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ownup.inbox import services
 from ownup.inbox.models import Message, Quarantine, Thread, ThreadEvent
+from ownup.inbox.services.assignment import thread_assign
+from ownup.inbox.services.messages import message_create
 from ownup.notify.models import OutboxEmail
 from tests.conftest import assert_login_redirect
 
@@ -21,9 +22,9 @@ def _fresh(thread):
 
 
 def test_waiting_on_us_filters_and_polls(owner_web, member_web, ws_a, thread, lumen, member):
-    other = services.message_create(workspace=ws_a, direction="inbound", sender="pat@mail.example",
-                                    subject="Quarterly numbers", body_text=CALM).thread
-    services.thread_assign(thread=other, owner=member)
+    other = message_create(workspace=ws_a, direction="inbound", sender="pat@mail.example",
+                           subject="Quarterly numbers", body_text=CALM).thread
+    thread_assign(thread=other, owner=member)
     html = owner_web.get("/inbox/").content.decode()
     assert "Launch plan" in html and "Quarterly numbers" in html
     assert 'hx-trigger="every 30s"' in html and "business time left" in html
@@ -136,8 +137,8 @@ def test_thread_actions_outsider_404_anonymous_login(outsider_web, anon_web, thr
 
 def test_unmatched_queue_assigns_in_one_click(member_web, outsider_web, anon_web, ws_a,
                                               client_a):
-    msg = services.message_create(workspace=ws_a, direction="inbound", body_text=CALM,
-                                  sender="stranger@nowhere.example", subject="Hello there")
+    msg = message_create(workspace=ws_a, direction="inbound", body_text=CALM,
+                         sender="stranger@nowhere.example", subject="Hello there")
     r = member_web.get("/inbox/unmatched/")
     assert r.status_code == 200 and "stranger@nowhere.example" in r.content.decode()
     assert "stranger@nowhere.example" not in outsider_web.get("/inbox/unmatched/").content.decode()
@@ -169,10 +170,10 @@ def test_quarantine_for_managers(owner_web, member_web, outsider_web, anon_web, 
 
 
 def test_thread_page_shows_judgements(owner_web, ws_a, thread):
-    services.message_create(workspace=ws_a, direction="outbound", thread=thread,
-                            sender="owner@a.example", recipients=["ellie@harbour.example"],
-                            body_text="Here it is, sorry it took a while.",
-                            sent_at=datetime(2026, 11, 3, 2, tzinfo=UTC))  # 21:00 New York
+    message_create(workspace=ws_a, direction="outbound", thread=thread,
+                   sender="owner@a.example", recipients=["ellie@harbour.example"],
+                   body_text="Here it is, sorry it took a while.",
+                   sent_at=datetime(2026, 11, 3, 2, tzinfo=UTC))  # 21:00 New York
     html = owner_web.get(f"/inbox/{thread.pk}/").content.decode()
     assert "Late</span> by 4h of business time" in html
     assert "Off-hours exception" in html and "by Olive Owner" in html

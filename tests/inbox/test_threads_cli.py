@@ -5,7 +5,9 @@ import json
 import pytest
 
 from ownup.cli import main
-from ownup.inbox.services import message_create, thread_assign, thread_set_status
+from ownup.inbox.services.assignment import thread_assign
+from ownup.inbox.services.messages import message_create
+from ownup.inbox.services.status import thread_set_status
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from ownup.inbox import services as inbox
 from ownup.inbox.models import Direction, Message, Thread, ThreadStatus
+from ownup.inbox.services.assignment import thread_assign
+from ownup.inbox.services.messages import message_create
 from ownup.incidents import services
 from ownup.reports import review, selectors
 
@@ -26,9 +27,9 @@ APOLOGY = ("Hi Ellie, I'm sorry: that was our mistake, we put the wrong price in
 @pytest.fixture
 def crisis(ws_a, client_a, member):
     with time_machine.travel(SUNDAY_NIGHT, tick=False) as traveller:
-        msg = inbox.message_create(workspace=ws_a, direction="inbound",
-                                   sender="ellie@harbour.example", subject="URGENT: wrong price",
-                                   body_text=CRISIS, sent_at=SUNDAY_NIGHT)
+        msg = message_create(workspace=ws_a, direction="inbound",
+                             sender="ellie@harbour.example", subject="URGENT: wrong price",
+                             body_text=CRISIS, sent_at=SUNDAY_NIGHT)
         thread = Thread.objects.get(pk=msg.thread_id)
         yield thread, traveller
 
@@ -104,9 +105,9 @@ def test_a_breach_with_no_reply_is_counted_everywhere(crisis, ws_a, client_a):
 def test_breach_is_charged_to_the_owner_when_it_fell_due(crisis, ws_a, client_a, owner,
                                                          director):
     thread, traveller = crisis
-    inbox.thread_assign(thread=thread, owner=owner, user=owner)
+    thread_assign(thread=thread, owner=owner, user=owner)
     traveller.shift(timedelta(hours=3))  # breached while Olive owned it
-    inbox.thread_assign(thread=thread, owner=director, user=owner)  # handed over afterwards
+    thread_assign(thread=thread, owner=director, user=owner)  # handed over afterwards
     now = datetime.now(UTC)
     by_member = {r.extra["user"]: r for r in selectors.consistency(
         workspace=ws_a, by="member", now=now)}
@@ -132,10 +133,10 @@ def test_handover_is_told(crisis, ws_a, client_a, owner, member, director,
     from ownup.notify.models import Notification
 
     thread, traveller = crisis
-    inbox.thread_assign(thread=thread, owner=owner, user=owner)
+    thread_assign(thread=thread, owner=owner, user=owner)
     traveller.shift(timedelta(hours=3))  # breached
     with django_capture_on_commit_callbacks(execute=True):
-        inbox.thread_assign(thread=thread, owner=member, user=owner)
+        thread_assign(thread=thread, owner=member, user=owner)
     told = Notification.objects.filter(user=member, event="thread_assigned")
     assert {n.channel for n in told} >= {"in_app", "email"}
     assert all(n.urgent for n in told)  # an emergency past its deadline: no waiting

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ownup.clients.models import Client, Contact
 from ownup.clients.services import client_create, contact_create
 from ownup.inbox import matching
-from ownup.inbox.services import match_client
+from ownup.inbox.services.messages import match_client
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ownup.inbox.models import Thread
-from ownup.inbox.services import thread_reply
+from ownup.inbox.services.replies import thread_reply
 from ownup.mailboxes import services
 from ownup.mailboxes.models import GrantStatus, OAuthGrant
 from ownup.mailboxes.oauth import oauth_authorize_url, oauth_finish

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _in(ws, subject, at):
-    from ownup.inbox.services import message_create
+    from ownup.inbox.services.messages import message_create
 
     return message_create(workspace=ws, direction="inbound", sender="ellie@harbour.example",
                           subject=subject, body_text="Could you look at this?",
@@ -25,7 +25,7 @@ def _figure(html, name):
 
 
 def test_my_work_comes_first_with_counts(owner_web, owner, member, ws_a, client_a):
-    from ownup.inbox.services import thread_assign
+    from ownup.inbox.services.assignment import thread_assign
 
     now = timezone.now()
     late = _in(ws_a, "Old question", now - timedelta(days=10))
