@@ -34,7 +34,7 @@ def agreement_send(*, client: Client, contacts, user, tone_confirmed: bool = Fal
     from django.core.mail import make_msgid
 
     from ownup.audit.tone_gate import client_text_gate
-    from ownup.notify.services import outbox_enqueue
+    from ownup.notify.outbox import outbox_enqueue
 
     from .services.messages import _record
     from .services.replies import _domain, reply_outbox_key

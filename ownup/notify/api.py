@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from ownup.accounts.selectors import get_in_workspace
 
-from . import selectors, services
+from . import channels, selectors, services
 
 router = Router(tags=["notifications"])
 
@@ -104,7 +104,7 @@ def list_channels(request):
 def create_channel(request, payload: ChannelIn):
     if payload.workspace and not request.membership.can_manage:
         raise PermissionDenied("Only managers set up workspace channels.")
-    channel = services.chat_channel_create(
+    channel = channels.chat_channel_create(
         workspace=request.workspace, user=None if payload.workspace else request.user,
         label=payload.label, url=payload.url,
         events=payload.events if payload.workspace else (),
@@ -123,17 +123,17 @@ def _channel(request, channel_id):
 
 @router.patch("/notification-channels/{channel_id}", response=ChannelOut)
 def update_channel(request, channel_id: UUID, payload: ChannelPatch):
-    return services.chat_channel_update(
+    return channels.chat_channel_update(
         channel=_channel(request, channel_id), **payload.dict(exclude_unset=True))
 
 
 @router.delete("/notification-channels/{channel_id}", response={204: None})
 def delete_channel(request, channel_id: UUID):
-    services.chat_channel_delete(channel=_channel(request, channel_id))
+    channels.chat_channel_delete(channel=_channel(request, channel_id))
     return Status(204, None)
 
 
 @router.post("/notification-channels/{channel_id}/test", response=TestOut)
 def test_channel(request, channel_id: UUID):
-    ok, error = services.chat_channel_test(channel=_channel(request, channel_id))
+    ok, error = channels.chat_channel_test(channel=_channel(request, channel_id))
     return {"ok": ok, "error": error}

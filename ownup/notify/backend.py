@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from . import services
+from . import outbox
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -13,5 +13,5 @@ class OutboxBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         for message in email_messages:
-            services.outbox_enqueue_message(message=message)
+            outbox.outbox_enqueue_message(message=message)
         return len(email_messages)

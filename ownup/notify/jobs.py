@@ -4,7 +4,7 @@ import logging
 
 from ownup.worker.claim import claim_due
 
-from . import services
+from . import delivery, outbox
 from .mail import connection_for
 from .models import Notification, NotificationChannel, OutboxEmail
 
@@ -28,8 +28,8 @@ class OutboxQueue:
                     try:
                         connections[row.transport] = connection_for(row.transport)
                     except Exception as exc:  # an unusable transport fails the row, retried
-                        connections[row.transport] = services.BrokenConnection(exc)
-                services.outbox_deliver(row=row, connection=connections[row.transport])
+                        connections[row.transport] = outbox.BrokenConnection(exc)
+                outbox.outbox_deliver(row=row, connection=connections[row.transport])
         finally:
             for connection in connections.values():
                 try:
@@ -58,16 +58,16 @@ class NotificationQueue:
         emails = [r for r in rows if r.channel == NotificationChannel.EMAIL]
         if emails:
             try:
-                done += services.deliver_email(rows=emails, worker_id=worker_id)
+                done += delivery.deliver_email(rows=emails, worker_id=worker_id)
             except Exception:  # the rows' lease runs out and they are tried again
                 log.exception("email notifications failed")
         for row in rows:
             if row.channel == NotificationChannel.APPRISE:
                 try:
-                    done += services.deliver_chat(row=row, worker_id=worker_id)
+                    done += delivery.deliver_chat(row=row, worker_id=worker_id)
                 except Exception:
                     log.exception("chat notification failed")
             elif row.channel == NotificationChannel.IN_APP:  # normally never queued
-                services._finish([row], worker_id=worker_id, ok=True)
+                delivery.notifications_finish([row], worker_id=worker_id, ok=True)
                 done += 1
         return done

@@ -14,7 +14,7 @@ from ownup.accounts.decorators import manager_required, workspace_required
 from ownup.accounts.selectors import get_in_workspace
 from ownup.ui.forms import apply_errors
 
-from . import selectors, services
+from . import channels, outbox, selectors, services
 from .forms import ChannelForm, SettingsForm
 
 
@@ -93,7 +93,7 @@ def channel_create(request):
     form = ChannelForm(request.POST)
     if form.is_valid():
         try:
-            services.chat_channel_create(
+            channels.chat_channel_create(
                 workspace=request.workspace, user=None if shared else request.user,
                 label=form.cleaned_data["label"], url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"] if shared else (),
@@ -120,7 +120,7 @@ def _channel(request, channel_id):
 @workspace_required
 def channel_delete(request, channel_id):
     channel = _channel(request, channel_id)
-    services.chat_channel_delete(channel=channel)
+    channels.chat_channel_delete(channel=channel)
     messages.success(request, f"Removed “{channel.label}”.")
     return redirect("notification_settings")
 
@@ -129,7 +129,7 @@ def channel_delete(request, channel_id):
 @workspace_required
 def channel_test(request, channel_id):
     channel = _channel(request, channel_id)
-    ok, error = services.chat_channel_test(channel=channel)
+    ok, error = channels.chat_channel_test(channel=channel)
     if ok:
         messages.success(request, f"Test sent to “{channel.label}”.")
     else:
@@ -155,7 +155,7 @@ def dead_retry(request, kind, item_id):
     elif kind == "mail":
         row = get_in_workspace(selectors.dead_mail(request.workspace), request.workspace,
                                pk=item_id)
-        services.outbox_retry(row=row)
+        outbox.outbox_retry(row=row)
     else:
         raise Http404("Not found.")
     messages.success(request, "Queued again; the worker will retry it.")

@@ -54,7 +54,7 @@ def test_views_with_counts_and_search(page, owner, ws_a, client_a):
 
 def test_reply_shows_queued_then_sent_to_the_contact(page, owner, ws_a, client_a):
     from ownup.notify.models import OutboxEmail
-    from ownup.notify.services import outbox_deliver
+    from ownup.notify.outbox import outbox_deliver
 
     thread = _in(ws_a, "Launch plan", "Could you send the launch plan?")
     login(page, "owner@a.example", PASSWORD)

@@ -10,7 +10,7 @@ from ownup.inbox.models import Thread, ThreadEvent
 from ownup.inbox.services.assignment import thread_assign
 from ownup.inbox.services.replies import thread_reply
 from ownup.notify.models import OutboxEmail
-from ownup.notify.services import outbox_deliver
+from ownup.notify.outbox import outbox_deliver
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

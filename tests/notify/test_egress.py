@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ownup import secretbox
-from ownup.notify import egress, services
+from ownup.notify import channels, delivery, egress
 from ownup.notify.models import ChatChannel, Notification
 
 INTERNAL = [
@@ -30,7 +30,7 @@ def _wait_quiet(listener):
 @pytest.mark.parametrize("url", INTERNAL)
 def test_internal_addresses_are_refused_when_saved(ws_a, owner, url):
     with pytest.raises(ValidationError) as err:
-        services.chat_channel_create(workspace=ws_a, user=owner, label="Hook", url=url)
+        channels.chat_channel_create(workspace=ws_a, user=owner, label="Hook", url=url)
     assert "public addresses" in err.value.message_dict["url"][0]
     assert not ChatChannel.objects.exists()
 
@@ -66,14 +66,14 @@ def test_send_time_check_refuses_a_rebound_address_test_and_worker(ws_a, owner, 
     url = f"json://127.0.0.1:{listener.port}/hook"
     channel = _saved_behind_the_check(ws_a, owner, url)
     # the apprise sender itself refuses the connection (the check before it is not needed)
-    ok, error = services.apprise_send(url, title="t", body="b")
+    ok, error = delivery.apprise_send(url, title="t", body="b")
     assert not ok
-    assert services.chat_channel_test(channel=channel) == (False, services.TEST_FAILED)
+    assert channels.chat_channel_test(channel=channel) == (False, channels.TEST_FAILED)
     Notification.objects.create(workspace=ws_a, user=owner, channel="apprise", key="k1",
                                 event="thread_reminder", subject="s", body="b",
                                 due_at=timezone.now(), status="sending", claimed_by="w1")
     row = Notification.objects.get(key="k1")
-    services.deliver_chat(row=row, worker_id="w1")
+    delivery.deliver_chat(row=row, worker_id="w1")
     row.refresh_from_db()
     assert row.status != "sent" and "not a public address" in row.last_error
     assert _wait_quiet(listener) == []
@@ -89,23 +89,23 @@ def test_the_test_button_is_no_reachability_oracle(ws_a, owner, listener, settin
     closed.close()
     refused = _saved_behind_the_check(ws_a, owner, f"json://127.0.0.1:{listener.port}/")
     settings.OWNUP_ALLOW_PRIVATE_WEBHOOKS = ["127.0.0.0/8"]
-    unreachable = services.chat_channel_create(
+    unreachable = channels.chat_channel_create(
         workspace=ws_a, user=owner, label="Closed", url=f"json://127.0.0.1:{closed_port}/")
     answers = [owner_api.post(f"notification-channels/{unreachable.pk}/test").json()]
     settings.OWNUP_ALLOW_PRIVATE_WEBHOOKS = []
     answers.append(owner_api.post(f"notification-channels/{refused.pk}/test").json())
-    assert answers[0] == answers[1] == {"ok": False, "error": services.TEST_FAILED}
+    assert answers[0] == answers[1] == {"ok": False, "error": channels.TEST_FAILED}
     assert _wait_quiet(listener) == []
 
 
 def test_an_operator_can_allow_a_network(ws_a, owner, webhook, settings):
     settings.OWNUP_ALLOW_PRIVATE_WEBHOOKS = []
     with pytest.raises(ValidationError):
-        services.chat_channel_create(workspace=ws_a, user=owner, label="H", url=webhook.url)
+        channels.chat_channel_create(workspace=ws_a, user=owner, label="H", url=webhook.url)
     settings.OWNUP_ALLOW_PRIVATE_WEBHOOKS = ["127.0.0.1/32"]
-    channel = services.chat_channel_create(workspace=ws_a, user=owner, label="H",
+    channel = channels.chat_channel_create(workspace=ws_a, user=owner, label="H",
                                            url=webhook.url)
-    assert services.chat_channel_test(channel=channel) == (True, "")
+    assert channels.chat_channel_test(channel=channel) == (True, "")
     assert len(webhook.posts) == 1
 
 

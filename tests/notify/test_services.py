@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ownup.notify import services
+from ownup.notify import channels, outbox, services
 from ownup.notify.models import Notification, OutboxEmail
 from ownup.worker.loop import Worker
 from tests.smtp import smtp_server
@@ -69,7 +69,7 @@ def test_email_off_and_no_address(ws_a, owner, member, at_work):
 
 
 def test_chat_channel_webhook_delivery_retry_and_dead_letter(ws_a, owner, webhook, at_work):
-    ch = services.chat_channel_create(workspace=ws_a, user=owner, label="Hook", url=webhook.url)
+    ch = channels.chat_channel_create(workspace=ws_a, user=owner, label="Hook", url=webhook.url)
     assert webhook.url not in ch.url_encrypted and ch.url_hint.startswith("json://")
     _notify(ws_a, [owner], urgent=True)
     Worker(worker_id="w").run_once()
@@ -78,11 +78,11 @@ def test_chat_channel_webhook_delivery_retry_and_dead_letter(ws_a, owner, webhoo
     assert "Thread needs you" in [p["title"] for p in webhook.posts]
     webhook.fail = True
     _notify(ws_a, [owner], key="k2", urgent=True)
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(outbox.MAX_ATTEMPTS):
         Notification.objects.filter(key="k2", status="queued").update(due_at=timezone.now())
         Worker(worker_id="w").run_once()
     dead = Notification.objects.get(key="k2", channel="apprise")
-    assert dead.status == "dead" and dead.attempts == services.MAX_ATTEMPTS and dead.last_error
+    assert dead.status == "dead" and dead.attempts == outbox.MAX_ATTEMPTS and dead.last_error
     webhook.fail = False
     services.notification_retry(row=dead)
     Worker(worker_id="w").run_once()
@@ -94,16 +94,16 @@ def test_chat_channel_validation(ws_a, owner):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as err:
-        services.chat_channel_create(workspace=ws_a, user=owner, label="", url="nope")
+        channels.chat_channel_create(workspace=ws_a, user=owner, label="", url="nope")
     assert set(err.value.message_dict) == {"label", "url"}
 
 
 def test_test_send(ws_a, owner, webhook):
-    ch = services.chat_channel_create(workspace=ws_a, user=owner, label="Hook", url=webhook.url)
-    ok, error = services.chat_channel_test(channel=ch)
+    ch = channels.chat_channel_create(workspace=ws_a, user=owner, label="Hook", url=webhook.url)
+    ok, error = channels.chat_channel_test(channel=ch)
     assert ok and not error and len(webhook.posts) == 1
     webhook.fail = True
-    ok, error = services.chat_channel_test(channel=ch)
+    ok, error = channels.chat_channel_test(channel=ch)
     assert not ok and error
 
 

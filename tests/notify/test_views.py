@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from ownup.notify import services
+from ownup.notify import outbox, services
 from ownup.notify.models import ChatChannel, Notification, OutboxEmail
 from tests.conftest import assert_login_redirect
 
@@ -84,7 +84,7 @@ def test_settings_and_channels(owner_web, member_web, outsider_web, ws_a, owner,
 def test_dead_letters_page_and_retry(owner_web, member_web, outsider_web, ws_a, owner, notes):
     row = Notification.objects.filter(user=owner, channel="email").first()
     Notification.objects.filter(pk=row.pk).update(status="dead", attempts=6, last_error="boom")
-    mail = services.outbox_enqueue(to=["x@y.example"], subject="Lost mail", body="b",
+    mail = outbox.outbox_enqueue(to=["x@y.example"], subject="Lost mail", body="b",
                                    workspace=ws_a)
     OutboxEmail.objects.filter(pk=mail.pk).update(status="dead", last_error="550 no")
     page = owner_web.get(reverse("dead_letters")).content.decode()

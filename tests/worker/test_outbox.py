@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from ownup.notify import services
+from ownup.notify import outbox
 from ownup.notify.models import OutboxEmail
 from ownup.worker.loop import Worker
 from tests.smtp import free_port, smtp_server
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_worker_delivers_over_real_smtp(settings):
     with smtp_server() as (recorder, url):
         settings.EMAIL_URL = url
-        services.outbox_enqueue(to=["client@x.example"], subject="Hello", body="Body text",
+        outbox.outbox_enqueue(to=["client@x.example"], subject="Hello", body="Body text",
                                 html="<p>Body</p>")
         assert Worker(worker_id="w1").run_once() >= 1
     row = OutboxEmail.objects.get()
@@ -23,18 +23,18 @@ def test_worker_delivers_over_real_smtp(settings):
 
 def test_smtp_down_retries_with_backoff_then_dead_letter(settings):
     settings.EMAIL_URL = f"smtp://127.0.0.1:{free_port()}"  # nothing listens there
-    row = services.outbox_enqueue(to=["a@x.example"], subject="S", body="B")
+    row = outbox.outbox_enqueue(to=["a@x.example"], subject="S", body="B")
     Worker(worker_id="w1").run_once()
     row.refresh_from_db()
     assert row.status == "queued" and row.attempts == 1 and "Error" in row.last_error
     assert row.due_at > timezone.now()  # backed off: not retried in the same second
     assert Worker(worker_id="w1").run_once() == 0
-    for _ in range(services.MAX_ATTEMPTS):
+    for _ in range(outbox.MAX_ATTEMPTS):
         OutboxEmail.objects.filter(pk=row.pk, status="queued").update(due_at=timezone.now())
         Worker(worker_id="w1").run_once()
     row.refresh_from_db()
-    assert row.status == "dead" and row.attempts == services.MAX_ATTEMPTS
-    services.outbox_retry(row=row)
+    assert row.status == "dead" and row.attempts == outbox.MAX_ATTEMPTS
+    outbox.outbox_retry(row=row)
     with smtp_server() as (recorder, url):
         settings.EMAIL_URL = url
         Worker(worker_id="w1").run_once()
@@ -43,8 +43,8 @@ def test_smtp_down_retries_with_backoff_then_dead_letter(settings):
 
 
 def test_idempotency_key_sends_once():
-    a = services.outbox_enqueue(to=["a@x.example"], subject="S", body="B", idempotency_key="k1")
-    b = services.outbox_enqueue(to=["a@x.example"], subject="S", body="B", idempotency_key="k1")
+    a = outbox.outbox_enqueue(to=["a@x.example"], subject="S", body="B", idempotency_key="k1")
+    b = outbox.outbox_enqueue(to=["a@x.example"], subject="S", body="B", idempotency_key="k1")
     assert a.pk == b.pk and OutboxEmail.objects.count() == 1
 
 
@@ -52,7 +52,7 @@ def test_claims_are_exclusive_and_expired_leases_are_reclaimed():
     from ownup.worker.claim import claim_due
 
     for i in range(5):
-        services.outbox_enqueue(to=[f"{i}@x.example"], subject="S", body="B")
+        outbox.outbox_enqueue(to=[f"{i}@x.example"], subject="S", body="B")
     now = timezone.now()
     first = claim_due(OutboxEmail, worker_id="a", now=now, limit=3)
     second = claim_due(OutboxEmail, worker_id="b", now=now, limit=10)

@@ -11,7 +11,7 @@ import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from ownup.notify import services
+from ownup.notify import outbox
 from ownup.notify.jobs import OutboxQueue
 from ownup.notify.mail import delivery_connection
 from ownup.notify.models import OutboxEmail
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _enqueue(n):
-    return [services.outbox_enqueue(to=[f"c{i}@x.example"], subject=f"mail {i}", body="B")
+    return [outbox.outbox_enqueue(to=[f"c{i}@x.example"], subject=f"mail {i}", body="B")
             for i in range(n)]
 
 
@@ -63,7 +63,7 @@ def test_a_claim_lost_while_sending_keeps_the_new_result_and_counts_both_tries(s
     with smtp_server() as (recorder, url):
         settings.EMAIL_URL = url
         mine, = claim_due(OutboxEmail, worker_id="a", now=timezone.now(), limit=1)
-        assert services.outbox_deliver(row=mine, connection=_TakenOverWhileSending(
+        assert outbox.outbox_deliver(row=mine, connection=_TakenOverWhileSending(
             delivery_connection())) is False
     row.refresh_from_db()
     assert row.status == "sent" and row.attempts == 2 and not row.claimed_by
@@ -78,7 +78,7 @@ def test_leases_are_renewed_while_a_batch_runs(settings):
     rows = claim_due(OutboxEmail, worker_id="a", now=timezone.now(), limit=10)
     # a slow batch: the leases are about to run out by the time its first mail goes
     OutboxEmail.objects.update(claimed_until=timezone.now() + timedelta(milliseconds=1))
-    assert services.outbox_deliver(row=rows[0], connection=delivery_connection())
+    assert outbox.outbox_deliver(row=rows[0], connection=delivery_connection())
     assert claim_due(OutboxEmail, worker_id="b", now=timezone.now(), limit=10) == []
     assert OutboxQueue().process(rows[1:]) == 2
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
