@@ -16,7 +16,7 @@ class ReportsConfig(AppConfig):
 
         from .digest import weekly_digest
         from .glance import glance_panel
-        from .selectors import register_sqlite_median
+        from .query import register_sqlite_median
         from .views import client_panel
 
         connection_created.connect(register_sqlite_median,

@@ -16,7 +16,7 @@ from ownup.core import stats
 from ownup.incidents.models import SEVERITY_CHOICES, Responsibility
 from ownup.ui.pdf import _latin1
 
-from . import selectors
+from . import figures, selectors
 from . import track_record as records
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _person(user) -> str:
     return (user.get_full_name() or user.email) if user else "-"
 
 
-def talking_points(cur: selectors.Figures, prev: selectors.Figures, record) -> list[str]:
+def talking_points(cur: figures.Figures, prev: figures.Figures, record) -> list[str]:
     points = []
     if cur.share_on_time is not None:
         line = (f"We kept {cur.kept} of the {cur.promises_due} response promises that fell due "

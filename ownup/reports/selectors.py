@@ -3,8 +3,9 @@
 Every figure is an SQL aggregate over the judgement stored on each reply
 (``inbox.Message.verdict``, ``ack_seconds``, ``respond_seconds``, ``off_hours`` …, set when
 the reply was recorded) and over the threads' clocks; no message is loaded into Python.
-Medians are ``percentile_cont(0.5)`` on PostgreSQL and an equivalent aggregate registered on
-SQLite connections (see :func:`register_sqlite_median`).
+Medians: ``query.Median``. The figures and the period: ``figures.py``; the PostgreSQL path
+that computes every grouping at once: ``consistency_pg.py``; the statement timeout:
+``query.py``.
 
 Definitions (all over a period of ``since`` ≤ day < ``until``, in the workspace's timezone):
 
@@ -24,203 +25,26 @@ Definitions (all over a period of ``since`` ≤ day < ``until``, in the workspac
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import wraps
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    Aggregate,
-    Count,
-    F,
-    FloatField,
-    Q,
-)
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ownup.accounts.models import Workspace
 from ownup.clients.models import Client
 from ownup.core import stats
-from ownup.errors import TooSlow
 from ownup.inbox.models import Direction, Message, Promise, PromiseKind, ReplyVerdict
 from ownup.incidents.models import SEVERITY_CHOICES, Incident
 
+from .consistency_pg import DIMS, consistency_all_pg
+from .figures import MAX_REPORT_MONTHS, Figures, Period, figures_fill, months_between, period_for
+from .query import Median, bounded_report
+
 BY_CHOICES = ("", "month", "member", "client")
-
-
-class Median(Aggregate):
-    """The median of a numeric expression (nulls ignored), as a float."""
-
-    function = "MEDIAN"  # SQLite: registered by register_sqlite_median
-    name = "Median"
-    output_field = FloatField()
-    allow_distinct = False
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        clone = self.copy()
-        clone.template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-        return super(Median, clone).as_sql(compiler, connection, **extra_context)
-
-
-class _SqliteMedian:
-    def __init__(self):
-        self.values = []
-
-    def step(self, value):
-        if value is not None:
-            self.values.append(value)
-
-    def finalize(self):
-        return stats.median(self.values)
-
-
-def register_sqlite_median(sender, connection, **kwargs) -> None:
-    """``connection_created`` receiver: gives SQLite connections a MEDIAN aggregate."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_aggregate("MEDIAN", 1, _SqliteMedian)
-
-
-# --------------------------------------------------------------------------- figures
-
-
-@dataclass
-class Figures:
-    """Consistency figures of one group (a month, a team member, a client, or everything)."""
-
-    key: str = ""
-    label: str = "All"
-    replies: int = 0
-    on_time: int = 0
-    late: int = 0
-    off_hours: int = 0
-    acknowledgements: int = 0
-    answers: int = 0
-    median_ack_seconds: float | None = None
-    median_respond_seconds: float | None = None
-    median_late_seconds: float | None = None
-    threads: int = 0
-    threads_acknowledged: int = 0
-    kept: int = 0
-    kept_late: int = 0
-    broken: int = 0
-    incidents: int = 0
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def promises_due(self) -> int:
-        return self.kept + self.kept_late + self.broken
-
-    @property
-    def share_on_time(self) -> float | None:
-        """Kept on time / every promise that fell due (kept, kept late or broken)."""
-        return stats.share(self.kept, self.promises_due)
-
-    @property
-    def ack_rate(self) -> float | None:
-        return stats.share(self.threads_acknowledged, self.threads)
-
-    @property
-    def has_data(self) -> bool:
-        return bool(self.replies or self.promises_due or self.off_hours or self.incidents)
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data.pop("extra")
-        data["promises_due"] = self.promises_due
-        data["share_on_time"] = self.share_on_time
-        data["ack_rate"] = self.ack_rate
-        return data
-
-
-@dataclass
-class Period:
-    """[since, until) in the workspace's timezone; either end may be open."""
-
-    since: date | None = None
-    until: date | None = None
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        def at(d):
-            return None if d is None else datetime.combine(d, time.min, tzinfo=self.tz)
-
-        return at(self.since), at(self.until)
-
-    def filter(self, field_name: str) -> Q:
-        start, end = self.bounds()
-        q = Q()
-        if start is not None:
-            q &= Q(**{f"{field_name}__gte": start})
-        if end is not None:
-            q &= Q(**{f"{field_name}__lt": end})
-        return q
-
-
-#: The longest period a report covers (its month table has at most this many rows).
-MAX_REPORT_MONTHS = 120
-TOO_LONG = (f"A report covers at most {MAX_REPORT_MONTHS // 12} years: choose a later start "
-            "or an earlier end (or leave both out for the last 12 months).")
-
-
-def _months_between(first: date, last: date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def period_for(workspace: Workspace, since: date | None = None,
-               until: date | None = None) -> Period:
-    """A period in the workspace's timezone; ``until`` is exclusive. A period longer than
-    ``MAX_REPORT_MONTHS`` is refused (it costs the database and the answer grows with it)."""
-    from django.core.exceptions import ValidationError
-
-    if since and until and until <= since:
-        raise ValidationError({"until": "The end of the period must come after its start."})
-    tz = ZoneInfo(workspace.timezone or "UTC")
-    if since is not None:
-        end = until or (timezone.now().astimezone(tz).date() + timedelta(days=1))
-        if _months_between(since, end - timedelta(days=1)) > MAX_REPORT_MONTHS:
-            raise ValidationError({"since": TOO_LONG})
-    return Period(since, until, tz)
-
-
-class ReportTimeout(TooSlow):
-    """A report's query ran past ``settings.OWNUP_REPORT_TIMEOUT`` and was cancelled."""
-
-
-@contextmanager
-def report_query():
-    """The report's reads in one transaction with a statement timeout (PostgreSQL's
-    ``SET LOCAL statement_timeout``): one heavy report cannot hold the database for everyone.
-    A cancelled statement becomes ReportTimeout (a clear 503, not a 500)."""
-    from django.conf import settings
-    from django.db import OperationalError, connection, transaction
-
-    if connection.vendor != "postgresql":
-        yield
-        return
-    ms = max(1, int(float(settings.OWNUP_REPORT_TIMEOUT) * 1000))
-    try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {ms}")
-            yield
-    except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
-            raise
-        raise ReportTimeout(
-            f"The report took longer than {ms / 1000:g} s and was stopped; choose a shorter "
-            "period, or try again when the server is less busy.") from exc
-
-
-def bounded_report(func):
-    """Run a report selector under :func:`report_query`."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        with report_query():
-            return func(*args, **kwargs)
-    return wrapper
 
 
 def _reply_counts() -> dict:
@@ -322,9 +146,9 @@ def consistency(
 
     if by == "":
         row = Figures()
-        _fill(row, replies.aggregate(**_reply_counts()))
-        _fill(row, replies.filter(MEDIAN_ROWS).aggregate(**_reply_medians()))
-        _fill(row, promises.aggregate(**_promise_aggregates()))
+        figures_fill(row, replies.aggregate(**_reply_counts()))
+        figures_fill(row, replies.filter(MEDIAN_ROWS).aggregate(**_reply_medians()))
+        figures_fill(row, promises.aggregate(**_promise_aggregates()))
         if incidents is not None:
             row.incidents = incidents.count()
         return [row]
@@ -356,14 +180,8 @@ def consistency(
                 key = stats.month_start(key.astimezone(period.tz)
                                         if isinstance(key, datetime) else key)
             rows.setdefault(key, Figures(key=str(key) if key is not None else ""))
-            _fill(rows[key], values)
+            figures_fill(rows[key], values)
     return _label(by, rows, workspace, period, now)
-
-
-def _fill(row: Figures, values: dict) -> None:
-    for name, value in values.items():
-        name = name.removeprefix("a_")
-        setattr(row, name, value if value is not None or name.startswith("median") else 0)
 
 
 def _label(by, rows: dict, workspace, period: Period, now) -> list[Figures]:
@@ -372,7 +190,7 @@ def _label(by, rows: dict, workspace, period: Period, now) -> list[Figures]:
         first = period.since or (min(keys) if keys else None)
         last = (period.until - timedelta(days=1)) if period.until else max(
             keys + [now.astimezone(period.tz).date()])
-        if first and last and _months_between(first, last) > MAX_REPORT_MONTHS:
+        if first and last and months_between(first, last) > MAX_REPORT_MONTHS:
             # "all time" over data older than the limit: its last MAX_REPORT_MONTHS months
             first = stats.add_months(stats.month_start(last), -(MAX_REPORT_MONTHS - 1))
         out = []
@@ -438,109 +256,6 @@ def default_since(workspace: Workspace, now: datetime | None = None, months: int
     return stats.add_months(today, -(months - 1))
 
 
-_DIMS = ("", "month", "member", "client")
-
-_PG_REPLIES = """
-SELECT GROUPING(x.mon), GROUPING(m.sent_by_id), GROUPING(t.client_id),
-       x.mon, m.sent_by_id, t.client_id, {aggs}
-FROM inbox_message m
-JOIN inbox_thread t ON t.id = m.thread_id
-CROSS JOIN LATERAL (SELECT (date_trunc('month', m.sent_at AT TIME ZONE %s))::date AS mon) x
-WHERE m.workspace_id = %s AND m.direction = 'outbound' {where}
-GROUP BY GROUPING SETS ((x.mon), (m.sent_by_id), (t.client_id), ())
-"""
-_PG_REPLY_COUNTS = ", ".join([
-    "COUNT(*) FILTER (WHERE m.verdict <> '')", "COUNT(*) FILTER (WHERE m.verdict = 'on_time')",
-    "COUNT(*) FILTER (WHERE m.verdict = 'late')", "COUNT(*) FILTER (WHERE m.off_hours)",
-    "COUNT(*) FILTER (WHERE m.acknowledges)", "COUNT(*) FILTER (WHERE m.answers)",
-])
-_PG_REPLY_COUNT_NAMES = ("replies", "on_time", "late", "off_hours", "acknowledgements",
-                         "answers")
-_PG_REPLY_MEDIANS = ", ".join([
-    "percentile_cont(0.5) WITHIN GROUP (ORDER BY m.ack_seconds) FILTER (WHERE m.acknowledges)",
-    "percentile_cont(0.5) WITHIN GROUP (ORDER BY m.respond_seconds) FILTER (WHERE m.answers)",
-    "percentile_cont(0.5) WITHIN GROUP (ORDER BY m.late_by_seconds) "
-    "FILTER (WHERE m.verdict = 'late')",
-])
-_PG_REPLY_MEDIAN_NAMES = ("median_ack_seconds", "median_respond_seconds", "median_late_seconds")
-_PG_PROMISES = """
-SELECT GROUPING(x.mon), GROUPING(p.owner_id), GROUPING(p.client_id),
-       x.mon, p.owner_id, p.client_id,
-       COUNT(*) FILTER (WHERE p.met_at IS NOT NULL AND p.met_at <= p.due),
-       COUNT(*) FILTER (WHERE p.met_at > p.due),
-       COUNT(*) FILTER (WHERE p.met_at IS NULL),
-       COUNT(*) FILTER (WHERE p.kind = 'acknowledge'),
-       COUNT(*) FILTER (WHERE p.kind = 'acknowledge' AND p.met_at IS NOT NULL)
-FROM inbox_promise p
-CROSS JOIN LATERAL (SELECT (date_trunc('month', p.due AT TIME ZONE %s))::date AS mon) x
-WHERE p.workspace_id = %s AND p.due IS NOT NULL {where}
-  AND (p.met_at IS NOT NULL OR p.due <= %s)
-GROUP BY GROUPING SETS ((x.mon), (p.owner_id), (p.client_id), ())
-"""
-_PG_INCIDENTS = """
-SELECT GROUPING(x.mon), 1, GROUPING(i.client_id), x.mon, NULL, i.client_id, COUNT(*)
-FROM incidents_incident i
-CROSS JOIN LATERAL (SELECT (date_trunc('month', i.detected_at AT TIME ZONE %s))::date AS mon) x
-WHERE i.workspace_id = %s {where}
-GROUP BY GROUPING SETS ((x.mon), (i.client_id), ())
-"""
-
-
-def _pg_where(column: str, period: Period) -> tuple[str, list]:
-    start, end = period.bounds()
-    sql, params = "", []
-    if start is not None:
-        sql += f" AND {column} >= %s"
-        params.append(start)
-    if end is not None:
-        sql += f" AND {column} < %s"
-        params.append(end)
-    return sql, params
-
-
-def _consistency_all_pg(workspace, period: Period, now) -> dict[str, dict]:
-    """Every grouping of :func:`consistency` at once on PostgreSQL: one pass per source table
-    (GROUPING SETS) instead of one per grouping; counts hash-aggregate, and the medians sort
-    only the replies they read."""
-    from django.db import connection, transaction
-
-    tz = str(period.tz)
-    rows: dict[str, dict] = {dim: {} for dim in _DIMS}
-
-    def collect(sql, params, names):
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            for g_mon, g_member, g_client, mon, member, client, *values in cur.fetchall():
-                if not g_mon:
-                    dim, key = "month", mon
-                elif not g_member:
-                    dim, key = "member", member
-                elif not g_client:
-                    dim, key = "client", client
-                else:
-                    dim, key = "", None
-                row = rows[dim].setdefault(key, Figures(key="" if key is None else str(key)))
-                _fill(row, dict(zip(names, values, strict=True)))
-
-    where, wparams = _pg_where("m.sent_at", period)
-    with transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL work_mem = '64MB'")
-        collect(_PG_REPLIES.format(aggs=_PG_REPLY_COUNTS, where=where),
-                [tz, workspace.pk, *wparams], _PG_REPLY_COUNT_NAMES)
-        collect(_PG_REPLIES.format(
-            aggs=_PG_REPLY_MEDIANS,
-            where=where + " AND (m.acknowledges OR m.answers OR m.verdict = 'late')"),
-            [tz, workspace.pk, *wparams], _PG_REPLY_MEDIAN_NAMES)
-        where, wparams = _pg_where("p.due", period)
-        collect(_PG_PROMISES.format(where=where), [tz, workspace.pk, *wparams, now],
-                ("kept", "kept_late", "broken", "threads", "threads_acknowledged"))
-        where, wparams = _pg_where("i.detected_at", period)
-        collect(_PG_INCIDENTS.format(where=where), [tz, workspace.pk, *wparams],
-                ("incidents",))
-    return rows
-
-
 @bounded_report
 def consistency_all(*, workspace: Workspace, since: date | None = None,
                     until: date | None = None, now: datetime | None = None
@@ -553,9 +268,9 @@ def consistency_all(*, workspace: Workspace, since: date | None = None,
     period = period_for(workspace, since, until)
     if connection.vendor != "postgresql":
         return {dim: consistency(workspace=workspace, since=since, until=until, by=dim, now=now)
-                for dim in _DIMS}
-    rows = _consistency_all_pg(workspace, period, now)
-    out = {dim: _label(dim, rows[dim], workspace, period, now) for dim in _DIMS[1:]}
+                for dim in DIMS}
+    rows = consistency_all_pg(workspace, period, now)
+    out = {dim: _label(dim, rows[dim], workspace, period, now) for dim in DIMS[1:]}
     out[""] = [rows[""].get(None) or Figures()]
     return out
 

@@ -15,7 +15,9 @@ from ownup.core import stats
 from ownup.incidents.models import SEVERITY_CHOICES, Incident, Responsibility
 from ownup.learnings.models import FailureCategory, Learning
 
-from .selectors import Figures, bounded_report, consistency
+from .figures import Figures
+from .query import bounded_report
+from .selectors import consistency
 
 
 @dataclass

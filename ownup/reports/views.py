@@ -18,9 +18,9 @@ from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.core import charts, stats
 
-from . import review, selectors
+from . import figures, query, review, selectors
 from . import track_record as records
-from .selectors import Figures
+from .figures import Figures
 
 PRESETS = (("3", "Last 3 months"), ("6", "Last 6 months"), ("12", "Last 12 months"),
            ("24", "Last 24 months"))
@@ -68,7 +68,7 @@ def _period(request) -> tuple[date | None, date | None, str]:
     if since and until and until <= since:
         raise BadInput("To: the end of the period must not come before its start.")
     try:
-        selectors.period_for(request.workspace, since, until)
+        figures.period_for(request.workspace, since, until)
     except ValidationError as exc:
         raise BadInput(" ".join(exc.messages)) from None
     return since, until, ""
@@ -132,7 +132,7 @@ def month_charts(months: list[Figures], *, who: str) -> dict:
 
 
 def _bad(request, template: str, exc: Exception) -> HttpResponse:
-    status = 503 if isinstance(exc, selectors.ReportTimeout) else 400
+    status = 503 if isinstance(exc, query.ReportTimeout) else 400
     return render(request, template, {"error": str(exc)}, status=status)
 
 
@@ -144,7 +144,7 @@ def agency(request):
     try:
         since, until, preset = _period(request)
         report = selectors.agency_report(workspace=request.workspace, since=since, until=until)
-    except (BadInput, selectors.ReportTimeout) as exc:
+    except (BadInput, query.ReportTimeout) as exc:
         return _bad(request, "reports/agency.html", exc)
     table = request.GET.get("table", "")
     if request.GET.get("format") == "csv":
@@ -196,7 +196,7 @@ def client_report(request, client_id):
     try:
         since, until, preset = _period(request)
         record = records.track_record(client=client, since=since, until=until)
-    except (BadInput, selectors.ReportTimeout) as exc:
+    except (BadInput, query.ReportTimeout) as exc:
         return _bad(request, "reports/client.html", exc)
     if request.GET.get("format") == "csv":
         return _client_csv(request.GET.get("table", ""), record)

@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection, connections
 
 from ownup.reports import selectors
-from ownup.reports.selectors import MAX_REPORT_MONTHS
+from ownup.reports.figures import MAX_REPORT_MONTHS
 from tests.reports.factories import at, reply, thread
 
 FROZEN = "2026-06-15T12:00:00Z"
