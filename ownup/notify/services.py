@@ -18,7 +18,6 @@ from .models import (
     NotificationChannel,
     NotifySettings,
 )
-from .outbox import outbox_enqueue  # noqa: F401  for inbox/services.py until its split lands
 
 
 def _key(key: str) -> str:

@@ -86,7 +86,7 @@ def _wait(condition, seconds, what):
 def test_paused_and_killed_workers_deliver_every_mail_once(database, tmp_path):
     _ownup(database, tmp_path, "from django.core.management import call_command\n"
                                "call_command('migrate', verbosity=0)\n"
-                               "from ownup.notify.services import outbox_enqueue\n"
+                               "from ownup.notify.outbox import outbox_enqueue\n"
                                f"for i in range({MAILS}):\n"
                                "    outbox_enqueue(to=[f'c{i}@x.example'], subject=f'mail {i}',"
                                " body='B')\n")

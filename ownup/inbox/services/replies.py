@@ -66,7 +66,7 @@ def thread_reply(
 
     from ownup.core import tone
     from ownup.notify.mail import sender_for
-    from ownup.notify.services import outbox_enqueue
+    from ownup.notify.outbox import outbox_enqueue
 
     errors: dict[str, str] = {}
     body = (body or "").replace("\x00", "").strip()
