@@ -1,6 +1,10 @@
 """Per-category precision, recall and F1 of the tone check on the labelled corpus.
 
     .venv/bin/python bench/tone_quality.py [--split tune|test|all|fresh|wide|sealed] [--errors]
+        [--rules-only] [--set FILE.jsonl ...]
+
+Scores the rules with the learned second opinion (ownup/core/tone/learned.py) and, beside it,
+the rules alone; --rules-only scores the rules alone.
 
 The corpus is tests/core/data/tone_corpus.jsonl; rules were tuned on the "tune" split only.
 "fresh" is a small extra set (below) written after rules version 1 was frozen; its version-1 scores
@@ -192,17 +196,17 @@ def load(path: Path = CORPUS) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def predict(rec: dict) -> dict[str, int]:
-    report = check(rec["text"], rec["kind"], names=rec.get("names", ()))
+def predict(rec: dict, learned: bool = True) -> dict[str, int]:
+    report = check(rec["text"], rec["kind"], names=rec.get("names", ()), learned=learned)
     found = report.categories()
     out = {c: int(c in found) for c in CATEGORIES}
     out.update({e: int(report.present[e]) for e in ELEMENTS})
     return out
 
 
-def metrics(records: list[dict]) -> dict[str, dict[str, float]]:
+def metrics(records: list[dict], learned: bool = True) -> dict[str, dict[str, float]]:
     table: dict[str, dict[str, float]] = {}
-    preds = [predict(r) for r in records]
+    preds = [predict(r, learned) for r in records]
     for label in LABELS:
         tp = sum(1 for r, p in zip(records, preds, strict=True) if r["labels"][label] and p[label])
         fp = sum(
@@ -226,10 +230,10 @@ def metrics(records: list[dict]) -> dict[str, dict[str, float]]:
     return table
 
 
-def errors(records: list[dict]) -> list[str]:
+def errors(records: list[dict], learned: bool = True) -> list[str]:
     lines = []
     for r in records:
-        p = predict(r)
+        p = predict(r, learned)
         for label in LABELS:
             if p[label] != r["labels"][label]:
                 kind = "FP" if p[label] else "FN"
@@ -246,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
         help="both = tune, test, fresh and wide; sealed = the out-of-sight third (scored once)",
     )
     ap.add_argument("--errors", action="store_true", help="list misclassified messages")
+    ap.add_argument(
+        "--rules-only", action="store_true", help="the rules alone, without the learned model"
+    )
     ap.add_argument(
         "--set",
         dest="extra",
@@ -271,13 +278,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             recs = [r for r in corpus if r["split"] == split]
         print(f"\nsplit={split}  messages={len(recs)}")
-        print(f"{'category':<12} {'support':>7} {'precision':>9} {'recall':>7} {'F1':>6}")
-        table = metrics(recs)
+        learned = not args.rules_only
+        print(
+            f"{'category':<12} {'support':>7} {'precision':>9} {'recall':>7} {'F1':>6}"
+            + ("   rules alone: P / R / F1" if learned else "   (rules alone)")
+        )
+        table = metrics(recs, learned)
+        alone = metrics(recs, False) if learned else table
         for label in LABELS:
-            m = table[label]
+            m, a = table[label], alone[label]
             print(
                 f"{label:<12} {m['support']:>7} {m['precision']:>9.2f} {m['recall']:>7.2f} "
                 f"{m['f1']:>6.2f}"
+                + (f"   {a['precision']:.2f} / {a['recall']:.2f} / {a['f1']:.2f}" if learned else "")
             )
         worst = min(table[label]["f1"] for label in LABELS)
         print(
@@ -285,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'met' if worst >= 0.85 else 'NOT met'}"
         )
         if args.errors:
-            print("\n".join(errors(recs)))
+            print("\n".join(errors(recs, learned)))
     return 0
 
 

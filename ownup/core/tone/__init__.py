@@ -9,12 +9,13 @@ next to a failure", and "a next step needs an action and a time".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import learned as _learned
 from . import placeholders
-from .engine import analyse
+from .engine import analyse_parts
 from .rules import Ruleset, build_ruleset, default_rules_version, load_default_rules
 
 __all__ = [
@@ -81,6 +82,8 @@ class ToneReport:
     present: dict[str, bool]
     kind: str = "other"
     rules_version: int = field(default=RULES_VERSION, compare=False)
+    # What the learned second opinion added (each with its span and the features behind it).
+    learned: list[_learned.LearnedCall] = field(default_factory=list, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -109,6 +112,7 @@ def check(
     *,
     names: Iterable[str] = (),
     rules: Ruleset | None = None,
+    learned: bool | Mapping[str, _learned.Model] = True,
 ) -> ToneReport:
     """Check one client-facing message.
 
@@ -116,6 +120,9 @@ def check(
     of a failure ("Sam forgot to ...", "it was Jo's fault") is a ``blame`` finding.
     ``rules``: an alternative compiled ruleset (tests, workspace experiments); default the
     packaged rules.toml.
+    ``learned``: the learned second opinion (``learned.py``): True for the packaged weights,
+    False for the rules alone, or a mapping of category to model. It only adds a category the
+    rules did not find, and only with a span (the sentence that carried its score).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown message kind {kind!r}; allowed: {', '.join(KINDS)}")
@@ -125,12 +132,54 @@ def check(
     if isinstance(names, str):
         names = (names,)
     gaps = placeholders.find(text)
-    hits, present = analyse(placeholders.blank(text, gaps), rs, names)
+    blanked = placeholders.blank(text, gaps)
+    hits, present, sents, matches = analyse_parts(blanked, rs, names)
     findings = [Finding("placeholder", p.start, p.end, placeholders.MESSAGE,
                         placeholders.SUGGESTION) for p in gaps]
     findings += [Finding(cat, s, e, rule.message, rule.suggestion) for cat, s, e, rule in hits]
+    models = (_learned.default_models() if learned is True else learned) if learned else {}
+    calls: list[_learned.LearnedCall] = []
+    extra: list[Finding] = []
+    if models:
+        found = {h[0] for h in hits}
+        todo = [m for c, m in models.items() if c not in found and not present.get(c, False)]
+        if todo:
+            draft, sentences = _learned.features(blanked, rs, hits, present, sents, matches)
+            everything = _learned.all_features(draft, sentences)
+            for model in todo:
+                call = _learned.judge(model, blanked, everything, sentences)
+                if call is None:
+                    continue
+                calls.append(call)
+                if call.category in present:
+                    present[call.category] = True
+                else:
+                    message, suggestion = _learned_wording(rs, call)
+                    extra.append(Finding(call.category, call.start, call.end, message,
+                                         suggestion))
+    if extra:  # in text order among the rules' findings, after the placeholders
+        tail = sorted(findings[len(gaps):] + extra, key=lambda f: (f.start, f.end))
+        findings = findings[: len(gaps)] + tail
     for element in REQUIRED_ELEMENTS[kind]:
         if not present[element]:
             message, suggestion = rs.missing[element]
             findings.append(Finding(f"missing_{element}", 0, 0, message, suggestion))
-    return ToneReport(findings=findings, present=present, kind=kind, rules_version=rs.version)
+    return ToneReport(findings=findings, present=present, kind=kind, rules_version=rs.version,
+                      learned=calls)
+
+
+_READ_AS = {
+    "excuse": "an excuse",
+    "blame": "blame on someone else",
+    "minimizing": "playing the problem down",
+    "overpromise": "a promise no one can keep",
+}
+
+
+def _learned_wording(rs: Ruleset, call: _learned.LearnedCall) -> tuple[str, str]:
+    """The message of a learned finding names what carried it; the better wording is the
+    category's first rule's."""
+    because = ", ".join(_learned.describe(f) for f in call.because)
+    message = f"This sentence reads as {_READ_AS[call.category]} (learned check: {because})."
+    rules = rs.findings[call.category].rules
+    return message, rules[0].suggestion if rules else ""

@@ -211,7 +211,22 @@ def _has_next_step(
 
 
 def analyse(text: str, rs: Ruleset, names: Iterable[str] = ()) -> tuple[list[Hit], dict[str, bool]]:
+    hits, present, _, _ = analyse_parts(text, rs, names)
+    return hits, present
+
+
+def analyse_parts(
+    text: str, rs: Ruleset, names: Iterable[str] = ()
+) -> tuple[list[Hit], dict[str, bool], _Sentences, dict[str, list[re.Match[str]]]]:
+    """``analyse`` plus what the learned second opinion reads (``learned.py``): the sentences
+    and every phrase match before context filtered it."""
     sents = _Sentences(text)
     found = rs.multi.scan(text, sents.scan_starts)
     matches = dict(zip(SCANNED, found, strict=True))
-    return find_problems(text, rs, sents, names, matches), find_elements(text, rs, sents, matches)
+    hits = find_problems(text, rs, sents, names, matches)
+    return hits, find_elements(text, rs, sents, matches), sents, matches
+
+
+def accepted(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Ruleset) -> bool:
+    """Whether the rules keep this phrase match in its context (negation, refusal, ...)."""
+    return _accept(text, m, rule, sents, rs)

@@ -16,8 +16,10 @@ from .patterns import PatternError, compile_alternation, compile_phrase
 FINDING_CATEGORIES = ("excuse", "blame", "minimizing", "overpromise")
 CUE_ELEMENTS = ("apology", "ownership", "empathy")
 ELEMENT_NAMES = ("apology", "ownership", "empathy", "next_step")
-# What one pass over a message finds (Ruleset.multi): the four findings, three cues, time words.
-SCANNED = (*FINDING_CATEGORIES, *CUE_ELEMENTS, "time")
+# What one pass over a message finds (Ruleset.multi): the four findings, three cues, time words,
+# and the context cues the learned second opinion reads per sentence (learned.py).
+LEARNED_CUES = ("failure", "commit", "refusal", "comfort")
+SCANNED = (*FINDING_CATEGORIES, *CUE_ELEMENTS, "time", *(f"cue_{c}" for c in LEARNED_CUES))
 _FLAGS = re.IGNORECASE
 
 
@@ -63,7 +65,8 @@ class Ruleset:
     def __post_init__(self) -> None:
         scanners = [self.findings[c].scanner for c in FINDING_CATEGORIES]
         scanners += [self.elements[e].scanner for e in CUE_ELEMENTS]
-        object.__setattr__(self, "multi", MultiScanner([*scanners, self.time]))
+        cues = [self.failure, self.commitment, self.refusal, self.comfort]
+        object.__setattr__(self, "multi", MultiScanner([*scanners, self.time, *cues]))
 
     def names_regex(self, names: Iterable[str]) -> re.Pattern[str] | None:
         """A regex for a named person as the subject of a failure (cached per name set)."""

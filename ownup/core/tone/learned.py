@@ -1,0 +1,238 @@
+"""A learned second opinion on top of the tone rules: one logistic regression per category.
+
+The rules (``engine.py``) decide first. Where they found nothing for a category, a small linear
+model over features a person can read looks again:
+
+* the words and word pairs of each sentence (``w:late``, ``b:my fault``);
+* cues the rules know, per sentence: a failure word, a commitment, a time, a negation, a refused
+  promise, a comforting phrase (``cue:failure`` ...);
+* near misses: a phrase of a category that matched but that its context took back
+  (``near:overpromise`` for "I won't promise it will never happen again");
+* what the rules decided about the *other* categories (``rule:apology``).
+
+Function words count only in pairs; digits are read as ``#``. The message kind is not a feature:
+a finding must rest on what the draft says.
+
+A model never uses the rules' own decision about its category (at run time it is only asked
+where the rules said no). Its score is the bias plus the weights of the features present; a
+sentence's share is the sum of the weights of its own features. The model adds a category only
+when its probability reaches the threshold chosen by cross-validation on the tuned-on sets *and*
+one sentence carries a positive share: that sentence is the finding's span, and the words with
+the largest weights in it are named in the message. Trained offline by ``bench/train_tone.py``;
+only the fitted weights ship (``learned.json``), applied here in pure Python.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .engine import Hit, _Sentences, accepted
+from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
+
+LABELS = (*FINDING_CATEGORIES, "apology", "ownership", "empathy", "next_step")
+_TOKEN = re.compile(r"[a-z#]+(?:'[a-z]+)?")  # digits are read as "#" (3pm -> #pm)
+_DIGITS = str.maketrans("0123456789", "##########")
+# Function words say nothing on their own ("the", "so"); in a pair they may ("my fault", "on us").
+STOP_WORDS = frozenset(
+    "a an the and or but so if then than that this these those it its it's is are was were be "
+    "been being am do does did of to in on at by for with from as into about over up out off "
+    "very really also too here there what which who whom when where all some".split()
+)  # pronouns stay: who the agent is ("we", "you", "they") is what ownership and blame turn on
+
+
+@dataclass(frozen=True)
+class Model:
+    category: str
+    bias: float
+    threshold: float
+    weights: dict[str, float]
+
+
+@dataclass(frozen=True)
+class LearnedCall:
+    """One category the model added: where, how sure, and the features that carried it."""
+
+    category: str
+    start: int
+    end: int
+    probability: float
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    features: frozenset[str]
+
+
+def features(
+    text: str,
+    rs: Ruleset,
+    hits: list[Hit],
+    present: dict[str, bool],
+    sents: _Sentences,
+    matches: dict[str, list[re.Match[str]]],
+) -> tuple[frozenset[str], list[Sentence]]:
+    """(message-level features, per-sentence features) of one analysed message."""
+    found = {h[0] for h in hits}
+    draft: set[str] = set()
+    draft.update(f"rule:{c}" for c in FINDING_CATEGORIES if c in found)
+    draft.update(f"rule:{e}" for e, on in present.items() if on)
+    n = len(sents.starts)
+    per: list[set[str]] = [set() for _ in range(n)]
+    lowered = text.lower().replace("\u2019", "'").translate(_DIGITS)
+    for i in range(n):
+        lo, hi = sents.span(i)
+        toks = _TOKEN.findall(lowered, lo, hi)
+        feats = per[i]
+        feats.update("w:" + t for t in toks if t not in STOP_WORDS)
+        feats.update(
+            f"b:{a} {b}"
+            for a, b in zip(toks, toks[1:], strict=False)
+            if a not in STOP_WORDS or b not in STOP_WORDS  # not "in the", "of a"
+        )
+    for name in LEARNED_CUES:
+        for m in matches["cue_" + name]:
+            per[sents.index(m.start())].add("cue:" + name)
+    for m in matches["time"]:
+        per[sents.index(m.start())].add("cue:time")
+    for m in rs.negation.finditer(text):
+        per[sents.index(m.start())].add("cue:negation")
+    for c in FINDING_CATEGORIES:
+        spans = [(h[1], h[2]) for h in hits if h[0] == c]
+        for m in matches[c]:
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                per[sents.index(m.start())].add("near:" + c)
+    for e in CUE_ELEMENTS:
+        group = rs.elements[e]
+        for m in matches[e]:
+            rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
+            if not accepted(text, m, rule, sents, rs):
+                per[sents.index(m.start())].add("near:" + e)
+    sentences = []
+    for i, feats in enumerate(per):
+        lo, hi = sents.span(i)
+        if feats and text[lo:hi].strip():
+            sentences.append(Sentence(lo, hi, frozenset(feats)))
+    return frozenset(draft), sentences
+
+
+def all_features(draft: frozenset[str], sentences: list[Sentence]) -> set[str]:
+    """Every feature of a message: its own and its sentences'."""
+    out = set(draft)
+    for s in sentences:
+        out |= s.features
+    return out
+
+
+def model_features(category: str, draft: frozenset[str], sentences: list[Sentence]) -> set[str]:
+    """The features one category's model sees: never the rules' own call on that category."""
+    out = all_features(draft, sentences)
+    out.discard(f"rule:{category}")
+    return out
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def score(
+    model: Model, everything: set[str], sentences: list[Sentence]
+) -> tuple[float, Sentence | None, tuple[str, ...]]:
+    """(probability, the sentence a call would point at, the features that carry it there).
+
+    ``everything`` is ``all_features`` of the message; the rules' own call on this category is
+    left out here. The sentence is the one with the largest positive share of the score (the sum
+    of its features' weights). There is none, and so no call, when no sentence has a positive
+    share; when that sentence holds a phrase of this category that the rules set aside (a
+    negation, a refused promise, a kind word: ``near:<category>``), since the rules' reading of
+    context wins; or when no word of it carries weight (a finding points at words)."""
+    w = model.weights
+    known = w.keys()
+    seen = known & everything
+    seen.discard(f"rule:{model.category}")
+    p = _sigmoid(model.bias + math.fsum(map(w.__getitem__, seen)))
+    best: Sentence | None = None
+    best_share = 0.0
+    for s in sentences:
+        share = math.fsum(map(w.__getitem__, known & s.features))
+        if share > best_share:
+            best, best_share = s, share
+    if best is None or f"near:{model.category}" in best.features:
+        return p, None, ()
+    top = sorted((f for f in known & best.features if w[f] > 0), key=lambda f: (-w[f], f))[:3]
+    if not any(f[:2] in ("w:", "b:") for f in top):
+        return p, None, ()
+    return p, best, tuple(top)
+
+
+def judge(
+    model: Model, text: str, everything: set[str], sentences: list[Sentence]
+) -> LearnedCall | None:
+    """The model's call on one category, or None: a probability at or above its threshold and a
+    sentence to point at (``score``)."""
+    w = model.weights
+    seen = w.keys() & everything
+    seen.discard(f"rule:{model.category}")
+    if _sigmoid(model.bias + math.fsum(map(w.__getitem__, seen))) < model.threshold:
+        return None  # the cheap test first: most messages stop here
+    p, best, top = score(model, everything, sentences)
+    if best is None:
+        return None
+    start, end = best.start, best.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return LearnedCall(model.category, start, end, round(p, 3), top)
+
+
+def describe(feature: str) -> str:
+    """A feature as a reader would say it: ``w:busy`` -> "busy"; ``cue:failure`` -> a failure
+    word; ``near:overpromise`` -> an over-promise the rules took back."""
+    prefix, _, rest = feature.partition(":")
+    if prefix in ("w", "b"):
+        return f"\u201c{rest}\u201d"
+    if prefix == "cue":
+        return {"commit": "a commitment", "time": "a time"}.get(rest, f"a {rest} word")
+    if prefix == "near":
+        return f"a {rest.replace('_', ' ')} phrase the rules set aside"
+    return rest.replace("_", " ")
+
+
+def parse(data: dict[str, Any]) -> dict[str, Model]:
+    """Models from the JSON shape ``bench/train_tone.py`` writes; categories without a threshold
+    (the model did not earn its place in cross-validation) are left out."""
+    models = {}
+    for category, m in data.get("models", {}).items():
+        if category not in LABELS:
+            raise ValueError(f"learned tone model for unknown category {category!r}")
+        threshold = m.get("threshold")
+        if threshold is None:
+            continue
+        models[category] = Model(
+            category=category,
+            bias=float(m["bias"]),
+            threshold=float(threshold),
+            weights={str(k): float(v) for k, v in m["weights"].items()},
+        )
+    return models
+
+
+@cache
+def default_models() -> dict[str, Model]:
+    """The packaged weights (``learned.json``), read once."""
+    text = resources.files(__package__).joinpath("learned.json").read_text(encoding="utf-8")
+    return parse(json.loads(text))
