@@ -84,3 +84,10 @@ def test_console_script_runs_without_traceback(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "--port 0 is not a TCP port" in r.stderr
+
+
+def test_makemigrations_check_finds_nothing_missing(capsys):
+    """`ownup makemigrations --check --dry-run` (the landing check): every model change has its
+    migration; exit 0 and Django's own report."""
+    assert main(["makemigrations", "--check", "--dry-run"]) == 0
+    assert "No changes detected" in capsys.readouterr().out
