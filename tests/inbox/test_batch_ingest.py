@@ -95,8 +95,10 @@ def _canonical(workspace) -> list:
             [m.message_id, *(getattr(m, f) for f in MESSAGE_FIELDS)]
             for m in thread.messages.order_by("sent_at", "message_id")
         ]
+        promises = [list(p) for p in thread.promises.order_by("cycle", "kind").values_list(
+            "cycle", "kind", "cycle_started_at", "due", "met_at", "owner_id", "client__name")]
         threads.append([messages, thread.client.name if thread.client else None,
-                        *(getattr(thread, f) for f in THREAD_FIELDS)])
+                        *(getattr(thread, f) for f in THREAD_FIELDS), promises])
     return sorted(threads, key=lambda t: t[0][0][0])
 
 
@@ -143,6 +145,7 @@ def test_a_batch_stores_what_one_by_one_stores(ws_a, ws_b, owner):
     expected = _canonical(ws_a)
     assert len(expected) >= 15 and any(len(t[0]) > 2 for t in expected)
     assert any(m[6] == "late" for t in expected for m in t[0])  # replies were judged
+    assert sum(len(t[-1]) for t in expected) >= 20  # the promises ledger is compared too
     assert _canonical(ws_b) == expected
     assert Quarantine.objects.filter(workspace=ws_b).count() == 1  # the same bytes, held once
     assert [message_ingest(ws_b, raw) for raw in inbound[:3]] == ["duplicate"] * 3
@@ -208,3 +211,78 @@ def test_negative_jobs_is_a_user_error(ws_a, tmp_path, capsys):
     inbound, _ = _corpus()
     assert main(["import-mail", str(_mbox(tmp_path, inbound[:3])), "--jobs", "-1"]) == 2
     assert "--jobs must be 0 or more" in capsys.readouterr().err
+
+
+def _ledger(workspace) -> list:
+    from ownup.inbox.models import Promise
+
+    return sorted(Promise.objects.filter(workspace=workspace).values_list(
+        "thread__subject", "thread__clock_started_at", "kind", "cycle", "cycle_started_at",
+        "due", "met_at", "owner_id", "client_id"))
+
+
+def test_promises_of_many_threads_are_those_of_each_thread(ws_a, client_a, owner, member,
+                                                           director):
+    """``promises_sync_many`` (the import's, a few queries for all threads) writes what
+    ``promises_sync`` writes thread by thread: new promises, changed ones, and the owner
+    charged by the handovers before a promise fell due."""
+    from django.utils import timezone
+
+    from ownup.inbox.models import Promise, ThreadEvent
+    from ownup.inbox.promises import promises_sync, promises_sync_many
+    from ownup.inbox.services.assignment import thread_assign
+
+    inbound, _ = _corpus()
+    messages_ingest(ws_a, inbound)
+    threads = list(Thread.objects.filter(workspace=ws_a, client__isnull=False)
+                   .order_by("created_at", "id"))
+    assert len(threads) >= 10
+    for i, thread in enumerate(threads[:8]):  # handovers, some before a promise fell due
+        thread_assign(thread=thread, owner=[owner, member, director][i % 3], user=owner)
+        if i % 2:
+            thread_assign(thread=thread, owner=[member, None][i % 4 // 2], user=owner)
+    ThreadEvent.objects.filter(thread__in=threads[:4]).update(
+        created_at=threads[0].clock_started_at)  # owners changed before anything fell due
+    for thread in threads[::3]:  # a clock met since the last sync
+        Thread.objects.filter(pk=thread.pk).update(
+            acknowledged_at=thread.clock_started_at + timedelta(minutes=5))
+    threads = [Thread.objects.get(pk=t.pk) for t in threads]
+    now = timezone.now()
+    Promise.objects.filter(thread__in=threads[1::4]).delete()  # and some never written
+    snapshot = list(Promise.objects.all())
+
+    promises_sync_many([*threads, threads[0]], now)  # a thread twice is synced once
+    batched = _ledger(ws_a)
+    Promise.objects.all().delete()
+    Promise.objects.bulk_create(snapshot)
+    for thread in threads:
+        promises_sync(thread, now)
+    assert _ledger(ws_a) == batched
+    owners = {row[7] for row in batched}
+    assert {owner.pk, member.pk} <= owners  # handovers were charged
+    assert any(row[6] is not None for row in batched)
+
+
+def test_a_batch_costs_the_same_queries_however_many_threads(ws_a, client_a):
+    """The database work of an import's batch does not grow with its messages: duplicates,
+    threads, raw sources, messages and promises are each looked up and written in bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ownup.inbox.matching import import_run
+
+    def mail(n: int, start: int) -> list[bytes]:
+        return [_mail(sender="ellie@harbour.example", to="team@agency.example",
+                      subject=f"Topic {start + k}", sent=START + timedelta(minutes=start + k),
+                      message_id=f"<q{start + k}@harbour.example>",
+                      body="Could you send the plan?") for k in range(n)]
+
+    counts = []
+    with import_run(ws_a):
+        messages_ingest(ws_a, mail(1, 1000))  # the address map and the policy, once a run
+        for n, start in ((5, 0), (40, 100)):
+            with CaptureQueriesContext(connection) as queries:
+                assert messages_ingest(ws_a, mail(n, start)) == ["imported"] * n
+            counts.append(len(queries))
+    assert counts[0] == counts[1], [q["sql"][:150] for q in queries.captured_queries]
+    assert counts[1] <= 12, counts
