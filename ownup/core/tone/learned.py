@@ -6,6 +6,8 @@ model over features a person can read looks again:
 * the words and word pairs of each sentence (``w:late``, ``b:my fault``);
 * cues the rules know, per sentence: a failure word, a commitment, a time, a negation, a refused
   promise, a comforting phrase (``cue:failure`` ...);
+* who a sentence with a failure word is about (``agent:them+failure``: "they", "their", "he"
+  first; ``us`` for the agency's "we"/"I", ``you`` for the client), and a negated commitment;
 * near misses: a phrase of a category that matched but that its context took back
   (``near:overpromise`` for "I won't promise it will never happen again");
 * what the rules decided about the *other* categories (``rule:apology``).
@@ -37,6 +39,14 @@ from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
 
 LABELS = (*FINDING_CATEGORIES, "apology", "ownership", "empathy", "next_step")
 _TOKEN = re.compile(r"[a-z#]+(?:'[a-z]+)?")  # digits are read as "#" (3pm -> #pm)
+# The first person word of a sentence, as a rough subject: the agency, the client, or others.
+_WHO = {
+    **dict.fromkeys(("i", "we", "my", "our", "i'm", "we're", "i've", "we've", "i'd", "we'd", "i'll",
+                     "we'll", "me", "us"), "us"),
+    **dict.fromkeys(("you", "your", "you're", "you've", "you'd", "you'll"), "you"),
+    **dict.fromkeys(("they", "their", "he", "she", "his", "her", "they're", "they've", "them",
+                     "him"), "them"),
+}
 _DIGITS = str.maketrans("0123456789", "##########")
 # Function words say nothing on their own ("the", "so"); in a pair they may ("my fault", "on us").
 STOP_WORDS = frozenset(
@@ -87,11 +97,13 @@ def features(
     draft.update(f"rule:{e}" for e, on in present.items() if on)
     n = len(sents.starts)
     per: list[set[str]] = [set() for _ in range(n)]
+    who: list[str] = []
     lowered = text.lower().replace("\u2019", "'").translate(_DIGITS)
     for i in range(n):
         lo, hi = sents.span(i)
         toks = _TOKEN.findall(lowered, lo, hi)
         feats = per[i]
+        who.append(next((_WHO[t] for t in toks if t in _WHO), ""))
         feats.update("w:" + t for t in toks if t not in STOP_WORDS)
         feats.update(
             f"b:{a} {b}"
@@ -116,6 +128,12 @@ def features(
             rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
             if not accepted(text, m, rule, sents, rs):
                 per[sents.index(m.start())].add("near:" + e)
+    for i, feats in enumerate(per):
+        # who the sentence is about, next to a failure: the agent of the failure, roughly
+        if who[i] and "cue:failure" in feats:
+            feats.add(f"agent:{who[i]}+failure")
+        if "cue:negation" in feats and "cue:commit" in feats:
+            feats.add("cue:negated+commit")
     sentences = []
     for i, feats in enumerate(per):
         lo, hi = sents.span(i)
