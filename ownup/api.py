@@ -148,6 +148,7 @@ def on_database_error(request, exc):
 
 
 def _mount() -> None:
+    from ownup.accounts.api import router as members_router
     from ownup.audit.api import router as audit_router
     from ownup.clients.api import router as clients_router
     from ownup.drafts.api import router as drafts_router
@@ -163,6 +164,7 @@ def _mount() -> None:
     from ownup.reports.api import router as reports_router
     from ownup.web.api import router as checks_router
 
+    api.add_router("/", members_router)
     api.add_router("/", clients_router)
     api.add_router("/", policies_router)
     api.add_router("/", checks_router)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ownup.public_ids import public_id_field
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -93,6 +95,22 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.timezone})"
+
+
+class Person(models.Model):
+    """A person's public id: the random UUID by which a user is named in every URL, form value
+    and API body (docs/security.md, "Ids"). Django's user table keeps its sequential key for
+    foreign keys; it never leaves the server. Every user has one (created with the user,
+    filled for existing users by the migration); ``selectors.person_uid`` reads it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="person",
+    )
+    uid = public_id_field()
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.uid})"
 
 
 class ApiToken(models.Model):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ownup.accounts.forms import people_field
 from ownup.accounts.models import Workspace
 
 from .models import Channel, ClientStatus
@@ -28,10 +29,8 @@ class ClientForm(forms.Form):
 
     def __init__(self, *args, workspace: Workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(memberships__workspace=workspace).order_by("first_name")
         for name in ("owner", "director", "members"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda u: u.get_full_name() or u.email
+            people_field(self, name, workspace)
 
     def clean_email_domains(self):
         raw = self.cleaned_data["email_domains"]

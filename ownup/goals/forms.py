@@ -1,19 +1,16 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from .models import AdviceEntry, ClientGoal, Concern, Deliverable, WorkItem
+from ownup.accounts.forms import people_field
 
-User = get_user_model()
+from .models import AdviceEntry, ClientGoal, Concern, Deliverable, WorkItem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _people(form, workspace, *names):
-    people = User.objects.filter(memberships__workspace=workspace).order_by("first_name")
     for name in names:
-        form.fields[name].queryset = people
-        form.fields[name].label_from_instance = lambda u: u.get_full_name() or u.email
+        people_field(form, name, workspace)
 
 
 def _client_goals(form, client, name):

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from pydantic import ValidationError as PydanticValidationError
 
 from ownup.accounts.api_auth import MANAGERS
+from ownup.accounts.people import member_by_id
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.errors import Conflict
@@ -286,7 +287,7 @@ def list_threads(request, status: str = "open", q: str = "", mine: bool = False,
     default), all (not resolved), waiting_on_client, answered, resolved, unmatched, mine, or
     empty for every thread; the others list the newest first. ``q`` searches the subject,
     the sender and the client's words (every word, each as a prefix); ``mine=1`` keeps the
-    threads you own; ``owner``: a user id, or "none"."""
+    threads you own; ``owner``: a person's public id (``id`` in GET /members), or "none"."""
     view = status or "everything"
     if view not in selectors.VIEW_KEYS:
         names = ", ".join(k for k in selectors.VIEW_KEYS if k != "everything")
@@ -295,9 +296,7 @@ def list_threads(request, status: str = "open", q: str = "", mine: bool = False,
         client_obj = get_in_workspace(Client.objects.all(), request.workspace, pk=client)
         client = str(client_obj.pk)
     if owner and owner != "none":
-        people = {str(u.pk) for u in selectors.workspace_people(request.workspace)}
-        if owner not in people:
-            raise ValidationError({"owner": "No such person in this workspace."})
+        owner = str(member_by_id(request.workspace, owner, "owner").person.uid)
     if message_class and message_class not in MessageClass.values:
         raise ValidationError({"message_class": "Must be routine, urgent or emergency."})
     return selectors.desk_threads(workspace=request.workspace, view=view, user=request.user,
@@ -383,8 +382,8 @@ def classify(request, thread_id: str, payload: ClassifyIn):
 
 
 class AssignIn(Schema):
-    owner: str | None = Field(None, description="User id or email of a workspace member; "
-                              "null for nobody")
+    owner: str | None = Field(None, description="Public id (``id`` in GET /members) or email "
+                              "of a workspace member; null for nobody")
 
 
 @router.post("/threads/{thread_id}/assign", response=ThreadDetailOut)
@@ -392,10 +391,13 @@ def assign(request, thread_id: str, payload: AssignIn):
     thread = _thread(request, thread_id)
     owner = None
     if payload.owner:
-        people = selectors.workspace_people(request.workspace)
-        owner = next((u for u in people if payload.owner in (str(u.pk), u.email)), None)
-        if owner is None:
-            raise ValidationError({"owner": "No such person in this workspace."})
+        if "@" in payload.owner:
+            owner = next((u for u in selectors.workspace_people(request.workspace)
+                          if u.email.lower() == payload.owner.strip().lower()), None)
+            if owner is None:
+                raise ValidationError({"owner": "No such person in this workspace."})
+        else:
+            owner = member_by_id(request.workspace, payload.owner, "owner")
     thread_assign(thread=thread, owner=owner, user=request.user)
     return _fresh(request, thread)
 

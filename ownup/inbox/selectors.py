@@ -28,13 +28,14 @@ from .models import Message, Quarantine, Thread, ThreadEvent, ThreadStatus
 
 def _narrowed(qs: QuerySet[Thread], *, client: str, owner: str,
               message_class: str) -> QuerySet[Thread]:
-    """The inbox's filters: a client, an owner (a user id, or "none" for unowned), a class."""
+    """The inbox's filters: a client, an owner (a person's public id, or "none" for unowned),
+    a class."""
     if client:
         qs = qs.filter(client_id=client)
     if owner == "none":
         qs = qs.filter(owner__isnull=True)
     elif owner:
-        qs = qs.filter(owner_id=owner)
+        qs = qs.filter(owner__person__uid=owner)
     if message_class:
         qs = qs.filter(message_class=message_class)
     return qs
@@ -63,7 +64,7 @@ def thread_list(
     message_class: str = "",
 ) -> QuerySet[Thread]:
     """Threads of a status, the next deadline first. The default, "open", is *waiting on us*:
-    matched threads whose clock runs. ``owner`` is a user id or "none" (unowned)."""
+    matched threads whose clock runs. ``owner`` is a person's public id or "none" (unowned)."""
     qs = Thread.objects.filter(workspace=workspace).select_related(
         "client", "client__policy", "owner"
     )
@@ -382,6 +383,7 @@ def workspace_people(workspace: Workspace) -> list:
     return list(
         get_user_model()
         .objects.filter(memberships__workspace=workspace)
+        .select_related("person")
         .order_by("first_name", "email")
     )
 

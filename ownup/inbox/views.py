@@ -46,7 +46,7 @@ def _filters(request) -> dict:
     if owner == "none":
         f["owner"] = "none"
     elif owner:
-        people = {str(u.pk): u for u in selectors.workspace_people(ws)}
+        people = {str(u.person.uid): u for u in selectors.workspace_people(ws)}
         if owner not in people:
             from django.http import Http404
 
@@ -148,7 +148,7 @@ def inbox(request):
         client_options=select_options(
             [(str(pk), name) for pk, name in clients.values_list("pk", "name")], f["client"]),
         owner_options=select_options(
-            [(str(p.pk), p.get_full_name() or p.email) for p in people], f["owner"]),
+            [(str(p.person.uid), p.get_full_name() or p.email) for p in people], f["owner"]),
         class_options=select_options(MessageClass.choices, f["message_class"]),
     )
     return render(request, "inbox/list.html", ctx)
@@ -359,7 +359,8 @@ def thread_assign(request, thread_id):
     owner_id = request.POST.get("owner", "")
     owner = None
     if owner_id:
-        owner = {str(u.pk): u for u in selectors.workspace_people(request.workspace)}.get(owner_id)
+        owner = {str(u.person.uid): u
+                 for u in selectors.workspace_people(request.workspace)}.get(owner_id)
         if owner is None:
             return _act(request, thread, _raise({"owner": "No such person."}), "")
     return _act(request, thread, lambda: assignment.thread_assign(

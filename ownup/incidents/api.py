@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from ownup.accounts.people import PersonId, members_by_ids
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.pagination import Page
@@ -66,14 +67,14 @@ class IncidentDetailOut(IncidentOut):
     checklist: list[ChecklistItemOut]
     metrics: dict[str, float | None]
     facts: dict[str, Any]
-    team: list[int]
+    team: list[UUID] = Field(description="Public ids of the people on the incident")
     thread_ids: list[UUID]
     next_update_due: datetime | None
     update_overdue: bool
 
     @staticmethod
-    def resolve_team(obj) -> list[int]:
-        return sorted(obj.team.values_list("pk", flat=True))
+    def resolve_team(obj) -> list[UUID]:
+        return sorted(obj.team.values_list("person__uid", flat=True), key=str)
 
     @staticmethod
     def resolve_thread_ids(obj) -> list:
@@ -121,7 +122,7 @@ class IncidentIn(PictureFields):
     severity: str = ""  # with thread_id and no severity: the thread's class decides
     foreseen: bool = False
     detected_at: datetime
-    team: list[int] = []
+    team: list[PersonId] = Field([], description="Public ids of members (GET /members)")
 
 
 class ThreadLinkIn(Schema):
@@ -129,7 +130,7 @@ class ThreadLinkIn(Schema):
 
 
 class IncidentTeamIn(Schema):
-    team: list[int]
+    team: list[PersonId] = Field(description="Public ids of members (GET /members)")
 
 
 class CorrectIn(Schema):
@@ -274,14 +275,8 @@ def _thread(request, thread_id: str):
     return get_in_workspace(Thread.objects.all(), request.workspace, pk=thread_id)
 
 
-def _users(request, ids: list[int]) -> list:
-    from django.contrib.auth import get_user_model
-
-    users = list(get_user_model().objects.filter(
-        pk__in=ids, memberships__workspace=request.workspace))
-    if len(users) != len(set(ids)):
-        raise ValidationError({"team": "Everyone on the team must be a member of the workspace."})
-    return users
+def _users(request, ids: list[UUID]) -> list:
+    return members_by_ids(request.workspace, ids, "team")
 
 
 @router.post("/incidents", response={201: IncidentDetailOut})

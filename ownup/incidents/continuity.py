@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ownup.accounts.models import MANAGING_ROLES, Membership, Workspace
+from ownup.accounts.people import person_uid
 from ownup.core import continuity as core
 from ownup.core import playbook as pb
 
@@ -102,7 +103,7 @@ def _gather_incidents(workspace, user_ids, starts, ends):
     tz = ZoneInfo(workspace.timezone or "UTC")
     incidents = (Incident.objects.filter(workspace=workspace, status="open",
                                          team__in=user_ids).distinct()
-                 .select_related("client").prefetch_related("team"))
+                 .select_related("client").prefetch_related("team__person"))
     for incident in incidents:
         facts = selectors.facts_of(incident)
         members = [u for u in incident.team.all() if u.pk in user_ids]
@@ -124,7 +125,9 @@ def _gather_incidents(workspace, user_ids, starts, ends):
             if not (starts <= when <= ends):
                 continue
             for user in members:
-                yield core.Commitment(kind=kind, ref=f"incident:{incident.pk}:{suffix}:{user.pk}",
+                # The ref names the person by their public id: refs leave the server.
+                yield core.Commitment(kind=kind,
+                                      ref=f"incident:{incident.pk}:{suffix}:{person_uid(user)}",
                                       owner=str(user.pk), due=when, title=title,
                                       client=incident.client.name)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from ownup.accounts.api_auth import MANAGERS
+from ownup.accounts.people import PersonId, member_by_id, members_by_ids, person_uid, person_uids
 from ownup.accounts.selectors import get_in_workspace
 
 from . import continuity
@@ -22,7 +22,7 @@ class DisruptionIn(Schema):
     kind: str
     starts: datetime
     ends: datetime
-    affected: list[int]
+    affected: list[PersonId] = Field(description="Public ids of members (GET /members)")
     note: str = ""
 
 
@@ -31,7 +31,7 @@ class DisruptionOut(Schema):
     kind: str
     starts: datetime
     ends: datetime
-    affected: list[int]
+    affected: list[UUID] = Field(description="Public ids of the people away")
     note: str
 
     @staticmethod
@@ -39,39 +39,39 @@ class DisruptionOut(Schema):
         return obj.uid
 
     @staticmethod
-    def resolve_affected(obj) -> list[int]:
-        return sorted(obj.affected.values_list("pk", flat=True))
+    def resolve_affected(obj) -> list[UUID]:
+        return sorted(obj.affected.values_list("person__uid", flat=True), key=str)
 
 
 class CommitmentOut(Schema):
     kind: str
     ref: str
-    owner: int
+    owner: UUID = Field(description="Public id of the person it falls to")
     due: datetime
     title: str
     client: str
-    suggested: int | None
+    suggested: UUID | None = Field(description="Public id of the suggested new owner")
 
 
 class ReassignIn(Schema):
     ref: str
-    to: int
+    to: PersonId = Field(description="Public id of the member who takes it over")
 
 
 class ReassignOut(Schema):
     ref: str
     title: str
-    from_user: int | None
-    to_user: int | None
+    from_user: UUID | None
+    to_user: UUID | None
     at: datetime
 
     @staticmethod
     def resolve_from_user(obj):
-        return obj.from_user_id
+        return person_uid(obj.from_user)
 
     @staticmethod
     def resolve_to_user(obj):
-        return obj.to_user_id
+        return person_uid(obj.to_user)
 
 
 def _get(request, disruption_id: UUID) -> Disruption:
@@ -85,8 +85,9 @@ def list_disruptions(request):
 
 @router.post("/disruptions", response={201: DisruptionOut})
 def create_disruption(request, payload: DisruptionIn):
-    row = continuity.disruption_record(workspace=request.workspace, user=request.user,
-                                       **payload.dict())
+    data = payload.dict()
+    data["affected"] = members_by_ids(request.workspace, data["affected"], "affected")
+    row = continuity.disruption_record(workspace=request.workspace, user=request.user, **data)
     return Status(201, row)
 
 
@@ -100,14 +101,17 @@ def disruption_commitments(request, disruption_id: UUID):
     disruption = _get(request, disruption_id)
     items = continuity.commitments_at_risk(disruption)
     suggested = continuity.suggestions(disruption, items)
-    return [{"kind": c.kind, "ref": c.ref, "owner": int(c.owner), "due": c.due,
+    uids = person_uids([int(c.owner) for c in items]
+                       + [int(suggested[c.ref]) for c in items if c.ref in suggested])
+    return [{"kind": c.kind, "ref": c.ref, "owner": uids[int(c.owner)], "due": c.due,
              "title": c.title, "client": c.client,
-             "suggested": int(suggested[c.ref]) if c.ref in suggested else None} for c in items]
+             "suggested": uids[int(suggested[c.ref])] if c.ref in suggested else None}
+            for c in items]
 
 
 @router.post("/disruptions/{disruption_id}/reassign", response=ReassignOut)
 def disruption_reassign(request, disruption_id: UUID, payload: ReassignIn):
     disruption = _get(request, disruption_id)
-    to_user = get_user_model().objects.filter(pk=payload.to).first()
+    to_user = member_by_id(request.workspace, payload.to, "to")
     return continuity.commitment_reassign(disruption=disruption, ref=payload.ref,
                                           to_user=to_user, user=request.user)

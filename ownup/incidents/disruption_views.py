@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import manager_required
+from ownup.accounts.people import member_by_id, person_uid, person_uids
 from ownup.accounts.selectors import get_in_workspace
 from ownup.ui.forms import apply_errors
 
@@ -64,7 +65,9 @@ def _rows(disruption) -> list[dict]:
     suggested = continuity.suggestions(disruption, commitments)
     owners = {u.pk: u for u in User.objects.filter(
         pk__in={int(c.owner) for c in commitments})}
-    return [{"c": c, "owner": owners.get(int(c.owner)), "suggested": suggested.get(c.ref, ""),
+    uids = person_uids(int(pk) for pk in suggested.values())
+    return [{"c": c, "owner": owners.get(int(c.owner)),
+             "suggested": str(uids[int(suggested[c.ref])]) if c.ref in suggested else "",
              "key": c.ref.replace(":", "-"), "kind": KIND_LABELS.get(c.kind, c.kind)}
             for c in commitments]
 
@@ -75,7 +78,7 @@ def _detail_ctx(disruption) -> dict:
         "disruption": disruption,
         "affected": [person_name(u) for u in disruption.affected.all()],
         "rows": _rows(disruption),
-        "candidates": [(u.pk, person_name(u)) for u in candidates],
+        "candidates": [(str(person_uid(u)), person_name(u)) for u in candidates],
         "done": disruption.reassignments.select_related("from_user", "to_user", "by"),
     }
 
@@ -91,9 +94,10 @@ def disruption_detail(request, disruption_id):
 def disruption_reassign(request, disruption_id):
     """Hand one commitment to someone else. htmx: returns the updated row (or its error)."""
     disruption = _disruption(request, disruption_id)
-    User = get_user_model()
-    to_id = request.POST.get("to", "")
-    to_user = User.objects.filter(pk=int(to_id)).first() if to_id.isdigit() else None
+    try:
+        to_user = member_by_id(request.workspace, request.POST.get("to", ""), "to")
+    except ValidationError:
+        to_user = None  # the service says "Choose someone in this workspace."
     ref = request.POST.get("ref", "")
     try:
         done = continuity.commitment_reassign(disruption=disruption, ref=ref, to_user=to_user,

@@ -1,5 +1,7 @@
 from django import forms
 
+from ownup.accounts.forms import people_field
+
 from .models import SEVERITY_CHOICES, Incident
 
 PICTURE = [
@@ -48,8 +50,7 @@ class IncidentForm(PictureForm):
         self.fields["client"].queryset = Client.objects.filter(
             workspace=workspace, archived_at__isnull=True
         )
-        self.fields["team"].queryset = workspace_users(workspace)
-        self.fields["team"].label_from_instance = person_name
+        people_field(self, "team", workspace)
         self.order_fields(["client", "title", "severity", "foreseen", "detected_at", "team"])
 
 
@@ -94,5 +95,4 @@ class DisruptionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = DisruptionKind.choices
-        self.fields["affected"].queryset = workspace_users(workspace)
-        self.fields["affected"].label_from_instance = person_name
+        people_field(self, "affected", workspace)

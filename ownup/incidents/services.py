@@ -405,16 +405,18 @@ def _check_revised_dates(data: dict, at) -> None:
 
 def _measure_owners(incident: Incident, data: dict) -> None:
     """Each prevention measure is owned by a person of the workspace (so someone can be
-    reminded): given as their email, user id or full name, stored as their email."""
+    reminded): given as their email, public id (never the user table's number) or full name,
+    stored as their email."""
     from django.contrib.auth import get_user_model
 
-    people = list(get_user_model().objects.filter(memberships__workspace=incident.workspace))
+    people = list(get_user_model().objects.filter(memberships__workspace=incident.workspace)
+                  .select_related("person"))
     for row in data.get("measures") or []:
         if not isinstance(row, dict) or not str(row.get("owner") or "").strip():
             continue  # the playbook asks for a missing owner itself
         given = str(row["owner"]).strip().lower()
         match = next((u for u in people if given in (
-            u.email.lower(), str(u.pk), u.get_full_name().lower())), None)
+            u.email.lower(), str(u.person.uid), u.get_full_name().lower())), None)
         if match is None:  # a first name, when only one person has it
             firsts = [u for u in people if u.first_name.lower() == given]
             match = firsts[0] if len(firsts) == 1 else None

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import workspace_required
+from ownup.accounts.people import members_by_ids
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 from ownup.core import playbook as pb
@@ -329,8 +330,10 @@ def incident_unlink_thread(request, incident_id, thread_id):
 @workspace_required
 def incident_team(request, incident_id):
     incident = _incident(request, incident_id)
-    users = list(workspace_users(request.workspace).filter(
-        pk__in=[v for v in request.POST.getlist("team") if v.isdigit()]))
+    try:
+        users = members_by_ids(request.workspace, request.POST.getlist("team"), "team")
+    except ValidationError as exc:
+        return _fail(request, incident, exc, None)
     return _act(request, incident, lambda: services.incident_set_team(
         incident=incident, users=users, user=request.user), success="Team saved.")
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from ownup.accounts.people import PersonId, person_uid
 from ownup.accounts.selectors import get_in_workspace
 from ownup.incidents.models import Incident
 
@@ -34,7 +35,7 @@ class LearningRow(Schema):
 class ActionRow(Schema):
     id: UUID | None = None
     what: str
-    owner_id: int | None = None
+    owner_id: PersonId | None = Field(None, description="Public id of a member (GET /members)")
     due: date | None = None
     status: str = "open"
 
@@ -46,6 +47,10 @@ class ActionOut(ActionRow):
     @staticmethod
     def resolve_id(obj) -> UUID:
         return obj.uid
+
+    @staticmethod
+    def resolve_owner_id(obj) -> UUID | None:
+        return person_uid(obj.owner) if obj.owner_id else None
 
     @staticmethod
     def resolve_owner_email(obj) -> str | None:
@@ -119,7 +124,7 @@ class PostmortemOut(Schema):
 
     @staticmethod
     def resolve_action_items(obj):
-        return list(obj.action_items.select_related("owner"))
+        return list(obj.action_items.select_related("owner__person"))
 
     @staticmethod
     def resolve_comments(obj):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from ownup.accounts.people import person_uid
 from ownup.incidents.models import Incident
 
 from . import services
@@ -81,7 +82,7 @@ def demo_postmortems(workspace) -> None:
             five_whys=spec["five_whys"] or None,
             learnings_rows=[{"statement": s, "category": c, "service_line": sl}
                             for s, c, sl in spec["learnings"]],
-            action_items=[{"what": w, "status": st, "owner_id": author.pk,
+            action_items=[{"what": w, "status": st, "owner_id": person_uid(author),
                            "due": today + timedelta(days=d)} for w, st, d in spec["actions"]],
         )
         services.postmortem_submit(postmortem=pm, user=author)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ownup.accounts.models import DIRECTING_ROLES, MANAGING_ROLES, Membership
+from ownup.accounts.people import parse_person_id
 from ownup.errors import Conflict
 from ownup.incidents import services as incidents
 from ownup.incidents.models import IncidentStatus
@@ -163,10 +164,13 @@ def _clean_actions(workspace, rows) -> list[dict]:
         if len(what) > 300:
             raise ValidationError({"action_items": f"Action item {n} is over 300 characters."})
         if owner_id is not None:
+            # The owner is named by their public id, as in the page's form and the API.
             try:
-                owner = User.objects.get(pk=owner_id)
-            except (User.DoesNotExist, ValueError, TypeError):
-                owner = None
+                uid = parse_person_id(owner_id, "action_items")
+            except ValidationError as exc:
+                raise ValidationError({"action_items": f"Action item {n}: "
+                                       + exc.message_dict["action_items"][0]}) from None
+            owner = User.objects.filter(person__uid=uid).first()
             if owner is None or owner.pk not in members:
                 raise ValidationError(
                     {"action_items": f"Action item {n}: the owner must be in this workspace."})
@@ -223,7 +227,8 @@ def postmortem_update(*, postmortem: Postmortem, user, timeline=None, five_whys=
                       learnings_rows=None, action_items=None, **fields) -> Postmortem:
     """Change sections (any of SECTIONS), the timeline copy, the five whys, the learnings
     (rows of statement/category/service_line[/id]) and the action items
-    (rows of what/owner_id/due/status[/id]). Re-runs the blame check."""
+    (rows of what/owner_id/due/status[/id], the owner by their public id: ``Person.uid``).
+    Re-runs the blame check."""
     pm = _locked(postmortem)
     _editable(pm)
     unknown = set(fields) - set(SECTIONS)

@@ -88,7 +88,7 @@ def _context(request, pm: Postmortem, errors=None, posted=None) -> dict:
         "whys": (whys + [""] * 5)[:5] if whys else [],
         "categories": FailureCategory.choices, "action_statuses": ActionStatus.choices,
         "members": Membership.objects.filter(workspace=request.workspace)
-        .select_related("user").order_by("user__first_name"),
+        .select_related("user__person").order_by("user__first_name"),
         "comments": pm.comments.select_related("author"),
         "can_publish": role in MANAGING_ROLES, "can_override": role in DIRECTING_ROLES,
         "errors": errors or [],

@@ -6,11 +6,9 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
-from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from ownup.accounts.models import Membership
+from ownup.accounts.people import PersonId, member_by_id, person_uid
 from ownup.accounts.selectors import get_in_workspace
 from ownup.clients.models import Client
 
@@ -48,7 +46,7 @@ class ConsistencyOut(Schema):
     since: date | None
     until: date | None
     client_id: UUID | None
-    member_id: int | None
+    member_id: UUID | None = Field(description="Public id of the member the figures are of")
     rows: list[FiguresOut]
 
 
@@ -104,19 +102,17 @@ def _counts(triples) -> list[dict]:
     return [{"key": k, "label": t, "count": n} for k, t, n in triples]
 
 
-def _member(request, member_id: int | None):
+def _member(request, member_id: UUID | None):
     if member_id is None:
         return None
-    if not Membership.objects.filter(workspace=request.workspace, user_id=member_id).exists():
-        raise Http404("Not found.")
-    return get_user_model().objects.get(pk=member_id)
+    return member_by_id(request.workspace, member_id, "member")
 
 
 @router.get("/reports/consistency", response=ConsistencyOut)
 def consistency(
     request,
     client: str = "",
-    member: int | None = None,
+    member: PersonId | None = None,
     since: date | None = None,
     until: date | None = None,
     by: Literal["", "month", "member", "client"] = "",
@@ -130,7 +126,7 @@ def consistency(
                                  member=member_obj, since=since, until=until, by=by)
     return {"by": by, "since": since, "until": until,
             "client_id": client_obj.pk if client_obj else None,
-            "member_id": member_obj.pk if member_obj else None, "rows": _rows(rows)}
+            "member_id": person_uid(member_obj), "rows": _rows(rows)}
 
 
 @router.get("/reports/clients/{client_id}/track-record", response=TrackRecordOut)

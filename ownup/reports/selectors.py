@@ -35,6 +35,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ownup.accounts.models import Workspace
+from ownup.accounts.people import person_uid
 from ownup.clients.models import Client
 from ownup.core import stats
 from ownup.inbox.models import Direction, Message, Promise, PromiseKind, ReplyVerdict
@@ -201,9 +202,12 @@ def _label(by, rows: dict, workspace, period: Period, now) -> list[Figures]:
             out.append(row)
         return out
     if by == "member":
-        users = get_user_model().objects.in_bulk([k for k in rows if k is not None])
+        users = get_user_model().objects.select_related("person").in_bulk(
+            [k for k in rows if k is not None])
         for key, row in rows.items():
             user = users.get(key)
+            # A person's row is keyed by their public id: keys leave the server (the API).
+            row.key = str(person_uid(user)) if user else ""
             row.label = (user.get_full_name() or user.email) if user else "Nobody recorded"
             row.extra["user"] = user
         return sorted(rows.values(), key=lambda r: (r.extra["user"] is None, r.label.lower()))

@@ -2,6 +2,7 @@ import pytest
 
 from ownup.clients.models import Client, Contact
 from tests.conftest import assert_login_redirect
+from tests.people import pid
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_create_client_with_team_and_inline_errors(owner_web, owner, director, w
     assert r.status_code == 422 and b"This field is required" in r.content
     r = owner_web.post("/clients/new/", {
         "name": "Atlas Robotics", "status": "active", "email_domains": "atlas.example, @Atlas.IO",
-        "owner": owner.pk, "director": director.pk,
+        "owner": pid(owner), "director": pid(director),
     })
     assert r.status_code == 302
     client = Client.objects.get(name="Atlas Robotics")
@@ -54,8 +55,8 @@ def test_detail_edit_contacts_archive(owner_web, client_a, owner, director):
     page = owner_web.get(f"/clients/{client_a.pk}/").content.decode()
     assert "Ellie Marsh" in page and "Olive Owner" in page
     r = owner_web.post(f"/clients/{client_a.pk}/edit/", {
-        "name": "Harbour Coffee Co", "status": "paused", "owner": owner.pk,
-        "director": director.pk,
+        "name": "Harbour Coffee Co", "status": "paused", "owner": pid(owner),
+        "director": pid(director),
     })
     assert r.status_code == 302
     client_a.refresh_from_db()

@@ -9,6 +9,7 @@ from ownup.inbox.services.assignment import thread_assign
 from ownup.inbox.services.messages import message_create
 from ownup.inbox.services.status import thread_classify
 from ownup.notify.models import OutboxEmail
+from tests.people import pid
 
 from .conftest import CALM, EXCUSE
 
@@ -116,7 +117,7 @@ def test_list_filters_by_owner_and_class(member_api, ws_a, thread, member):
     thread_classify(thread=other.thread, message_class="emergency")
     subjects = [t["subject"] for t in member_api.get("threads").json()["items"]]
     assert subjects == ["Fire", "Launch plan"]  # the nearer deadline first
-    mine = member_api.get("threads", owner=str(member.pk)).json()["items"]
+    mine = member_api.get("threads", owner=pid(member)).json()["items"]
     assert [t["subject"] for t in mine] == ["Launch plan"]
     assert [t["subject"] for t in member_api.get("threads", owner="none").json()["items"]] == [
         "Fire"]

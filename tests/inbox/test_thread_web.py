@@ -11,6 +11,7 @@ from ownup.inbox.services.assignment import thread_assign
 from ownup.inbox.services.messages import message_create
 from ownup.notify.models import OutboxEmail
 from tests.conftest import assert_login_redirect
+from tests.people import pid
 
 from .conftest import CALM, EXCUSE, NOW
 
@@ -30,7 +31,7 @@ def test_waiting_on_us_filters_and_polls(owner_web, member_web, ws_a, thread, lu
     assert 'hx-trigger="every 30s"' in html and "business time left" in html
     only = owner_web.get("/inbox/", {"client": str(lumen.pk)}).content.decode()
     assert "Quarterly numbers" in only and "Launch plan" not in only
-    mine = member_web.get("/inbox/", {"owner": str(member.pk)}).content.decode()
+    mine = member_web.get("/inbox/", {"owner": pid(member)}).content.decode()
     assert "Quarterly numbers" in mine and "Launch plan" not in mine
     nobody = owner_web.get("/inbox/", {"owner": "none"}).content.decode()
     assert "Launch plan" in nobody and "Quarterly numbers" not in nobody
@@ -45,7 +46,7 @@ def test_waiting_on_us_filters_and_polls(owner_web, member_web, ws_a, thread, lu
 
 def test_filters_with_foreign_ids_are_404(outsider_web, owner_web, client_a, member, anon_web):
     assert outsider_web.get("/inbox/", {"client": str(client_a.pk)}).status_code == 404
-    assert outsider_web.get("/inbox/rows/", {"owner": str(member.pk)}).status_code == 404
+    assert outsider_web.get("/inbox/rows/", {"owner": pid(member)}).status_code == 404
     assert owner_web.get("/inbox/", {"client": "nope"}).status_code == 404
     assert_login_redirect(anon_web.get("/inbox/rows/"))
 
@@ -102,7 +103,7 @@ def test_status_classify_assign_and_log(member_web, thread, member, owner):
     assert member_web.post(f"{base}/classify/", {"message_class": "urgent"}).status_code == 302
     assert _fresh(thread).message_class == "urgent"
     assert member_web.post(f"{base}/classify/", {"message_class": "x"}).status_code == 422
-    assert member_web.post(f"{base}/assign/", {"owner": str(owner.pk)}).status_code == 302
+    assert member_web.post(f"{base}/assign/", {"owner": pid(owner)}).status_code == 302
     assert _fresh(thread).owner == owner
     assert member_web.post(f"{base}/assign/", {"owner": "999999"}).status_code == 422
     r = member_web.post(f"{base}/log/", {"channel": "phone", "who": "Ellie", "at": "",

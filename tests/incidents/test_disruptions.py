@@ -11,6 +11,7 @@ from ownup.incidents import continuity
 from ownup.incidents.models import Disruption, Reassignment
 from ownup.notify.models import OutboxEmail
 from tests.conftest import assert_login_redirect
+from tests.people import pid
 
 from .conftest import make_thread
 
@@ -51,7 +52,7 @@ def test_commitments_at_risk_gathers_threads_and_incident(world, member, open_in
     assert f"thread:{soon}:ack" in refs and f"thread:{soon}:respond" in refs
     assert not any(str(world["later"].pk) in r for r in refs)  # due after the window
     assert not any(str(world["owners"].pk) in r for r in refs)  # not an affected person
-    assert f"incident:{open_incident.pk}:update:{member.pk}" in refs
+    assert f"incident:{open_incident.pk}:update:{pid(member)}" in refs
     assert all(c.owner == str(member.pk) for c in refs.values())
     dues = [c.due for c in refs.values()]
     assert dues == sorted(dues)
@@ -82,7 +83,7 @@ def test_manager_reassigns_with_htmx(manager_web, manager, world, owner, member,
     assert "Dentist, then train" in page
     soon = world["soon"]
     r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
-                         {"ref": f"thread:{soon.pk}:ack", "to": str(owner.pk)},
+                         {"ref": f"thread:{soon.pk}:ack", "to": pid(owner)},
                          headers={"HX-Request": "true"})
     assert r.status_code == 200 and "Handed to Olive Owner" in r.content.decode()
     soon.refresh_from_db()
@@ -92,15 +93,15 @@ def test_manager_reassigns_with_htmx(manager_web, manager, world, owner, member,
     assert not any(str(soon.pk) in ref for ref in refs)
     # an affected person cannot take it over; an unknown ref is refused
     r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
-                         {"ref": f"incident:{open_incident.pk}:update:{member.pk}",
-                          "to": str(member.pk)})
+                         {"ref": f"incident:{open_incident.pk}:update:{pid(member)}",
+                          "to": pid(member)})
     assert r.status_code == 422 and "affected" in r.content.decode()
     r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
-                         {"ref": "thread:nope:ack", "to": str(owner.pk)})
+                         {"ref": "thread:nope:ack", "to": pid(owner)})
     assert r.status_code == 422
     r = manager_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
-                         {"ref": f"incident:{open_incident.pk}:update:{member.pk}",
-                          "to": str(manager.pk)})
+                         {"ref": f"incident:{open_incident.pk}:update:{pid(member)}",
+                          "to": pid(manager)})
     assert r.status_code == 302
     assert set(open_incident.team.all()) == {manager}
     assert open_incident.timeline.filter(kind="team_changed").exists()
@@ -118,13 +119,13 @@ def test_record_disruption_form(manager_web, member_web, member, ws_a):
     r = manager_web.post("/incidents/disruptions/new/", {
         "kind": "internet_down", "starts": now.strftime("%Y-%m-%dT%H:%M"),
         "ends": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-        "affected": [str(member.pk)],
+        "affected": [pid(member)],
     })
     assert r.status_code == 422 and "end after it starts" in r.content.decode()
     r = manager_web.post("/incidents/disruptions/new/", {
         "kind": "internet_down", "starts": now.strftime("%Y-%m-%dT%H:%M"),
         "ends": (now + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
-        "affected": [str(member.pk)], "note": "BT engineer tomorrow",
+        "affected": [pid(member)], "note": "BT engineer tomorrow",
     })
     assert r.status_code == 302
     d = Disruption.objects.get()
@@ -140,7 +141,7 @@ def test_members_outsiders_and_anonymous(member_web, outsider_web, anon_web, wor
         assert member_web.get(url).status_code == 403, url
         assert_login_redirect(anon_web.get(url))
     assert member_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
-                           {"ref": "x", "to": str(owner.pk)}).status_code == 403
+                           {"ref": "x", "to": pid(owner)}).status_code == 403
     assert outsider_web.get(f"/incidents/disruptions/{d.uid}/").status_code == 404
     assert outsider_web.post(f"/incidents/disruptions/{d.uid}/reassign/",
                              {"ref": "x", "to": "1"}).status_code == 404
@@ -167,20 +168,20 @@ def test_disruption_api(manager_api, member_api, outsider_api, anon_api, member,
     now = timezone.now()
     r = manager_api.post("disruptions", {"kind": "office_closed", "starts": now.isoformat(),
                                          "ends": (now + timedelta(hours=8)).isoformat(),
-                                         "affected": [member.pk]})
+                                         "affected": [pid(member)]})
     assert r.status_code == 201, r.content
     did = r.json()["id"]
-    assert r.json()["affected"] == [member.pk]
+    assert r.json()["affected"] == [pid(member)]
     r = manager_api.post("disruptions", {"kind": "office_closed", "starts": now.isoformat(),
-                                         "ends": now.isoformat(), "affected": [member.pk]})
+                                         "ends": now.isoformat(), "affected": [pid(member)]})
     assert r.status_code == 422
     items = manager_api.get(f"disruptions/{did}/commitments").json()
     soon = world["soon"]
     assert any(i["ref"] == f"thread:{soon.pk}:respond" for i in items)
-    assert all(i["suggested"] != member.pk for i in items)
+    assert all(i["suggested"] != pid(member) for i in items)
     r = manager_api.post(f"disruptions/{did}/reassign",
-                         {"ref": f"thread:{soon.pk}:respond", "to": owner.pk})
-    assert r.status_code == 200 and r.json()["to_user"] == owner.pk
+                         {"ref": f"thread:{soon.pk}:respond", "to": pid(owner)})
+    assert r.status_code == 200 and r.json()["to_user"] == pid(owner)
     assert member_api.get("disruptions").status_code == 403
     assert outsider_api.get(f"disruptions/{did}").status_code == 404
     assert outsider_api.get(f"disruptions/{did}/commitments").status_code == 404

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ownup.incidents.models import Incident, IncidentThread
 from tests.conftest import assert_login_redirect
+from tests.people import pid
 
 from .conftest import make_thread
 
@@ -75,12 +76,12 @@ def test_service_refuses_foreign_thread(open_incident, thread_b, member):
 
 def test_team_and_correct_facts(member_web, open_incident, owner, member, outsider):
     base = f"/incidents/{open_incident.pk}"
-    r = member_web.post(f"{base}/team/", {"team": [str(owner.pk), str(member.pk)]})
+    r = member_web.post(f"{base}/team/", {"team": [pid(owner), pid(member)]})
     assert r.status_code == 302
     assert set(open_incident.team.all()) == {owner, member}
     assert member_web.post(f"{base}/team/", {"team": []}).status_code == 422
     # someone from another workspace is not offered and not accepted
-    member_web.post(f"{base}/team/", {"team": [str(outsider.pk), str(member.pk)]})
+    member_web.post(f"{base}/team/", {"team": [pid(outsider), pid(member)]})
     assert outsider not in open_incident.team.all()
 
     earlier = (timezone.localtime(open_incident.detected_at) - timedelta(hours=1))
@@ -114,12 +115,12 @@ def test_api_create_from_thread_and_link(member_api, outsider_api, thread_a, thr
                                          client_a, owner):
     when = (timezone.now() - timedelta(hours=1)).isoformat()
     r = member_api.post("incidents", {"thread_id": str(thread_a.pk), "severity": "minor",
-                                      "detected_at": when, "team": [owner.pk]})
+                                      "detected_at": when, "team": [pid(owner)]})
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["title"] == "Budget doubled overnight"
     assert body["client_id"] == str(client_a.pk)
-    assert body["thread_ids"] == [str(thread_a.pk)] and body["team"] == [owner.pk]
+    assert body["thread_ids"] == [str(thread_a.pk)] and body["team"] == [pid(owner)]
     assert body["next_update_due"] is not None and body["update_overdue"] is False
     assert set(body["metrics"]) == {"time_to_inform", "time_to_own", "time_to_fix",
                                     "time_to_close"}

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.people import pid as person
+
 pytestmark = pytest.mark.django_db
 
 
@@ -14,7 +16,7 @@ def test_crud_transitions_and_export(member_api, owner_api, closed_incident, mem
     r = member_api.patch(f"postmortems/{pid}", {
         "summary": "Our release checklist did not include the embargo date.",
         "learnings": [{"statement": "Dates are checked twice", "category": "quality"}],
-        "action_items": [{"what": "Checklist", "owner_id": member.pk, "due": "2026-12-01"}],
+        "action_items": [{"what": "Checklist", "owner_id": person(member), "due": "2026-12-01"}],
         "five_whys": ["a", "b"],
     })
     assert r.status_code == 200, r.content

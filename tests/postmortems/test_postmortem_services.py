@@ -8,6 +8,7 @@ from django.utils import timezone
 from ownup.errors import Conflict
 from ownup.postmortems import services
 from ownup.postmortems.models import ActionItem, Postmortem, PostmortemStatus
+from tests.people import pid
 
 from .conftest import publish
 
@@ -85,7 +86,7 @@ def test_learnings_and_action_items_are_checked_and_synced(pm, member, ws_a):
         postmortem=pm, user=member,
         learnings_rows=[{"statement": "Milo forgot the checklist", "category": "process"},
                         {"statement": "  ", "category": "other"}],
-        action_items=[{"what": "Add a checklist step", "owner_id": member.pk,
+        action_items=[{"what": "Add a checklist step", "owner_id": pid(member),
                        "due": "2026-12-01"}])
     pm.refresh_from_db()
     assert [f["field"] for f in pm.findings] == ["learning_1"]
@@ -186,7 +187,7 @@ def test_exports_leave_internal_notes_out_of_the_client_version(pm, member, owne
     from ownup.postmortems.export import postmortem_markdown, postmortem_pdf
 
     publish(pm, member, owner, internal_notes="Budget for training is tight.",
-            action_items=[{"what": "Checklist step", "owner_id": member.pk}])
+            action_items=[{"what": "Checklist step", "owner_id": pid(member)}])
     pm.refresh_from_db()
     full = postmortem_markdown(pm)
     safe = postmortem_markdown(pm, client_safe=True)
@@ -202,10 +203,10 @@ def test_overdue_action_items_notify_the_owner_once(pm, member, ws_a,
 
     yesterday = timezone.localdate() - timedelta(days=1)
     services.postmortem_update(postmortem=pm, user=member, action_items=[
-        {"what": "Overdue thing", "owner_id": member.pk, "due": yesterday},
-        {"what": "Future thing", "owner_id": member.pk,
+        {"what": "Overdue thing", "owner_id": pid(member), "due": yesterday},
+        {"what": "Future thing", "owner_id": pid(member),
          "due": timezone.localdate() + timedelta(days=3)},
-        {"what": "Done thing", "owner_id": member.pk, "due": yesterday, "status": "done"},
+        {"what": "Done thing", "owner_id": pid(member), "due": yesterday, "status": "done"},
     ])
     with django_capture_on_commit_callbacks(execute=True):
         assert services.action_items_remind_overdue(timezone.now()) == 1

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.people import pid
 from tests.reports.factories import at, incident, reply, thread
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,9 @@ def test_consistency_overall_and_grouped(owner_api, data, client_a, member):
     months = r.json()["rows"]
     assert [m["key"] for m in months] == ["2026-03-01", "2026-04-01"]
     assert months[1]["median_respond_seconds"] == 9000
-    r = owner_api.get("reports/consistency", client=str(client_a.pk), member=member.pk)
+    r = owner_api.get("reports/consistency", client=str(client_a.pk), member=pid(member))
     (row,) = r.json()["rows"]
-    assert row["replies"] == 1 and r.json()["member_id"] == member.pk
+    assert row["replies"] == 1 and r.json()["member_id"] == pid(member)
     by_member = owner_api.get("reports/consistency", by="member").json()["rows"]
     assert {m["label"] for m in by_member} == {"Milo Member", "Olive Owner"}
     by_client = owner_api.get("reports/consistency", by="client").json()["rows"]
@@ -49,8 +50,10 @@ def test_consistency_bad_input(owner_api, data, outsider, ws_b):
     r = owner_api.get("reports/consistency", since="2026-05-01", until="2026-04-01")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "until"]
     assert owner_api.get("reports/consistency", client="not-a-uuid").status_code == 404
-    assert owner_api.get("reports/consistency", member=outsider.pk).status_code == 404
-    assert owner_api.get("reports/consistency", member=999999).status_code == 404
+    r = owner_api.get("reports/consistency", member=pid(outsider))
+    assert r.status_code == 422 and "No such person" in r.content.decode()
+    r = owner_api.get("reports/consistency", member=999999)  # a user's number: never taken
+    assert r.status_code == 422 and "public id" in r.content.decode()
 
 
 def test_track_record(member_api, data, client_a):
