@@ -1,6 +1,6 @@
 """Per-category precision, recall and F1 of the tone check on the labelled corpus.
 
-    .venv/bin/python bench/tone_quality.py [--split tune|test|all|fresh|wide|sealed] [--errors]
+    .venv/bin/python bench/tone_quality.py [--split tune|test|all|fresh|wide|sealed|blind4] [--errors]
         [--rules-only] [--set FILE.jsonl ...]
 
 Scores the rules with the learned second opinion (ownup/core/tone/learned.py) and, beside it,
@@ -30,6 +30,9 @@ CORPUS = DATA / "tone_corpus.jsonl"
 # third) was kept out of sight and scored once, at the end.
 WIDE = DATA / "tone_wide.jsonl"
 SEALED = DATA / "tone_sealed.jsonl"
+# Blind 4 (issue 21, third round): 240 drafts by a separate engineer who had not seen the rules,
+# scored once with rules and model final (docs/quality.md); never tuned on.
+BLIND4 = DATA / "tone_blind4.jsonl"
 LABELS = CATEGORIES + ELEMENTS
 
 # A blind check: 40 messages written after rules version 1 was frozen, with deliberately different
@@ -245,9 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument(
         "--split",
-        choices=("tune", "test", "all", "both", "fresh", "wide", "sealed"),
+        choices=("tune", "test", "all", "both", "fresh", "wide", "sealed", "blind4"),
         default="both",
-        help="both = tune, test, fresh and wide; sealed = the out-of-sight third (scored once)",
+        help="both = tune, test, fresh and wide; sealed = the out-of-sight third; blind4 = the "
+        "independent set (both never tuned on)",
     )
     ap.add_argument("--errors", action="store_true", help="list misclassified messages")
     ap.add_argument(
@@ -271,8 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             recs = load(Path(split))
         elif split == "fresh":
             recs = fresh_records()
-        elif split in ("wide", "sealed"):
-            recs = load(WIDE if split == "wide" else SEALED)
+        elif split in ("wide", "sealed", "blind4"):
+            recs = load({"wide": WIDE, "sealed": SEALED, "blind4": BLIND4}[split])
         elif split == "all":
             recs = corpus
         else:

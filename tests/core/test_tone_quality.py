@@ -128,3 +128,21 @@ def test_every_finding_on_the_wide_set_points_at_words_with_a_better_wording():
             if not f.category.startswith("missing_"):
                 assert 0 <= f.start < f.end <= len(r["text"]), r["id"]
                 assert r["text"][f.start : f.end].strip(), r["id"]
+
+
+def test_blind4_set_is_well_formed():
+    """The independent set (issue 21, third round: written by a separate engineer who had not seen
+    the rules). Shape only: its figures live in docs/quality.md, scored once, so that no failing
+    test invites tuning on it."""
+    blind = _load(DATA / "tone_blind4.jsonl")
+    assert len(blind) == 240
+    ids = [r["id"] for r in blind]
+    assert len(set(ids)) == len(ids)
+    others = {r["id"] for name in ("tone_wide.jsonl", "tone_sealed.jsonl", "tone_corpus.jsonl")
+              for r in _load(DATA / name)}
+    assert not others & set(ids)
+    for r in blind:
+        assert r["kind"] in KINDS and set(r["labels"]) == set(LABELS) and r["text"].strip()
+        assert all(v in (0, 1) for v in r["labels"].values())
+    for label in LABELS:
+        assert {r["labels"][label] for r in blind} == {0, 1}, label

@@ -98,3 +98,17 @@ def test_wide_set_class_mood_and_emergency_recall():
     assert found / len(emergencies) >= 0.95
     for mood_name in MOODS:  # each of the four moods is read, upset included
         assert any(r.mood == m["mood"] == mood_name for r, m in zip(results, items, strict=True))
+
+
+def test_blind4_set_is_well_formed():
+    """The independent set (issue 21, third round: a separate engineer, rules unseen). Shape only;
+    its figures are in docs/quality.md, scored once."""
+    path = DATA / "triage_blind4.jsonl"
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert len(items) == 120
+    assert len({m["id"] for m in items}) == len(items)
+    for m in items:
+        assert set(m) == FIELDS - {"split"}, m["id"]
+        assert m["class"] in CLASSES and m["mood"] in MOODS and m["body"].strip()
+    assert {m["class"] for m in items} == set(CLASSES)
+    assert {m["mood"] for m in items} == set(MOODS)
