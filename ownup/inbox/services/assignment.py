@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ownup.accounts.models import Membership
 from ownup.clients.models import Client
+from ownup.core import thread_clock as rules
 from ownup.errors import Conflict
 
 from ..models import (
@@ -18,7 +19,7 @@ from ..models import (
     ThreadEventKind,
 )
 from ..promises import promises_sync
-from .clocks import _policy, _start_clocks
+from .clocks import _policy, clock_state, clock_store
 from .rows import _event, _lock
 
 
@@ -133,7 +134,8 @@ def thread_assign_client(
             contact_create(client=client, name=name[:200], email=first.sender)
     if waiting is not None:
         policy = _policy(thread.workspace, client)
-        _start_clocks(thread, policy, min(waiting.sent_at, timezone.now()))
+        clock_store(thread, rules.start(clock_state(thread), policy,
+                                        min(waiting.sent_at, timezone.now())))
     thread.save()
     _event(thread, user, ThreadEventKind.CLIENT, "", client.name)
     promises_sync(thread)

@@ -30,7 +30,7 @@ from ..models import (
 from ..parsing import html_to_text, normalize_subject, sanitize_html, triage_text
 from ..promises import promises_sync
 from ..quoting import split_reply
-from .clocks import _apply_clocks, _policy
+from .clocks import _policy, message_clocks
 
 SUBJECT_WINDOW = timedelta(days=14)
 
@@ -175,7 +175,7 @@ def message_prepare(
         sent_by=sent_by,
         tone_check=tone_check or {},
     )
-    _apply_clocks(thread, msg, policy, answered)
+    message_clocks(thread, msg, policy, answered)
     return thread, msg
 
 
