@@ -159,6 +159,9 @@ def _integer_ids(body, where: str = ""):
             if isinstance(value, str) and REF.match(value) and any(
                     part.isdigit() for part in value.split(":")):
                 yield here
+            if isinstance(value, str) and value.startswith("/") and any(
+                    seg.isdigit() for seg in urlsplit(value).path.split("/")):
+                yield here  # a link in a body (a notification's url_hint …)
             yield from _integer_ids(value, here)
     elif isinstance(body, list):
         for i, item in enumerate(body):
@@ -267,4 +270,5 @@ def test_the_page_walk_would_see_a_user_number(demo_world):
             '<a href="/inbox/?owner=7">x</a><input type="hidden" name="action_owner_1" '
             'value="7"></form>')
     assert len(list(_integer_ids_in_page(html))) == 3
-    assert list(_integer_ids({"rows": [{"ref": "incident:ab-cd:update:7", "team": [7]}]}))
+    assert len(list(_integer_ids({"rows": [{"ref": "incident:ab-cd:update:7", "team": [7],
+                                            "url_hint": "/people/7/"}]}))) == 3
