@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "ownup.accounts.middleware.WorkspaceMiddleware",
     "ownup.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ownup.web.middleware.KeepInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

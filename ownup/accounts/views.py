@@ -33,6 +33,7 @@ def settings_page(request):
             "tokens": tokens,
             "members": selectors.members_of(request.workspace),
         },
+        status=422 if form.errors else 200,
     )
 
 

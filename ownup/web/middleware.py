@@ -106,3 +106,58 @@ def _refuse(request, status: int, where: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": [{"loc": [where], "msg": message}]}, status=status)
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+#: Session key of the values a refused form was sent with, for the page it redirects to.
+KEPT_KEY = "_kept_input"
+
+
+class KeepInputMiddleware:
+    """Forms keep what was typed, every form, without anything in its view or template: when
+    a form post is answered with an error page (4xx HTML), the forms in it that post to the
+    same address show the sent values again; when it is refused with an error message and a
+    redirect, the values wait in the session and the next page fills them in (ownup.ui.keep).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") or getattr(response, "streaming", False):
+            return response
+        html = "text/html" in response.get("Content-Type", "")
+        if request.method == "POST":
+            if 400 <= response.status_code < 500 and html:
+                self._fill(response, request.POST, request.path, request.path)
+            elif response.status_code in (301, 302, 303) and _refused(request):
+                from ownup.ui.keep import stashable
+
+                if hasattr(request, "session") and (data := stashable(request.POST)):
+                    request.session[KEPT_KEY] = {"path": request.path, "data": data}
+        elif (request.method == "GET" and html and response.status_code == 200
+              and hasattr(request, "session")
+              and KEPT_KEY in request.session):
+            kept = request.session.pop(KEPT_KEY)
+            self._fill(response, kept["data"], kept["path"], request.path)
+        return response
+
+    @staticmethod
+    def _fill(response, data, posted_to: str, page_path: str) -> None:
+        from ownup.ui.keep import refill
+
+        charset = response.charset or "utf-8"
+        text = response.content.decode(charset, "replace")
+        filled = refill(text, data, posted_to=posted_to, page_path=page_path)
+        if filled is not text:
+            response.content = filled.encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+
+
+def _refused(request) -> bool:
+    """An error message was added while handling this request."""
+    from django.contrib import messages
+
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return any(m.level >= messages.ERROR for m in queued)

@@ -85,7 +85,7 @@ def test_settings_profile_and_tokens(owner_web, owner, ws_a):
     assert owner.profile.timezone == "America/New_York" and owner.profile.work_days == "12345"
     bad = owner_web.post("/settings/", {"timezone": "Nowhere/Land", "work_start": "08:00",
                                         "work_end": "16:00", "work_days": "12345"})
-    assert bad.status_code == 200 and b"not a known IANA" in bad.content
+    assert bad.status_code == 422 and b"not a known IANA" in bad.content
     r = owner_web.post("/settings/tokens/", {"name": "zapier"})
     raw = r.content.decode().split('id="raw-token"')[1].split(">")[1].split("<")[0]
     token = ApiToken.objects.get(name="zapier")
