@@ -8,5 +8,5 @@ def workspace(request):
     return {
         "workspace": getattr(request, "workspace", None),
         "membership": getattr(request, "membership", None),
-        "all_memberships": memberships_of(user),
+        "all_memberships": getattr(request, "all_memberships", None) or memberships_of(user),
     }

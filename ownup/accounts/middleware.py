@@ -17,13 +17,18 @@ class WorkspaceMiddleware:
         request.membership = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            memberships = Membership.objects.filter(user=user).select_related("workspace")
+            # One query for every page: the user's memberships, kept on the request for the
+            # workspace switcher (context_processors.workspace) as well.
+            memberships = list(Membership.objects.filter(user=user).select_related("workspace")
+                               .order_by("workspace__name", "pk"))
+            request.all_memberships = memberships
             chosen = request.session.get(SESSION_KEY)
             membership = None
             if chosen:
-                membership = memberships.filter(workspace_id=chosen).first()
-            if membership is None:
-                membership = memberships.order_by("created_at").first()
+                membership = next((m for m in memberships
+                                   if str(m.workspace_id) == str(chosen)), None)
+            if membership is None and memberships:
+                membership = min(memberships, key=lambda m: (m.created_at, m.pk))
             if membership is not None:
                 request.membership = membership
                 request.workspace = membership.workspace

@@ -122,6 +122,10 @@ class Thread(models.Model):
             models.Index(fields=["workspace", "-last_message_at"], name="thread_answered_idx",
                          condition=models.Q(answered_at__isnull=False)
                          & ~models.Q(status="resolved")),
+            # "Mine" and the dashboard's own work: a person's unresolved threads (a few
+            # hundred) without visiting every thread they ever owned (thousands).
+            models.Index(fields=["owner", "-last_message_at"], name="thread_mine_idx",
+                         condition=~models.Q(status="resolved")),
             # The worker's scans (ownup.inbox.jobs) read only running clocks: small partial
             # indexes keep an idle poll cheap however many threads are stored.
             models.Index(

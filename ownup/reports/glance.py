@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 HANDED_DAYS = 14
+#: Rows of each list shown on the dashboard.
+SHOWN = 5
 
 
 def week_start(workspace, now: datetime | None = None) -> datetime:
@@ -29,18 +31,22 @@ def agency_glance(*, workspace, user) -> dict:
     handed = (Reassignment.objects.filter(disruption__workspace=workspace, to_user=user,
                                           at__gte=now - timedelta(days=HANDED_DAYS))
               .select_related("from_user").order_by("-at"))
+    in_review = Postmortem.objects.filter(workspace=workspace,
+                                          status=PostmortemStatus.IN_REVIEW)
+    first_in_review = list(in_review.select_related("incident").order_by("-pk")[:SHOWN])
+    first_handed = list(handed[:SHOWN])
     return {
         **breach_counts(workspace=workspace, since=since),
         "since": since,
         "open_incidents": capped_count(Incident.objects.filter(
             workspace=workspace, status=IncidentStatus.OPEN)),
-        "in_review": list(Postmortem.objects.filter(
-            workspace=workspace, status=PostmortemStatus.IN_REVIEW)
-            .select_related("incident").order_by("-pk")[:5]),
-        "in_review_count": capped_count(Postmortem.objects.filter(
-            workspace=workspace, status=PostmortemStatus.IN_REVIEW)),
-        "handed": list(handed[:5]),
-        "handed_count": capped_count(handed),
+        "in_review": first_in_review,
+        # counted only when the list is full (a query fewer on most dashboards)
+        "in_review_count": (capped_count(in_review) if len(first_in_review) == SHOWN
+                            else len(first_in_review)),
+        "handed": first_handed,
+        "handed_count": (capped_count(handed) if len(first_handed) == SHOWN
+                         else len(first_handed)),
         "handed_days": HANDED_DAYS,
     }
 
