@@ -21,6 +21,8 @@ SUPERSETS = {
 _LATIN_GUESSES = ("cp125", "latin", "iso8859", "mac_", "cp850", "cp437", "kz1048", "ptcp154",
                   "hp_roman8", "koi8", "cp1006", "tis_620", "cp874")
 _ANY_BYTES = {"cp1252", "iso8859-1", "iso8859-15"}
+# Python codecs no mail charset means: they would rewrite the text or refuse every byte.
+_NOT_CHARSETS = {"undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode"}
 _DETECT_FROM = 8  # non-ASCII bytes: below this a detector has nothing to go on
 
 
@@ -31,9 +33,13 @@ def codec_name(label: str | None) -> str | None:
     label = label.strip().strip("\"'").lower()
     label = SUPERSETS.get(label, label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+    # base64, zlib, rot13 …: not charsets (decoding text with them raises LookupError)
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def _detect(data: bytes) -> str | None:
@@ -69,7 +75,7 @@ def decode_text(data: bytes, label: str | None, what: str, warnings: list[str]) 
     if codec is not None:
         try:
             return data.decode(codec)
-        except UnicodeDecodeError:
+        except UnicodeError:
             pass
     if label and codec is None:
         said = f"unknown charset {label!r}"

@@ -75,12 +75,11 @@ def attachment_name(part: Message, warnings: list[str]) -> str:
     return _safe_name(name)
 
 
-def _default_name(part: Message, n: int) -> str:
-    ctype = part.get_content_type()
+def _default_name(ctype: str, n: int) -> str:
     if ctype == "message/rfc822":
         return f"forwarded-message-{n}.eml"
     ext = mimetypes.guess_extension(ctype) or ".bin"
-    stem = "image" if part.get_content_maintype() == "image" else "attachment"
+    stem = "image" if ctype.split("/")[0] == "image" else "attachment"
     return f"{stem}-{n}{ext}"
 
 
@@ -103,26 +102,41 @@ def part_text(part: Message, what: str, warnings: list[str]) -> str:
     return decode_text(_payload(part, warnings), label, what, warnings)
 
 
-def _is_file(part: Message) -> bool:
+_NAMING_HEADERS = ("content-type", "content-disposition")
+
+
+def _named(part: Message) -> bool:
+    """The part has a file name (``filename=`` or ``name=``, RFC 2231 pieces too); the
+    parameters are parsed only when a header holds the word at all."""
+    if not any(k.lower() in _NAMING_HEADERS and "name" in str(v).lower()
+               for k, v in part._headers):
+        return False
+    return bool(part.get_param("filename", header="content-disposition")
+                or part.get_param("name"))
+
+
+def _is_file(part: Message, main: str) -> bool:
+    """``main``: the part's main content type (``get_content_maintype``)."""
     disposition = part.get_content_disposition()
     if disposition == "attachment":
         return True
-    main = part.get_content_maintype()
     if main == "multipart":
         return False
     if main == "text":  # a named text part not shown inline is a file (notes.txt)
-        return disposition != "inline" and bool(
-            part.get_param("filename", header="content-disposition") or part.get_param("name"))
+        return disposition != "inline" and _named(part)
     return True  # images, applications, audio...: a file, named or not
 
 
-def _file(part: Message, body: Body, warnings: list[str], data: bytes | None = None) -> None:
+def _file(part: Message, body: Body, warnings: list[str], data: bytes | None = None,
+          ctype: str | None = None) -> None:
+    """``ctype``: the part's ``get_content_type()`` where the caller has it."""
     name = attachment_name(part, warnings)
     if data is None:
         data = _payload(part, warnings)
+    ctype = (ctype or part.get_content_type()).replace("\x00", "")
     body.attachments.append(ParsedAttachment(
-        filename=name or _default_name(part, len(body.attachments) + 1),
-        content_type=part.get_content_type()[:120], data=data))
+        filename=name or _default_name(ctype, len(body.attachments) + 1),
+        content_type=ctype[:120], data=data))
 
 
 def _forwarded(part: Message, body: Body, warnings: list[str], depth: int) -> None:
@@ -185,20 +199,21 @@ def _alternative(part: Message, warnings: list[str], depth: int) -> Body:
 
 def walk(part: Message, warnings: list[str], depth: int = 0) -> Body:
     body = Body()
-    ctype = part.get_content_type()
+    ctype = real = part.get_content_type()  # parsed once: each call re-reads the header
+    main = real.split("/")[0]
     unreadable = ctype.startswith("/") or ctype.endswith("/")  # "text/", "/plain"
     if unreadable:
         ctype = "text/plain"
     if part.is_multipart():
         if depth > _MAX_DEPTH:
             warnings.append("multipart nested too deeply; the rest kept as a file")
-            _file(part, body, warnings, part.as_bytes())
+            _file(part, body, warnings, part.as_bytes(), real)
             return body
         if ctype in ("message/rfc822", "message/global"):
             _forwarded(part, body, warnings, depth)
             return body
-        if part.get_content_maintype() == "message":  # delivery-status and the like
-            _file(part, body, warnings, part.as_bytes())
+        if main == "message":  # delivery-status and the like
+            _file(part, body, warnings, part.as_bytes(), real)
             return body
         if ctype == "multipart/alternative":
             return _alternative(part, warnings, depth)
@@ -209,16 +224,16 @@ def walk(part: Message, warnings: list[str], depth: int = 0) -> Body:
                     one.texts = [html_to_text(h) for h in one.htmls]
                 body.extend(one)
         return body
-    if not unreadable and _is_file(part):
-        _file(part, body, warnings)
+    if not unreadable and _is_file(part, main):
+        _file(part, body, warnings, ctype=real)
     elif ctype == "text/html":
         body.htmls.append(part_text(part, "HTML part", warnings))
-    elif ctype == "text/plain" or part.get_content_maintype() == "text":
+    elif ctype == "text/plain" or main == "text":
         if ctype in ("text/plain", "text/enriched", "text/markdown", "text/x-markdown"):
             body.texts.append(part_text(part, "text part", warnings))
             body.plain = True
         else:  # text/calendar, text/csv, text/x-vcard ...: a file, as clients show them
-            _file(part, body, warnings)
+            _file(part, body, warnings, ctype=real)
     return body
 
 

@@ -18,6 +18,7 @@ from email import policy
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from functools import lru_cache
 
 import nh3
 
@@ -203,13 +204,27 @@ _ADDRESS = re.compile(r"[^\s<>(),;:\"'@]+@[^\s<>(),;:\"'@]+\.[^\s<>(),;:\"'@]+")
 
 def _sender(value: str, w: list[str]) -> str:
     """The From address; from a From holding several (or broken syntax), the first one."""
+    address, note = _sender_address(value)
+    if note:
+        w.append(note)
+    return address
+
+
+@lru_cache(maxsize=4096)  # an import reads the same From lines again and again
+def _sender_address(value: str) -> tuple[str, str]:
     address = parseaddr(value)[1]
+    note = ""
     if "@" not in address:
         found = _ADDRESS.findall(value)
         if found:
             address = found[0]
-            w.append(f"the From header holds no single address; {address} was used")
-    return address.lower()[:320]
+            note = f"the From header holds no single address; {address} was used"
+    return address.lower()[:320], note
+
+
+@lru_cache(maxsize=4096)
+def _addresses(value: str) -> tuple[str, ...]:
+    return tuple(a.lower()[:320] for _, a in getaddresses([value]) if a)
 
 
 def _recipients(heads: dict[str, str], w: list[str]) -> list[str]:
@@ -217,7 +232,7 @@ def _recipients(heads: dict[str, str], w: list[str]) -> list[str]:
     for name in ("To", "Cc"):
         value = _header(heads, name, w)
         if value:
-            rcpt += [a.lower()[:320] for _, a in getaddresses([value]) if a]
+            rcpt += _addresses(value)
     if len(rcpt) > MAX_RECIPIENTS:
         w.append(f"{len(rcpt)} recipients; the first {MAX_RECIPIENTS} were kept")
     return rcpt[:MAX_RECIPIENTS]
@@ -230,7 +245,8 @@ def _broken_body(msg: Message, body: Body, w: list[str]) -> None:
     text = part_text(msg, "body", w)
     if text.strip():
         body.texts.append(text)
-        w.append(f"no readable text part ({msg.get_content_type()}); raw body kept as text")
+        w.append(f"no readable text part ({_clean(msg.get_content_type())}); raw body kept "
+                 "as text")
 
 
 def content_digest(parsed: ParsedMessage, sender_line: str = "") -> str:
@@ -278,20 +294,21 @@ def parse_raw(raw: bytes) -> ParsedMessage:
     out.references = _ids(_header(heads, "References", w))[-50:]
     # Addresses come from the raw header (a decoded display name may hold commas or <>).
     out.sender = _sender(_header(heads, "From", w), w)
-    _header(heads, "From", w, decode=True)  # only for its warnings
+    from_line = _header(heads, "From", w, decode=True)  # its warnings; the content digest
     out.recipients = _recipients(heads, w)
     out.subject = _header(heads, "Subject", w, decode=True)[:998]
     out.sent_at = _sent_at(heads, msg, w)
     body = walk(msg, w)
     _broken_body(msg, body, w)
     if not body.texts and not body.htmls and body.attachments and not msg.is_multipart():
-        w.append(f"the body is a file ({msg.get_content_type()}); kept as an attachment")
+        w.append(f"the body is a file ({_clean(msg.get_content_type())}); kept as an "
+                 "attachment")
     out.body_text = _clean(body_text(body))
     out.body_html = _clean(sanitize_html("\n".join(h for h in body.htmls if h.strip())))
     out.attachments = body.attachments
     out.new_text = _clean(split_reply(out.body_text).new)
     out.is_auto_reply = _is_auto_reply(heads, w)
-    out.content_sha256 = content_digest(out, _header(heads, "From", [], decode=True))
+    out.content_sha256 = content_digest(out, from_line)
     return out
 
 

@@ -166,3 +166,38 @@ def test_pages_and_api_never_500(ws_a, client_a, owner_web, owner_api):
     stored = Message.objects.filter(subject="x" * 998).get()
     assert_safe(stored.body_html_sanitized)
     assert "\x00" not in stored.body_text
+
+
+HOSTILE_LABELS = [b'"utf\x00-8"', b"base64", b"zlib", b"rot13", b"undefined", b"idna",
+                  b"unicode_escape", b"hex"]
+
+
+@pytest.mark.parametrize("label", HOSTILE_LABELS, ids=lambda b: b.decode("ascii", "replace"))
+def test_a_charset_label_that_is_no_charset_does_not_lose_the_text(ws_a, client_a, label):
+    """A NUL in a charset label, or a Python codec no mail means (base64, zlib …), raised
+    while decoding: the message was quarantined as unparseable. It is read like an
+    unknown charset, with a warning."""
+    raw = (b"From: ellie@harbour.example\r\nSubject: label\r\nMessage-ID: <l@h.example>\r\n"
+           b"Content-Type: text/plain; charset=" + label + b"\r\n\r\n"
+           b"Caf\xc3\xa9 is closed \\u0041 today.\r\n")
+    assert message_ingest(ws_a, raw) == "imported"
+    msg = Message.objects.get()
+    assert msg.body_text == "Café is closed \\u0041 today."
+    assert any("unknown charset" in w for w in msg.parse_warnings), msg.parse_warnings
+
+
+def test_a_nul_in_a_content_type_is_not_stored(ws_a, client_a):
+    """PostgreSQL text cannot hold NUL: a content type with one lost the whole message."""
+    raw = (b"From: ellie@harbour.example\r\nSubject: nul\r\nMessage-ID: <n@h.example>\r\n"
+           b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+           b"Content-Type: text/plain\r\n\r\nThe photo.\r\n--b\r\n"
+           b"Content-Type: image/p\x00ng\r\nContent-Disposition: attachment; filename=a.png"
+           b"\r\n\r\nxx\r\n--b--\r\n")
+    assert message_ingest(ws_a, raw) == "imported"
+    assert Message.objects.get().attachments.get().content_type == "image/png"
+    single = (b"From: ellie@harbour.example\r\nSubject: nul\r\nMessage-ID: <n2@h.example>\r\n"
+              b"Content-Type: application/oct\x00et-stream\r\n\r\nxx\r\n")
+    assert message_ingest(ws_a, single) == "imported"
+    stored = Message.objects.get(message_id="<n2@h.example>")
+    assert stored.attachments.get().content_type == "application/octet-stream"
+    assert not any("\x00" in w for w in stored.parse_warnings)
