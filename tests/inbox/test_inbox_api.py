@@ -124,3 +124,34 @@ def test_database_away_is_503_with_retry_after_and_nothing_changes(
     again = owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
                                         "subject": "Lost?", "body_text": "Sent again."})
     assert again.status_code == 201 and Message.objects.count() == 2
+
+
+def test_nul_bytes_in_json_fields_are_dropped_as_in_raw_mail(owner_api, client_a):
+    """The raw door drops NUL bytes from every header; the JSON door only did from the text,
+    and PostgreSQL refused the rest (a 500)."""
+    r = owner_api.post("messages", {
+        "direction": "inbound", "sender": "ellie@harbour.exa\u0000mple",
+        "recipients": ["team@a.exa\u0000mple"], "subject": "Laun\u0000ch",
+        "body_text": "The price\u0000 is wrong.", "body_html": "<p>The price\u0000</p>",
+        "message_id": "<nul\u0000@harbour.example>", "in_reply_to": "<x\u0000@y>",
+    })
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["sender"] == "ellie@harbour.example" and body["subject"] == "Launch"
+    assert body["message_id"] == "<nul@harbour.example>"
+    assert body["thread"]["client_id"] == str(client_a.pk)
+    r = owner_api.post("messages", {"direction": "inbound", "subject": "\u0000"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "subject"
+
+
+def test_json_recipients_are_cut_with_a_warning_as_in_raw_mail(owner_api, client_a):
+    from ownup.inbox.models import Message
+    from ownup.inbox.parsing import MAX_RECIPIENTS
+
+    many = [f"p{i}@harbour.example" for i in range(MAX_RECIPIENTS + 20)]
+    r = owner_api.post("messages", {"direction": "inbound", "sender": "ellie@harbour.example",
+                                    "subject": "Everyone", "recipients": many})
+    assert r.status_code == 201, r.content
+    msg = Message.objects.get(pk=r.json()["id"]) if "id" in r.json() else Message.objects.get()
+    assert msg.recipients == many[:MAX_RECIPIENTS]
+    assert f"{len(many)} recipients; the first {MAX_RECIPIENTS} were kept" in msg.parse_warnings

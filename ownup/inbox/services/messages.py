@@ -27,7 +27,13 @@ from ..models import (
     MessageChannel,
     Thread,
 )
-from ..parsing import html_to_text, normalize_subject, sanitize_html, triage_text
+from ..parsing import (
+    MAX_RECIPIENTS,
+    html_to_text,
+    normalize_subject,
+    sanitize_html,
+    triage_text,
+)
 from ..promises import promises_sync
 from ..quoting import split_reply
 from .clocks import _policy, message_clocks
@@ -202,6 +208,10 @@ def _record(*, workspace: Workspace, client: Client | None, thread: Thread | Non
 
 
 @transaction.atomic
+def _no_nul(value: str) -> str:
+    return value.replace("\x00", "")
+
+
 def message_create(
     *,
     workspace: Workspace,
@@ -221,6 +231,11 @@ def message_create(
     answered: bool = False,
 ) -> Message:
     """Record a message from the API or UI (any channel); outbound ``answered`` stops the clock."""
+    # NUL bytes leave every field, as they leave raw mail (PostgreSQL text cannot hold them)
+    sender, subject, in_reply_to, body_text, body_html = (
+        _no_nul(v) for v in (sender, subject, in_reply_to, body_text, body_html))
+    message_id = _no_nul(message_id or "")
+    recipients = [_no_nul(r) for r in recipients if r]
     errors: dict[str, str] = {}
     if direction not in Direction.values:
         errors["direction"] = "Must be inbound or outbound."
@@ -238,6 +253,10 @@ def message_create(
     if message_id and Message.objects.filter(workspace=workspace, message_id=message_id).exists():
         raise Conflict(f"A message with id {message_id} is already stored.")
     recipients = [r.strip().lower() for r in recipients if r and r.strip()]
+    warnings: list[str] = []
+    if len(recipients) > MAX_RECIPIENTS:  # the raw door's rule
+        warnings.append(f"{len(recipients)} recipients; the first {MAX_RECIPIENTS} were kept")
+        recipients = recipients[:MAX_RECIPIENTS]
     sender = sender.strip().lower()
     if client is None and thread is None:
         client = match_client(workspace, [sender] if direction == Direction.INBOUND else recipients)
@@ -247,8 +266,6 @@ def message_create(
         sent_at = timezone.now()
     elif timezone.is_naive(sent_at):
         sent_at = timezone.make_aware(sent_at, UTC)
-    warnings: list[str] = []
-    body_text = body_text.replace("\x00", "")
     if not body_text.strip() and body_html.strip():
         # An HTML-only message: triage, tone and search read its text.
         body_text = html_to_text(body_html).replace("\x00", "")
