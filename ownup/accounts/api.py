@@ -1,12 +1,14 @@
 """The workspace's people over the JSON API: the directory of public ids by which every other
-operation names a person (``team``, ``affected``, ``owner_id``, ``member`` …)."""
+operation names a person (``team``, ``affected``, ``owner_id``, ``member`` …), and your own
+profile (``GET /me``, ``PATCH /me``)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from . import selectors, services
 from .people import members_with_ids
 
 router = Router(tags=["members"])
@@ -26,3 +28,59 @@ def member_list(request):
     roles = dict(request.workspace.memberships.values_list("user_id", "role"))
     return [{"id": u.person.uid, "email": u.email, "name": u.get_full_name() or u.email,
              "role": roles[u.pk]} for u in users]
+
+
+class ProfileOut(Schema):
+    id: UUID
+    email: str
+    name: str
+    role: str
+    timezone: str
+    work_start: str = Field(..., description="HH:MM, on your own clock")
+    work_end: str = Field(..., description="HH:MM")
+    work_days: str
+    phone: str
+
+
+_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class ProfilePatch(Schema):
+    timezone: str | None = Field(None, max_length=64)
+    work_start: str | None = Field(None, pattern=_HHMM, description="HH:MM")
+    work_end: str | None = Field(None, pattern=_HHMM, description="HH:MM")
+    work_days: str | None = Field(None, max_length=7,
+                                  description="ISO weekdays as digits: 12345 is Mon-Fri")
+    phone: str | None = Field(None, max_length=40, description=(
+        "The number clients call you on (drafts' 'call me on [phone]', the call sheet); "
+        "'' removes it"))
+
+
+def _hhmm(value) -> str:
+    return value.strftime("%H:%M") if hasattr(value, "strftime") else str(value)[:5]
+
+
+def _me(request) -> dict:
+    user = request.user
+    profile = selectors.profile_of(user)
+    membership = selectors.memberships_of(user).filter(workspace=request.workspace).first()
+    person = members_with_ids(request.workspace).filter(pk=user.pk).first()
+    return {"id": person.person.uid, "email": user.email, "name": user.get_full_name(),
+            "role": membership.role if membership else "", "timezone": profile.timezone,
+            "work_start": _hhmm(profile.work_start), "work_end": _hhmm(profile.work_end),
+            "work_days": profile.work_days, "phone": profile.phone}
+
+
+@router.get("/me", response=ProfileOut, tags=["me"])
+def get_me(request):
+    """Who the token (or session) acts as, and their profile."""
+    return _me(request)
+
+
+@router.patch("/me", response=ProfileOut, tags=["me"])
+def update_me(request, payload: ProfilePatch):
+    """Change your own profile: time zone, working hours and days, phone."""
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items()
+              if v is not None or k == "phone"}
+    services.profile_update(user=request.user, **fields)
+    return _me(request)

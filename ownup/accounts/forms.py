@@ -12,8 +12,11 @@ from .throttle import minutes_text
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ["timezone", "work_start", "work_end", "work_days"]
+        fields = ["timezone", "work_start", "work_end", "work_days", "phone"]
+        labels = {"phone": "Your phone"}
         help_texts = {
+            "phone": "The number clients call you on: drafts fill \"call me on [phone]\" "
+                     "with it and the call sheet shows it. E.g. +44 20 7946 0000.",
             "timezone": "IANA name, e.g. Europe/London or America/New_York.",
             "work_days": "ISO weekdays you work, as digits: 12345 is Monday to Friday.",
         }

@@ -17,6 +17,22 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. Europe/London).")
 
 
+def validate_phone(value: str) -> None:
+    """A number a person can dial (``ownup.core.phone``): the message says what is wrong."""
+    from ownup.core.phone import PhoneError, clean_phone
+
+    try:
+        clean_phone(value)
+    except PhoneError as exc:
+        raise ValidationError(str(exc), code="phone") from None
+
+
+def validate_work_days(value: str) -> None:
+    if not value or any(c not in "1234567" for c in value) or len(set(value)) != len(value):
+        raise ValidationError("Use each digit 1 (Monday) to 7 (Sunday) at most once.",
+                              code="work_days")
+
+
 class Role(models.TextChoices):
     OWNER = "owner", "Owner"
     DIRECTOR = "director", "Director"
@@ -72,7 +88,8 @@ class Membership(models.Model):
 
 
 class Profile(models.Model):
-    """A person's own timezone and working hours (their quiet hours for notifications)."""
+    """A person's own timezone and working hours (their quiet hours for notifications), and
+    the number clients call them on (drafts' "call me on [phone]", the call sheet)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -81,7 +98,9 @@ class Profile(models.Model):
     work_start = models.TimeField(default="09:00")
     work_end = models.TimeField(default="17:30")
     #: ISO weekdays the person works, as digits: "12345" is Monday to Friday.
-    work_days = models.CharField(max_length=7, default="12345")
+    work_days = models.CharField(max_length=7, default="12345", validators=[validate_work_days])
+    #: The person's own number, as typed and cleaned (``ownup.core.phone``); blank: none.
+    phone = models.CharField(max_length=40, blank=True, default="", validators=[validate_phone])
 
     class Meta:
         constraints = [

@@ -32,6 +32,13 @@ def profile_of(user) -> Profile:
     return Profile.objects.filter(user=user).first() or Profile(user=user)
 
 
+def phone_of(user) -> str:
+    """The number clients call ``user`` on (their profile's phone), ``""`` when none."""
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    return Profile.objects.filter(user=user).values_list("phone", flat=True).first() or ""
+
+
 def tokens_of(user, workspace: Workspace) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, workspace=workspace).order_by("-created_at")
 

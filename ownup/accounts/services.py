@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -39,6 +40,7 @@ def user_create(
     last_name: str = "",
     timezone_name: str = "UTC",
     superuser: bool = False,
+    phone: str = "",
 ):
     email = User.objects.normalize_email(email).lower()
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
@@ -50,7 +52,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean()
     user.save()
-    profile = Profile(user=user, timezone=timezone_name)
+    profile = Profile(user=user, timezone=timezone_name, phone=_phone(phone))
     profile.full_clean(exclude=["user"])
     profile.save()
     return user
@@ -92,8 +94,33 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def _phone(value: str) -> str:
+    """The number cleaned for storing; a number that is none is left as typed, for the
+    model's validator to refuse with its reason."""
+    from ownup.core.phone import PhoneError, clean_phone
+
+    try:
+        return clean_phone(value)
+    except PhoneError:
+        return value
+
+
+PROFILE_FIELDS = ("timezone", "work_start", "work_end", "work_days", "phone")
+
+
+@transaction.atomic
 def profile_update(*, user, **fields) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
+    """Change the person's own profile: hours, days, time zone, phone (a field that is not
+    one of ``PROFILE_FIELDS`` is refused, so no caller can write ``user`` or ``id``)."""
+    unknown = sorted(set(fields) - set(PROFILE_FIELDS))
+    if unknown:
+        raise ValidationError({k: "Not a profile field." for k in unknown})
+    if "phone" in fields:
+        fields["phone"] = _phone(fields["phone"] or "")
+    if isinstance(fields.get("work_days"), str):
+        fields["work_days"] = "".join(sorted(fields["work_days"]))
+    profile = Profile.objects.select_for_update().filter(user=user).first() or Profile(
+        user=user)
     for key, value in fields.items():
         setattr(profile, key, value)
     profile.full_clean(exclude=["user"])

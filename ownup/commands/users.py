@@ -31,10 +31,19 @@ def register(sub) -> None:
     p.add_argument("--name", default="", help="full name")
     p.add_argument("--role", default="member", choices=["owner", "director", "manager", "member"])
     p.add_argument("--timezone", default="UTC")
+    p.add_argument("--phone", default="",
+                   help="the number clients call them on (drafts, the call sheet)")
     p.add_argument("--superuser", action="store_true",
                    help="may use /admin/, which shows every workspace (operators only)")
     add_workspace_arg(p)
     p.set_defaults(func=run_user_create)
+    p = user.add_parser("profile", help="show a person's profile, or change it with options")
+    p.add_argument("email")
+    p.add_argument("--phone", help="the number clients call them on ('' removes it)")
+    p.add_argument("--timezone", help="IANA name, e.g. Europe/London")
+    p.add_argument("--days", dest="work_days", metavar="DIGITS",
+                   help="ISO weekdays worked, e.g. 12345 (Monday to Friday)")
+    p.set_defaults(func=run_user_profile)
 
     token = sub.add_parser("token", help="manage API tokens").add_subparsers(dest="action",
                                                                              required=True)
@@ -80,11 +89,37 @@ def run_user_create(args) -> int:
         with transaction.atomic():
             user = services.user_create(email=args.email, password=password, first_name=first,
                                         last_name=last, timezone_name=args.timezone,
-                                        superuser=args.superuser)
+                                        superuser=args.superuser, phone=args.phone)
             services.membership_set(workspace=workspace, user=user, role=args.role)
     except ValidationError as exc:
         raise UserError(_validation_message(exc)) from None
     print(f"created {user.email} ({args.role} in {workspace.slug})")
+    return 0
+
+
+def run_user_profile(args) -> int:
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    from ownup.accounts import selectors, services
+
+    user = get_user_model().objects.filter(email__iexact=args.email).first()
+    if user is None:
+        raise UserError(f"no user with email {args.email}")
+    changes = {k: v for k in ("phone", "timezone", "work_days")
+               if (v := getattr(args, k)) is not None}
+    if changes:
+        try:
+            services.profile_update(user=user, **changes)
+        except ValidationError as exc:
+            raise UserError(_validation_message(exc)) from None
+    profile = selectors.profile_of(user)
+    print(f"email\t{user.email}")
+    print(f"timezone\t{profile.timezone}")
+    print(f"hours\t{profile.work_start:%H:%M}-{profile.work_end:%H:%M}")
+    print(f"days\t{profile.work_days}")
+    print(f"phone\t{profile.phone or '-'}")
     return 0
 
 

@@ -40,7 +40,7 @@ PLACEHOLDERS: dict[str, str] = {
     "next_step": "the next concrete action, e.g. 'call you to go through the options'",
     "next_step_time": "when that happens, from the policy and the plan, e.g. '2 p.m. today'",
     "update_time": "when the next update will be sent",
-    "phone": "the number to call",
+    "phone": "the number to call: the sender's own (their profile), else the emergency line",
     "agreement_text": "the rendered working agreement",
 }
 

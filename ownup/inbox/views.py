@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ownup.accounts.decorators import manager_required, workspace_required
-from ownup.accounts.selectors import get_in_workspace
+from ownup.accounts.selectors import get_in_workspace, phone_of
 from ownup.clients.models import Client
 from ownup.core.drafts import render_draft
 from ownup.core.tone.gate import confirmed_from
@@ -227,7 +227,7 @@ def _draft_values(request, thread: Thread) -> dict:
         "client_name": thread.client.name if thread.client_id else "",
         "sender_name": request.user.get_full_name() or request.user.email,
         "subject_line": thread.subject,
-        "phone": policy.emergency_phone or "",
+        "phone": phone_of(request.user) or policy.emergency_phone or "",
     }
     if not thread.answered_at:
         from zoneinfo import ZoneInfo

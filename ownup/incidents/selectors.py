@@ -169,7 +169,7 @@ def primary_contact(client):
 
 def draft_values(incident: Incident, user, tz=None) -> dict[str, str]:
     """Placeholder values for a client message about ``incident`` (``ownup.core.drafts``):
-    what ownup knows (contact, sender, the policy's phone, times on the client's clock and
+    what ownup knows (contact, sender, the sender's phone, times on the client's clock and
     never in the past); what a person must decide stays a placeholder the tone gate blocks."""
     from zoneinfo import ZoneInfo
 
@@ -208,8 +208,17 @@ def draft_values(incident: Incident, user, tz=None) -> dict[str, str]:
         "next_step": next_step,
         "next_step_time": next_time,
         "update_time": when(due),
-        "phone": policy.emergency_phone or "",
+        "phone": sender_phone(user, policy),
     }
+
+
+def sender_phone(user, policy) -> str:
+    """The number a draft's "call me on [phone]" gives: the sender's own (their profile),
+    else the agency's emergency line from the client's policy, else ``""`` (the placeholder
+    stays, and the tone gate stops it reaching the client)."""
+    from ownup.accounts.selectors import phone_of
+
+    return phone_of(user) or policy.emergency_phone or ""
 
 
 def threads_of(incident: Incident):

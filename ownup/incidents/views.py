@@ -413,7 +413,9 @@ def incident_message(request, incident_id, moment):
     return redirect("incident_detail", incident_id=incident.pk)
 
 
-def _sheet(incident) -> dict:
+def _sheet(incident, user=None) -> dict:
+    from ownup.accounts.selectors import phone_of
+
     facts = selectors.facts_of(incident)
     step = pb.next_step(facts)
     return {
@@ -425,13 +427,15 @@ def _sheet(incident) -> dict:
         "next_step_help": pb.STEP_HELP[step] if step else "",
         "phone_call_needed": pb.phone_call_needed(facts),
         "contact": selectors.call_contact(incident.client),
+        "caller": user,
+        "caller_phone": phone_of(user),
     }
 
 
 @workspace_required
 def incident_call_sheet(request, incident_id):
     incident = _incident(request, incident_id)
-    return render(request, "incidents/call_sheet.html", _sheet(incident))
+    return render(request, "incidents/call_sheet.html", _sheet(incident, request.user))
 
 
 def _contact_line(contact) -> str:
@@ -445,12 +449,22 @@ def _contact_line(contact) -> str:
             f"{contact.get_preferred_channel_display().lower()})")
 
 
-def call_sheet_text(incident) -> str:
-    sheet = _sheet(incident)
+def _caller_line(user, phone: str) -> str | None:
+    if user is None:
+        return None
+    name = user.get_full_name() or user.email
+    return (f"Caller: {name} on {phone} (the number to give for a call back)" if phone
+            else f"Caller: {name} (no phone in your profile: add it in Settings)")
+
+
+def call_sheet_text(incident, user=None) -> str:
+    sheet = _sheet(incident, user)
+    caller = _caller_line(user, sheet["caller_phone"])
     lines = [
         f"Incident: {incident.title} ({incident.get_severity_display()})",
         f"Client: {incident.client.name}",
         _contact_line(sheet["contact"]),
+        *([caller] if caller else []),
         f"What happened: {incident.what_happened or '-'}",
         f"Impact: {incident.impact_text or '-'}",
         f"What we own ({incident.get_responsibility_display()}): "
@@ -482,7 +496,7 @@ def incident_ics(request, incident_id):
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=30))
     event.add("summary", f"Call {incident.client.name}: {incident.title}")
-    event.add("description", call_sheet_text(incident))
+    event.add("description", call_sheet_text(incident, request.user))
     cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}.ics"'
