@@ -27,7 +27,7 @@ from ownup.bulk import insert_rows
 from .attachments import attachments_store
 from .models import Direction, Message, MessageChannel, Quarantine, RawMessage, Thread
 from .parsing import ParsedMessage, normalize_subject, parse_or_reason
-from .promises import promises_sync_many
+from .promises import PromiseBook
 from .services.messages import SUBJECT_WINDOW, match_client, message_prepare
 
 OUTCOMES = ("imported", "duplicate", "unmatched", "quarantined")
@@ -165,6 +165,7 @@ class _Batch:
         self.changed: dict[object, Thread] = {}
         self.messages: list[tuple[Message, ParsedMessage]] = []
         self.raws: dict[str, tuple[bytes, bytes]] = {}  # sha256 -> (raw, compressed) stored
+        self.promises = PromiseBook()  # every clock cycle the batch moves a thread through
 
     def run(self, raws: Sequence[bytes], parsed: Sequence[ParsedMessage | str]) -> list[str]:
         outcomes: list[str | None] = [None] * len(raws)
@@ -295,6 +296,7 @@ class _Batch:
             answered=False,
         )
         self.raws[parsed.raw_sha256] = (item.raw, parsed.raw_zlib)
+        self.promises.note(thread)
         if thread._state.adding:
             if thread.pk not in self.threads:
                 self.new_threads.append(thread)
@@ -312,7 +314,7 @@ class _Batch:
         insert_rows(Message, [msg for msg, _ in self.messages])
         if self.changed:
             Thread.objects.bulk_update(list(self.changed.values()), THREAD_INGEST_FIELDS)
-        promises_sync_many([*self.new_threads, *self.changed.values()])
+        self.promises.write()
         for msg, parsed in self.messages:
             if parsed.attachments:
                 attachments_store(message=msg, items=parsed.attachments)

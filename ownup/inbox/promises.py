@@ -79,32 +79,63 @@ def promises_sync(thread: Thread, now: datetime | None = None) -> None:
 _FIELDS = ["workspace_id", "client_id", "cycle_started_at", "due", "met_at", "owner_id"]
 
 
+def _states(thread: Thread) -> list[rules.PromiseState]:
+    return rules.promises_of(
+        started_at=thread.clock_started_at, acknowledge_by=thread.acknowledge_by,
+        respond_by=thread.respond_by, acknowledged_at=thread.acknowledged_at,
+        answered_at=thread.answered_at, paused=thread.paused_at is not None,
+    )
+
+
 def promises_sync_many(threads: Iterable[Thread], now: datetime | None = None) -> None:
-    """``promises_sync`` for many threads (the bulk import's), with a fixed number of queries
-    per chunk of threads instead of three or four per thread."""
-    now = now or timezone.now()
-    todo: dict[object, tuple[Thread, list[rules.PromiseState]]] = {}
+    """``promises_sync`` for many threads (their current cycles), with a fixed number of
+    queries per chunk of threads instead of three or four per thread."""
+    book = PromiseBook()
     for thread in threads:
+        book.note(thread)
+    book.write(now)
+
+
+class PromiseBook:
+    """The promises of every clock cycle threads pass through, written at once (the bulk
+    import's): ``note`` after each change to a thread's clocks records the promises of its
+    cycle as they stand then (a later note of the same cycle replaces them); ``write``
+    upserts every noted cycle with a fixed number of queries per chunk of threads. A batch
+    that moves a thread through several cycles (an answer, then a new message) keeps each
+    cycle's promises, not only the last one's."""
+
+    def __init__(self) -> None:
+        self._noted: dict[tuple[int, int], tuple[Thread, int, list[rules.PromiseState]]] = {}
+
+    def note(self, thread: Thread) -> None:
         if thread.client_id is None or thread.clock_started_at is None:
-            continue
-        todo[thread.pk] = (thread, rules.promises_of(
-            started_at=thread.clock_started_at, acknowledge_by=thread.acknowledge_by,
-            respond_by=thread.respond_by, acknowledged_at=thread.acknowledged_at,
-            answered_at=thread.answered_at, paused=thread.paused_at is not None,
-        ))
-    if not todo:
-        return
-    fell_due = [pk for pk, (_, states) in todo.items() if any(
+            return
+        self._noted[(id(thread), thread.clock_cycle)] = (thread, thread.clock_cycle,
+                                                         _states(thread))
+
+    def __len__(self) -> int:
+        return sum(len(states) for _, _, states in self._noted.values())
+
+    def write(self, now: datetime | None = None) -> None:
+        entries, self._noted = list(self._noted.values()), {}
+        if entries:
+            _write(entries, now or timezone.now())
+
+
+def _write(entries: list[tuple[Thread, int, list[rules.PromiseState]]], now: datetime) -> None:
+    """Upsert each (thread, cycle, promises) entry: one query for the handovers, one for the
+    users, one for the stored promises, one insert and one update per chunk."""
+    fell_due = {thread.pk for thread, _, states in entries if any(
         (when := rules.charged_at(s.due, s.met_at)) is not None and when <= now
-        for s in states)]
+        for s in states)}
     handovers = _handovers_many(fell_due)
     existing: dict[tuple, Promise] = {}
-    for chunk in _chunks(todo):
+    for chunk in _chunks({thread.pk for thread, _, _ in entries}):
         for promise in Promise.objects.filter(thread_id__in=chunk):
             existing[(promise.thread_id, promise.kind, promise.cycle)] = promise
     create: list[Promise] = []
     update: list[Promise] = []
-    for thread, states in todo.values():
+    for thread, cycle, states in entries:
         for state in states:
             when = rules.charged_at(state.due, state.met_at)
             if when is not None and when <= now:
@@ -114,13 +145,15 @@ def promises_sync_many(threads: Iterable[Thread], now: datetime | None = None) -
             values = dict(zip(_FIELDS, (thread.workspace_id, thread.client_id,
                                         state.cycle_started_at, state.due, state.met_at, owner),
                               strict=True))
-            promise = existing.get((thread.pk, state.kind, thread.clock_cycle))
+            promise = existing.get((thread.pk, state.kind, cycle))
             if promise is None:
-                create.append(Promise(thread=thread, kind=state.kind, cycle=thread.clock_cycle,
-                                      **values))
+                promise = Promise(thread=thread, kind=state.kind, cycle=cycle, **values)
+                existing[(thread.pk, state.kind, cycle)] = promise
+                create.append(promise)
             elif any(getattr(promise, f) != v for f, v in values.items()):
                 for f, v in values.items():
                     setattr(promise, f, v)
-                update.append(promise)
+                if promise.pk is not None:
+                    update.append(promise)
     Promise.objects.bulk_create(create)
     Promise.objects.bulk_update(update, [f.removesuffix("_id") for f in _FIELDS])

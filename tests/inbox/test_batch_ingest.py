@@ -286,3 +286,32 @@ def test_a_batch_costs_the_same_queries_however_many_threads(ws_a, client_a):
             counts.append(len(queries))
     assert counts[0] == counts[1], [q["sql"][:150] for q in queries.captured_queries]
     assert counts[1] <= 12, counts
+
+
+def _promises(workspace) -> list:
+    from ownup.inbox.models import Promise
+
+    return sorted(
+        (p.thread.messages.order_by("sent_at", "message_id").first().message_id, p.kind,
+         p.cycle, p.cycle_started_at, p.due, p.met_at)
+        for p in Promise.objects.filter(workspace=workspace).select_related("thread"))
+
+
+def test_a_batch_keeps_the_promises_one_by_one_keeps(ws_a, ws_b, owner):
+    """The promise ledger of a batched import is the one-by-one ledger, cycle for cycle."""
+    from ownup.accounts.services import membership_set
+
+    membership_set(workspace=ws_b, user=owner, role="owner")
+    for ws in (ws_a, ws_b):
+        _setup(ws)
+    inbound, outbound = _corpus(seed=11)
+    mail = [("inbound", raw) for raw in inbound] + [("outbound", raw) for raw in outbound]
+    for direction, raw in mail:
+        _one_at_a_time(ws_a, raw, direction)
+    for direction in ("inbound", "outbound"):
+        batch = [raw for d, raw in mail if d == direction]
+        for start in range(0, len(batch), 40):
+            messages_ingest(ws_b, batch[start:start + 40], direction)
+    expected = _promises(ws_a)
+    assert len(expected) >= 20 and any(row[5] is not None for row in expected)
+    assert _promises(ws_b) == expected
