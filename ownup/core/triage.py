@@ -101,6 +101,10 @@ class _Compiled:
     starts: re.Pattern[str]
     loose: re.Pattern[str] | None
     loose_starts: re.Pattern[str] | None  # where a loose match can start (None: anywhere)
+    runaway_label: str
+    runaway_ratio: float
+    runaway_words: re.Pattern[str] | None
+    runaway_weights: tuple[float, ...]
     shout_label: str
     shout_min: int
     shout_weights: tuple[float, ...]
@@ -149,6 +153,7 @@ def compile_rules(data: dict) -> _Compiled:
             bounded.append((f"r{i}", f"(?:{p})(?!\\w)"))
         rules.append(_Rule(label, _weights(entry)))
     shout = data.get("shouting", {})
+    runaway = data.get("runaway_spend", {})
     return _Compiled(
         version=int(data.get("version", 0)),
         thresholds={k: float(v) for k, v in data["thresholds"].items()},
@@ -157,6 +162,12 @@ def compile_rules(data: dict) -> _Compiled:
         starts=re.compile(r"(?<!\w)\S"),
         loose=_group_alternatives(loose) if loose else None,
         loose_starts=_char_class([p for _, p in loose]),
+        runaway_label=runaway.get("label", "emergency:runaway_spend"),
+        runaway_ratio=float(runaway.get("min_ratio", 5.0)),
+        runaway_words=(
+            re.compile(rf"(?<!\w)(?:{runaway['words']})(?!\w)") if runaway.get("words") else None
+        ),
+        runaway_weights=_weights(runaway),
         shout_label=shout.get("label", "mood:angry:shouting"),
         shout_min=int(shout.get("min_words", 3)),
         shout_weights=_weights(shout),
@@ -278,6 +289,33 @@ def _shouting(masked: str, original: str) -> list[Signal]:
     return [Signal(_RULES.shout_label, original[s:e], s, e) for s, e, _ in runs]
 
 
+# A sum of money: a currency sign, digits with separators, an optional k/m ("£11k", "$4,300.50").
+_MONEY_RE = re.compile(r"[£$€]\s?(\d[\d,]*(?:\.\d+)?)\s?(k|m|million|thousand)?(?!\w|\.\d)", re.I)
+_MONEY_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}
+
+
+def _runaway_spend(lowered: str, original: str) -> Signal | None:
+    """Two sums far apart and a word of spending: money running away (see the rules file)."""
+    if _RULES.runaway_words is None or not any(c in lowered for c in "£$€"):
+        return None
+    sums: list[tuple[float, re.Match[str]]] = []
+    for m in _MONEY_RE.finditer(lowered):
+        try:
+            value = float(m.group(1).replace(",", ""))
+        except ValueError:
+            continue
+        value *= _MONEY_SCALE.get((m.group(2) or "").lower(), 1.0)
+        if value > 0:
+            sums.append((value, m))
+    if len(sums) < 2:
+        return None
+    low, high = min(sums, key=lambda x: x[0]), max(sums, key=lambda x: x[0])
+    if high[0] < low[0] * _RULES.runaway_ratio or not _RULES.runaway_words.search(lowered):
+        return None
+    m = high[1]
+    return Signal(_RULES.runaway_label, original[m.start() : m.end()], m.start(), m.end())
+
+
 _EMPHASIS_RE = re.compile(r"\b[A-Z]{3,}\b")
 _NOT_EMPHASIS = frozenset({"URGENT", "IMPORTANT", "ACTION", "REMINDER", "UPDATE", "NOTE", "TBC",
                            "TBD", "TEST", "FWD", "CEO", "CFO", "COO", "CTO", "CMO"})
@@ -379,6 +417,12 @@ def classify(
             seen.add(index)
             for i, w in enumerate(rule.weights):
                 scores[i] += w
+
+    runaway = _runaway_spend(lowered, original)
+    if runaway is not None:
+        signals.append(runaway)
+        for i, w in enumerate(_RULES.runaway_weights):
+            scores[i] += w
 
     shouts = _shouting(masked, original)
     if shouts:

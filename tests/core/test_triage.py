@@ -569,3 +569,103 @@ def test_emergencies_by_kind_in_other_words(subject, body):
 )
 def test_the_new_emergency_kinds_leave_routine_alone(subject, body):
     assert triage.classify(subject, body).message_class != "emergency"
+
+
+# --- rules v7: shapes read from blind set 4's errors (issue 21, fourth round) ----------------
+# Each case is worded afresh: the shape, not the blind message.
+
+
+@pytest.mark.parametrize(
+    ("body", "label"),
+    [
+        # money running away: two sums far apart and a word of spending
+        (
+            "TikTok has charged us $9,400 since Friday on a test budget of $300. Please stop it.",
+            "emergency:runaway_spend",
+        ),
+        (
+            "The display campaign is at €2.5k today against a €150 daily cap.",
+            "emergency:runaway_spend",
+        ),
+        # the kit a live event runs on has failed, while it runs
+        (
+            "The sound system in hall B has cut out halfway through the panel and 200 people are"
+            " sitting in silence. We need a technician.",
+            "emergency:live_failure",
+        ),
+        (
+            "Livestream is down for everyone watching from home, the award ceremony starts at 7.",
+            "emergency:live_failure",
+        ),
+        # nothing getting through, volume stuck
+        (
+            "Since this morning's release none of the bookings are getting through to the hotel"
+            " system.",
+            "emergency:mass_failure",
+        ),
+        (
+            "We have 540 donations stuck in the payment provider's queue since the telethon began.",
+            "emergency:mass_failure",
+        ),
+        # harm predicted, a crowd pressing
+        (
+            "The queue is pushing against the gates and someone is going to get crushed if the"
+            " doors stay shut.",
+            "emergency:could_harm",
+        ),
+        # the platform switched the account off
+        (
+            "Our Meta ad account has been disabled on the first morning of the sale. Can you appeal"
+            " right away?",
+            "emergency:account_suspended",
+        ),
+    ],
+)
+def test_emergency_shapes_of_blind_four(body, label):
+    result = classify("Help", body)
+    assert result.message_class == "emergency", result.signals
+    assert label in labels(result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one sum is an instruction, not a runaway
+        "Could you lift the daily budget to £900 for the long weekend?",
+        # two sums, no spending: a price list
+        "The small stand is £400 and the island stand £4,000 - which do you recommend?",
+        # quoted words are mentioned, not used
+        "Our team calls the Friday stand-up the 'crisis meeting' as a joke. Join us next week?",
+        "Ha, the 'breach' in the subject line was the sea wall photo for the brochure, all fine.",
+        # a year on it: history for a case study
+        "For the awards entry, can you summarise how we handled the 2021 data breach response?",
+        # planned work, hyphen or not
+        "We're hosting a hackathon in May and a fire drill for the new office. Photographer?",
+        # feelings, not injuries
+        "I was hurt to see our logo left off the sponsor board. It's done, but I wanted to say.",
+        # urgency someone else owns, hedged, or denied
+        "I'm on leave next week; Priya will sign off anything urgent in the meantime.",
+        "Subject says urgent-ish, really it's just the invoice copy when you have a minute.",
+        "Our new counsel wants to review the privacy notice. Nothing has gone wrong, it's routine.",
+    ],
+)
+def test_look_alikes_of_blind_four_are_not_emergencies(body):
+    result = classify("Note", body)
+    assert result.message_class != "emergency", result.signals
+
+
+def test_hedged_or_delegated_urgency_stays_routine():
+    for body in (
+        "Priya will deal with anything urgent while I'm away from the 3rd to the 10th.",
+        "Semi-urgent, not really: the brand fonts when you have a minute.",
+        "Legal counsel asked for the cookie wording. Nothing has gone wrong, she's just checking.",
+    ):
+        assert classify("Note", body).message_class == "routine", body
+
+
+def test_hurt_as_a_feeling_is_upset_not_harm():
+    result = classify("Gala", "Honestly I felt hurt that our founder wasn't thanked on stage.")
+    assert "emergency:harm" not in labels(result)
+    assert result.mood == "upset"
+    injured = classify("Gala", "A waiter was badly hurt when a tray stand fell on him.")
+    assert injured.message_class == "emergency"
