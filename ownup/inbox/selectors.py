@@ -448,29 +448,26 @@ def my_work(*, workspace: Workspace, user, limit: int = 10) -> dict:
     rows = list(running.select_related("client", "client__policy", "owner")
                 .order_by("next_due")[:limit])
     soon = now + timedelta(hours=DUE_SOON_HOURS)
-    # One pass over the first COUNT_CAP + 1 running clocks by deadline (the breached come
-    # first, then those due soon): the three counts as capped_count would give them.
-    first = Thread.objects.filter(pk__in=running.order_by("next_due").values("pk")[
-        :COUNT_CAP + 1])
-    counts = _with_next_due(first).aggregate(
-        running=Count("pk"), breached=Count("pk", filter=Q(next_due__lte=now)),
-        due_soon=Count("pk", filter=Q(next_due__gt=now, next_due__lte=soon)))
-    if counts["breached"] > COUNT_CAP:  # the window held only breached clocks
-        counts["due_soon"] = capped_count(running.filter(next_due__gt=now,
-                                                         next_due__lte=soon))
+    counts = capped_counts({  # one round trip; each a range of thread_my_due_idx
+        "owned": mine,
+        "running": running,
+        "breached": running.filter(next_due__lte=now),
+        "due_soon": running.filter(next_due__gt=now, next_due__lte=soon),
+    })
     return {
-        "owned": capped_count(mine),
         **counts,
         "rows": thread_rows(rows, now, workspace),
         "due_soon_hours": DUE_SOON_HOURS,
     }
 
 
-def breach_counts(*, workspace: Workspace, since: datetime) -> dict:
+def breach_counts(*, workspace: Workspace, since: datetime,
+                  also: dict[str, QuerySet] | None = None) -> dict:
     """Promises broken: replies judged late since ``since``, and threads breached right now
     (a running clock past its deadline)."""
     now = timezone.now()
     late = Message.objects.filter(workspace=workspace, verdict="late", sent_at__gte=since)
     breached = _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "open"))
-    return {"late_replies": capped_count(late),
-            "breached_now": capped_count(breached.filter(next_due__lte=now))}
+    return capped_counts({"late_replies": late,
+                          "breached_now": breached.filter(next_due__lte=now),
+                          **(also or {})})  # ``also``: more counts in the same round trip

@@ -36,10 +36,10 @@ def agency_glance(*, workspace, user) -> dict:
     first_in_review = list(in_review.select_related("incident").order_by("-pk")[:SHOWN])
     first_handed = list(handed[:SHOWN])
     return {
-        **breach_counts(workspace=workspace, since=since),
+        **breach_counts(workspace=workspace, since=since, also={
+            "open_incidents": Incident.objects.filter(workspace=workspace,
+                                                      status=IncidentStatus.OPEN)}),
         "since": since,
-        "open_incidents": capped_count(Incident.objects.filter(
-            workspace=workspace, status=IncidentStatus.OPEN)),
         "in_review": first_in_review,
         # counted only when the list is full (a query fewer on most dashboards)
         "in_review_count": (capped_count(in_review) if len(first_in_review) == SHOWN
