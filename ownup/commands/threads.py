@@ -25,6 +25,10 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def run(args) -> int:
     view = args.view or ("everything" if args.query.strip() else "open")
     if view not in VIEWS:
@@ -51,13 +55,19 @@ def run(args) -> int:
         print(json.dumps([{
             "id": str(t.pk), "subject": t.subject, "client": t.client.name if t.client_id
             else None, "status": t.status, "owner": t.owner.email if t.owner_id else None,
-            "last_message_at": t.last_message_at.isoformat()} for t in threads], indent=2))
+            "last_message_at": t.last_message_at.isoformat(),
+            "next_deadline": _iso(t.next_deadline()), "update_due": _iso(t.update_due),
+            "held_by": t.held_by} for t in threads], indent=2))
         return 0
     for t in threads:
         client = t.client.name if t.client_id else "(unmatched)"
         owner = t.owner.email if t.owner_id else "-"
+        due = t.next_deadline()
+        when = (f"  due {due:%Y-%m-%d %H:%M} UTC"
+                f"{' (client update: incident ' + repr(t.held_by) + ')' if t.held else ''}"
+                if due else "")
         print(f"{t.pk}  {t.last_message_at:%Y-%m-%d %H:%M}  {t.status:<17}  {client}: "
-              f"{t.subject or '(no subject)'}  [{owner}]")
+              f"{t.subject or '(no subject)'}  [{owner}]{when}")
     if not threads:
         print("no threads")
     return 0

@@ -28,7 +28,8 @@ router = Router(tags=["inbox"])
 
 
 class ClockStateOut(Schema):
-    label: str = Field(description="acknowledge or respond: the deadline being measured")
+    label: str = Field(description="acknowledge, respond, or update (the client's next update "
+                             "on an open incident's cadence): the deadline being measured")
     due: datetime | None
     left_seconds: int | None = Field(description="Time left on the class's clock (business "
                                      "seconds for a business clock)")
@@ -53,6 +54,10 @@ class ClocksOut(Schema):
     paused: bool
     respond_remaining_seconds: int | None
     next_deadline: datetime | None
+    update_due: datetime | None = Field(None, description=(
+        "While an open incident holds the thread: the client's next update due on the "
+        "incident's cadence (what next_deadline, reminders and escalations follow)"))
+    held_by: str = Field("", description="The title of the incident holding the thread")
     clock: ClockStateOut | None = None
 
     @staticmethod

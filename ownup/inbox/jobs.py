@@ -5,6 +5,9 @@ Every poll, ``deadline_scan`` looks at the window since its last pass for:
   left, 25% by default) -> the thread owner;
 - acknowledge-by / respond-by passing unmet -> the owner and the client's director;
 - an emergency-class thread whose clock started -> the whole account team, at once.
+A thread an open incident holds (``Thread.update_due``) is held to the incident's update
+cadence instead: its reminder and its escalation follow the client's next update due, with
+the same events and recipients, and its own acknowledge-by / respond-by send nothing.
 Keys carry the thread and the deadline, so re-running a window notifies nobody twice. Rules
 and recipients are resolved once per (workspace, event, client, owner) and all rows are
 inserted in one bulk statement.
@@ -34,11 +37,22 @@ SCAN_NAME = "inbox.deadlines"
 REMINDER_SCAN_NAME = "inbox.reminders"
 
 
-def _open_threads():
+def _waiting_threads():
+    """Threads waiting on us: open, their clock running."""
     from ownup.inbox.models import Thread
 
     return Thread.objects.filter(status="open", answered_at__isnull=True,
                                  respond_by__isnull=False).select_related("workspace", "client")
+
+
+def _open_threads():
+    """Threads waiting on us and held to their own clocks (no open incident holds them)."""
+    return _waiting_threads().filter(update_due__isnull=True)
+
+
+def _held_threads():
+    """Threads waiting on us that an open incident holds to its update cadence."""
+    return _waiting_threads().filter(update_due__isnull=False, paused_at__isnull=True)
 
 
 def _when(dt: datetime) -> str:
@@ -86,6 +100,7 @@ def deadline_scan(now: datetime) -> int:
     batch = _Batch()
     if _anything_since(since, now):  # the idle case costs one small indexed query
         _breaches(batch, since, now)
+        _held_breaches(batch, since, now)
         _emergencies(batch, since, now)
     sent = batch.send()
     advance(mark, now, found=bool(sent))
@@ -100,6 +115,7 @@ def _anything_since(since: datetime, now: datetime) -> bool:
         Q(acknowledged_at__isnull=True, acknowledge_by__gt=since, acknowledge_by__lte=now)
         | Q(respond_by__gt=since, respond_by__lte=now)
         | Q(message_class="emergency", last_message_at__gt=since, last_message_at__lte=now)
+        | Q(update_due__gt=since, update_due__lte=now)
     )
     return Thread.objects.filter(window_q, status="open", answered_at__isnull=True,
                                  respond_by__isnull=False).exists()
@@ -111,6 +127,7 @@ def reminder_scan(now: datetime) -> int:
     since, mark = window(REMINDER_SCAN_NAME, now)
     batch = _Batch()
     _approaching(batch, since, now)
+    _held_approaching(batch, since, now)
     sent = batch.send()
     advance(mark, now, found=bool(sent))
     return sent
@@ -129,6 +146,39 @@ def _breaches(batch, since, now) -> None:
             t, "respond_breached", f"respond-breached:{t.pk}:{t.respond_by.isoformat()}",
             f"Missed respond-by: {t}",
             f"{_who(t)} is still waiting for an answer; it was due {_when(t.respond_by)}.")
+
+
+def _held_breaches(batch, since, now) -> None:
+    """Held threads whose client update fell due in (since, now]: the escalation of a missed
+    update (it says what was promised, never that the client has had no answer)."""
+    for t in _held_threads().filter(update_due__gt=since, update_due__lte=now):
+        batch.add(
+            t, "respond_breached", f"update-breached:{t.pk}:{t.update_due.isoformat()}",
+            f"Missed client update: {t}",
+            f"{_who(t)} was due an update at {_when(t.update_due)} on the open incident "
+            f"'{t.held_by}', whose update cadence this conversation is held to. Send the "
+            "update now.")
+
+
+def _held_approaching(batch, since, now) -> None:
+    """Held threads whose reminder point (the rule's share of the cadence period left
+    before the update is due) fell in (since, now]. Held threads are few (open incidents)."""
+    shares = _shares("respond_approaching")
+    default_share, overridden = shares.pop("default")
+    by_ws = {ws_id: share for share, ids in shares.values() for ws_id in ids}
+    for t in _held_threads().filter(update_due__gt=now, update_since__isnull=False):
+        if t.workspace_id in overridden and t.workspace_id not in by_ws:
+            continue  # the workspace turned the reminder off
+        share = by_ws.get(t.workspace_id, default_share)
+        point = t.update_due - (t.update_due - t.update_since) * share
+        if not since < point <= now:
+            continue
+        minutes = max(math.ceil((t.update_due - now).total_seconds() / 60), 1)
+        batch.add(
+            t, "respond_approaching", f"update-approaching:{t.pk}:{t.update_due.isoformat()}",
+            f"Client update in {minutes} min: {t}",
+            f"{_who(t)} is due an update by {_when(t.update_due)} on the open incident "
+            f"'{t.held_by}' (its update cadence).")
 
 
 def _point(column: str, share: float):

@@ -105,6 +105,14 @@ class Thread(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     respond_remaining_seconds = models.IntegerField(null=True, blank=True)
     pauses = models.JSONField(default=list, blank=True)
+    #: While an open incident holds the thread (``services.hold.thread_hold``): the client's
+    #: next update due on the incident's cadence (the promise the thread is held to), when
+    #: that cadence period began (the last client update, else detection), the clock it runs
+    #: on ("business" / "calendar") and the incident's title. Null / "": no hold.
+    update_due = models.DateTimeField(null=True, blank=True)
+    update_since = models.DateTimeField(null=True, blank=True)
+    update_clock = models.CharField(max_length=12, blank=True)
+    held_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField()
 
@@ -182,10 +190,19 @@ class Thread(models.Model):
                 out.append((a, b))
         return out
 
+    @property
+    def held(self) -> bool:
+        """An open incident holds the thread to its update cadence (``update_due``)."""
+        return self.update_due is not None
+
     def next_deadline(self):
-        """The next deadline still to meet: acknowledge-by until acknowledged, then respond-by."""
+        """The next deadline still to meet: while an open incident holds the thread, the
+        incident's next client update; else acknowledge-by until acknowledged, then
+        respond-by."""
         if not self.clocks_running or self.is_paused:
             return None
+        if self.update_due is not None:
+            return self.update_due
         if self.acknowledged_at is None and self.acknowledge_by is not None:
             return self.acknowledge_by
         return self.respond_by

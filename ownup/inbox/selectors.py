@@ -42,10 +42,14 @@ def _narrowed(qs: QuerySet[Thread], *, client: str, owner: str,
 
 
 def _with_next_due(qs: QuerySet[Thread]) -> QuerySet[Thread]:
+    """The next deadline to order by (an open incident's next client update first, when one
+    holds the thread). PostgreSQL's expression indexes repeat this CASE (migrations 0003,
+    0015, rebuilt by 0016): change them together."""
     return qs.annotate(
         next_due=Case(
             When(answered_at__isnull=False, then=None),
         When(paused_at__isnull=False, then=None),
+            When(update_due__isnull=False, then=F("update_due")),
             When(
                 acknowledged_at__isnull=True, acknowledge_by__isnull=False, then=F("acknowledge_by")
             ),
@@ -353,6 +357,7 @@ def clock_state(
     state = {
         "due": None, "label": "", "left": None, "left_text": "", "overdue_text": "",
         "at_risk": False, "breached": False, "paused": False, "clock": "",
+        "held": False, "held_by": "",
     }
     if thread.clocks_running and thread.is_paused:
         left = timedelta(seconds=thread.respond_remaining_seconds or 0)
@@ -361,6 +366,8 @@ def clock_state(
     due = thread.next_deadline()
     if due is None:
         return state
+    if thread.held:
+        return _held_state(thread, state, now)
     policy = (policies or PolicyCache())(thread)
     cls = thread.message_class if thread.message_class in policy.class_names else "routine"
     clock = policy.clock(cls)
@@ -381,6 +388,24 @@ def clock_state(
         at_risk=result.at_risk,
         breached=result.breached,
         clock=policy.message_class(cls).clock,
+    )
+    return state
+
+
+def _held_state(thread: Thread, state: dict, now: datetime) -> dict:
+    """The clock of a thread an open incident holds: the incident's next client update, on
+    the incident's clock (business time on the client's business clock, else elapsed)."""
+    from ownup.core.clock import CalendarClock
+
+    clock = (CalendarClock() if thread.update_clock == "calendar"
+             else PolicyCache(thread.workspace)(thread).business_clock())
+    result = time_left(clock=clock, now=now, started_at=thread.update_since or now,
+                       due=thread.update_due)
+    state.update(
+        due=thread.update_due, label="update", held=True, held_by=thread.held_by,
+        left=result.left, left_text=format_span(result.left),
+        overdue_text=format_span(result.overdue), at_risk=result.at_risk,
+        breached=result.breached, clock=thread.update_clock or "business",
     )
     return state
 

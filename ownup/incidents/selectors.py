@@ -11,7 +11,7 @@ from ownup.accounts.models import Workspace
 from ownup.core import playbook as pb
 
 from .facts import facts_from_dict
-from .models import Incident, TimelineEntry
+from .models import Incident, IncidentStatus, TimelineEntry
 
 _RANK = Case(
     *(When(severity=name, then=Value(s.rank)) for name, s in pb.DEFAULT_SEVERITIES.items()),
@@ -92,6 +92,22 @@ def incident_next_update_due(incident: Incident) -> datetime | None:
     on the client's business clock (or elapsed time for a calendar-clock severity)."""
     return pb.next_update_due(facts_of(incident), last_client_update(incident),
                               policy_clock(incident))
+
+
+def update_hold(incident: Incident) -> tuple[datetime, datetime, str] | None:
+    """What an open incident holds its threads to: ``(due, since, clock)`` — the client's
+    next update due, when the cadence period began (the latest client update or informed
+    record, else detection) and the severity's clock; None once fixed or closed."""
+    if incident.status != IncidentStatus.OPEN:
+        return None
+    due = incident_next_update_due(incident)
+    if due is None:
+        return None
+    facts = facts_of(incident)
+    since = max([i.at for i in facts.informed]
+                + [t for t in [last_client_update(incident)] if t is not None],
+                default=facts.detected_at)
+    return due, min(since, due), facts.severity.update_clock
 
 
 def policy_clock(incident: Incident):

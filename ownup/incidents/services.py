@@ -194,6 +194,34 @@ def _store(incident: Incident, facts: pb.IncidentFacts) -> None:
     incident.detected_at = facts.detected_at
     incident.status = IncidentStatus.OPEN if facts.closed is None else IncidentStatus.CLOSED
     incident.save()
+    _hold_threads(incident)
+
+
+def _hold_threads(incident: Incident, also: Iterable = ()) -> None:
+    """Hold each thread linked to ``incident`` (and ``also``: one just unlinked) to the
+    update cadence of the open incidents it is linked to — the earliest next update due
+    among them (``inbox.services.hold.thread_hold``); a thread no open incident still holds
+    (all fixed, closed or unlinked) is released to its own clocks."""
+    from ownup.inbox.services.hold import thread_hold
+
+    from . import selectors
+
+    threads = {link.thread_id: link.thread
+               for link in incident.thread_links.select_related("thread")}
+    for thread in also:
+        threads.setdefault(thread.pk, thread)
+    for thread in threads.values():
+        holds = []
+        for other in Incident.objects.filter(thread_links__thread=thread,
+                                             status=IncidentStatus.OPEN).distinct():
+            hold = selectors.update_hold(other)
+            if hold is not None:
+                holds.append((*hold, other.title))
+        if holds:
+            due, since, clock, title = min(holds, key=lambda h: h[0])
+            thread_hold(thread=thread, due=due, since=since, clock=clock, by=title)
+        else:
+            thread_hold(thread=thread, due=None)
 
 
 def _check_picture(picture: dict) -> None:
@@ -245,6 +273,7 @@ def incident_open(
     if thread is not None:
         _append(incident, user, "thread_linked", f"Opened from the thread '{thread}'",
                 {"thread": str(thread.pk)})
+        _hold_threads(incident)
     return incident
 
 
@@ -276,6 +305,7 @@ def incident_link_thread(*, incident: Incident, thread, user) -> IncidentThread:
     if created:
         _append(incident, user, "thread_linked", f"Linked the thread '{thread}'",
                 {"thread": str(thread.pk)})
+        _hold_threads(incident)
     return link
 
 
@@ -285,6 +315,7 @@ def incident_unlink_thread(*, incident: Incident, thread, user) -> None:
     if deleted:
         _append(incident, user, "thread_unlinked", f"Unlinked the thread '{thread}'",
                 {"thread": str(thread.pk)})
+        _hold_threads(incident, also=[thread])
 
 
 @transaction.atomic
@@ -680,4 +711,5 @@ def incident_message_record(
         incident_record_step(incident=incident, step=Step.INFORMED.value, user=user,
                              evidence={"channel": "email", "at": now,
                                        "notes": f"Emailed: {subject}"})
+    _hold_threads(incident)
     return message
