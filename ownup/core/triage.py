@@ -321,13 +321,18 @@ _NOT_EMPHASIS = frozenset({"URGENT", "IMPORTANT", "ACTION", "REMINDER", "UPDATE"
                            "TBD", "TEST", "FWD", "CEO", "CFO", "COO", "CTO", "CMO"})
 
 
+_VOWEL_RE = re.compile("[AEIOUY]")
+
+
 def _emphasis(masked: str, original: str, body_start: int) -> list[Signal]:
     """One or two words in capitals in the body ("I need it NOW", "for the FOURTH time"):
     emphasis, weaker than shouting. Acronyms and labels such as URGENT do not count."""
     return [
         Signal("mood:angry:emphasis", original[m.start() : m.end()], m.start(), m.end())
         for m in _EMPHASIS_RE.finditer(masked, body_start)
-        if m.group() not in _RULES.acronyms and m.group() not in _NOT_EMPHASIS
+        if m.group() not in _RULES.acronyms
+        and m.group() not in _NOT_EMPHASIS
+        and _VOWEL_RE.search(m.group())  # SVG, PDF, CRM: a word without a vowel is an acronym
     ]
 
 

@@ -669,3 +669,58 @@ def test_hurt_as_a_feeling_is_upset_not_harm():
     assert result.mood == "upset"
     injured = classify("Gala", "A waiter was badly hurt when a tray stand fell on him.")
     assert injured.message_class == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("body", "mood"),
+    [
+        # rhetorical questions: the answer is an accusation
+        ("Is it really so hard to get the logo the right way up on the banner?", "angry"),
+        ("Does anybody over there actually proofread the newsletters before they go?", "angry"),
+        ("Do you want us to renew the retainer in March or not?", "angry"),
+        # dry sarcasm
+        ("So apparently 'first thing Monday' means Wednesday afternoon. Good to know.", "angry"),
+        ("A complete waste of our time, that workshop. Not sure why we bother.", "angry"),
+        # an order with an edge plus a second sign (counting, dismissing)
+        ("I've emailed you five times about the proofs. Pick up the phone.", "angry"),
+        ("The caterer is 'on their way'. Which caterer? No more excuses, just a name.", "angry"),
+        ("Get it fixed now and explain why nobody checked it.", "angry"),
+        # disbelief with hurt is upset, not anger
+        (
+            "I just can't believe it. The whole launch has gone flat and I feel sick about it.",
+            "upset",
+        ),
+        # the public watching, a regulator writing, money draining: a worry told plainly
+        ("A reporter from the Mirror is asking for comment on the recall rumour.", "concerned"),
+        ("We're losing bookings every hour the calendar is down.", "concerned"),
+        # people in danger, or the sender unsure what to do
+        (
+            "There's a fire alarm at the expo hall and the guests have been evacuated outside."
+            " One exhibitor has fainted. What do we tell people?",
+            "concerned",
+        ),
+        ("Sign-ups are down 30% this week. Has something changed on the form?", "concerned"),
+        # in hand: nobody hurt, a decision made
+        (
+            "A gas leak closed the venue. Nobody is hurt and we're postponing to Saturday;"
+            " could you draft the email to ticket holders?",
+            "calm",
+        ),
+        # thanks with exclamations and an acronym in capitals are not anger
+        ("A huge thank you for the gala!! You guys are stars.", "calm"),
+        (
+            "No rush at all, could you send the brochure as a PDF and the icons as SVG? Thanks!",
+            "calm",
+        ),
+    ],
+)
+def test_mood_shapes_of_blind_four(body, mood):
+    result = classify("Note", body)
+    assert result.mood == mood, result.signals
+
+
+def test_a_deadline_after_an_edge_still_counts():
+    # "Answer today." is an order with an edge and still a deadline today
+    result = classify("Invoices", "I emailed last week about the invoice. Answer today.")
+    assert result.message_class == "urgent"
+    assert "mood:angry:commanding" in labels(result)
