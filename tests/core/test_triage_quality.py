@@ -128,3 +128,17 @@ def test_blind4_is_now_a_tuning_set_and_holds_its_floor():
     assert sum(r.message_class == "emergency" for r in emergencies) / len(emergencies) >= 0.95
     for mood_name in MOODS:
         assert any(r.mood == m["mood"] == mood_name for r, m in pairs)
+
+
+def test_blind5_set_is_well_formed():
+    """Blind 5 (issue 21, fourth round: another separate writer, rules and sets unseen). Shape only:
+    scored once with rules v7 final (docs/quality.md); never tuned on, so no figure is asserted."""
+    items = _load(DATA / "triage_blind5.jsonl")
+    assert len(items) == 100
+    assert [m["id"] for m in items] == [f"b5m{n:03d}" for n in range(1, 101)]
+    for m in items:
+        assert set(m) == FIELDS - {"split"}, m["id"]
+        assert m["class"] in CLASSES and m["mood"] in MOODS, m["id"]
+        assert m["subject"].strip() and m["body"].strip() and "@" in m["sender"], m["id"]
+    assert Counter(m["class"] for m in items) == {"routine": 40, "urgent": 30, "emergency": 30}
+    assert {m["mood"] for m in items} == set(MOODS)
