@@ -29,6 +29,9 @@ log = logging.getLogger("ownup.notify")
 #: SQLite only: the reminder point is looked for among deadlines at most this far ahead
 #: (PostgreSQL computes it in the query).
 LOOKAHEAD = timedelta(days=3)
+#: A held thread's missed update is still escalated this long after it fell due, when the hold
+#: came too late for the scan's window (an incident declared after its first update was due).
+HELD_CATCH_UP = timedelta(days=1)
 #: The longest target (clock start to deadline) a reminder is computed for; bounds the
 #: PostgreSQL query to deadlines within share x this of now. Breaches have no such limit.
 MAX_TARGET = timedelta(days=14)
@@ -100,8 +103,8 @@ def deadline_scan(now: datetime) -> int:
     batch = _Batch()
     if _anything_since(since, now):  # the idle case costs one small indexed query
         _breaches(batch, since, now)
-        _held_breaches(batch, since, now)
         _emergencies(batch, since, now)
+    _held_breaches(batch, since, now)  # few rows, by their own index: every pass
     sent = batch.send()
     advance(mark, now, found=bool(sent))
     return sent
@@ -149,9 +152,11 @@ def _breaches(batch, since, now) -> None:
 
 
 def _held_breaches(batch, since, now) -> None:
-    """Held threads whose client update fell due in (since, now]: the escalation of a missed
-    update (it says what was promised, never that the client has had no answer)."""
-    for t in _held_threads().filter(update_due__gt=since, update_due__lte=now):
+    """Held threads whose client update fell due (in the window, or before the hold began
+    and not yet escalated: keys make a repeat harmless): the escalation of a missed update
+    (it says what was promised, never that the client has had no answer)."""
+    for t in _held_threads().filter(update_due__gt=min(since, now - HELD_CATCH_UP),
+                                    update_due__lte=now):
         batch.add(
             t, "respond_breached", f"update-breached:{t.pk}:{t.update_due.isoformat()}",
             f"Missed client update: {t}",

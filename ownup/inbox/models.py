@@ -121,6 +121,9 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["workspace", "normalized_subject"], name="thread_subject_idx"),
             models.Index(fields=["workspace", "status", "respond_by"], name="thread_due_idx"),
+            # The few threads an open incident holds (the scans look at them every pass).
+            models.Index(fields=["update_due"], name="thread_held_idx",
+                         condition=models.Q(update_due__isnull=False)),
             # The inbox views list newest first: all, by status, and the unmatched queue.
             models.Index(fields=["workspace", "-last_message_at"], name="thread_recent_idx"),
             models.Index(fields=["workspace", "status", "-last_message_at"],

@@ -169,3 +169,23 @@ def test_the_cli_lists_the_update_as_due(declared, capsys):
     row = next(r for r in json.loads(capsys.readouterr().out) if r["id"] == str(thread.pk))
     assert row["update_due"].startswith("2026-11-23T11:00") and row["held_by"]
     assert row["next_deadline"] == row["update_due"]
+
+
+def test_an_incident_declared_after_its_first_update_was_due_escalates_at_once(
+        ws_a, client_a, member, director):
+    """Detected at 10:00, declared at 11:30: the hourly update was due at 11:00, before the
+    hold began (outside any scan window); the next pass still escalates it, once."""
+    thread = _emergency(ws_a)
+    _run(T0 + timedelta(hours=1, minutes=29))
+    with time_machine.travel(T0 + timedelta(hours=1, minutes=30), tick=False):
+        services.incident_open(
+            workspace=ws_a, client=client_a, title="Wrong price on the ad",
+            severity="critical", foreseen=False, detected_at=T0, user=member, thread=thread)
+    thread.refresh_from_db()
+    assert thread.update_due == T0 + timedelta(hours=1)
+    _run(T0 + timedelta(hours=1, minutes=31))
+    first = _told("respond_breached", thread)
+    assert [s for _, s in first] == ["Missed client update: URGENT: wrong price"] * len(first)
+    assert "director@a.example" in [who for who, _ in first]  # escalated, not silent
+    _run(T0 + timedelta(hours=1, minutes=32))
+    assert _told("respond_breached", thread) == first  # nobody is told twice
