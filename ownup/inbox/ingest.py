@@ -294,6 +294,7 @@ class _Batch:
             is_auto_reply=parsed.is_auto_reply,
             parse_warnings=item.warnings,
             answered=False,
+            base_triage=parsed.triage,
         )
         self.raws[parsed.raw_sha256] = (item.raw, parsed.raw_zlib)
         self.promises.note(thread)

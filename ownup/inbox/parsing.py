@@ -51,6 +51,10 @@ class ParsedMessage:
     raw_sha256: str = ""
     raw_zlib: bytes = b""  # the raw source compressed (done here: import-mail parses in workers)
     content_sha256: str = ""  # see content_digest
+    # The triage of the new words with no policy additions (``parse_or_reason``: done where
+    # the parsing is, in import-mail's worker processes); the policy's keywords and VIPs, when
+    # it has any, are applied where the message is stored (``services.messages._triage``).
+    triage: dict | None = None
 
 
 READ_NEW_WORDS = "new_words"  # the sender's new words: no quoted history, no signature
@@ -313,9 +317,25 @@ def parse_raw(raw: bytes) -> ParsedMessage:
 
 
 def parse_or_reason(raw: bytes) -> ParsedMessage | str:
-    """``parse_raw``, or why it failed (the quarantine reason). Django-free and picklable,
-    so ``import-mail`` can run it in worker processes."""
+    """``parse_raw``, or why it failed (the quarantine reason), with the message's triage
+    before policy (``ParsedMessage.triage``). Django-free and picklable, so ``import-mail``
+    can run it in worker processes."""
     try:
-        return parse_raw(raw)
+        parsed = parse_raw(raw)
     except Exception as exc:  # noqa: BLE001 - never drop mail
         return f"unparseable: {type(exc).__name__}: {exc}"
+    if not parsed.is_auto_reply:
+        try:
+            parsed.triage = base_triage(parsed.subject, triage_text(
+                parsed.body_text, parsed.new_text)[0], parsed.sender)
+        except Exception:  # noqa: BLE001 - triaged again where it is stored
+            parsed.triage = None
+    return parsed
+
+
+def base_triage(subject: str, text: str, sender: str) -> dict:
+    """``classify`` with a policy that adds nothing: what ``services.messages._triage``
+    gives for a policy without keywords or VIPs."""
+    from ownup.core.triage import TriageRules, classify
+
+    return classify(subject, text, sender=sender, rules=TriageRules()).to_dict()

@@ -315,3 +315,43 @@ def test_a_batch_keeps_the_promises_one_by_one_keeps(ws_a, ws_b, owner):
     expected = _promises(ws_a)
     assert len(expected) >= 20 and any(row[5] is not None for row in expected)
     assert _promises(ws_b) == expected
+
+
+def test_a_triage_done_while_parsing_still_takes_the_policys_keywords_and_vips(ws_a,
+                                                                               client_a):
+    """import-mail triages in its parse workers with no policy additions
+    (``ParsedMessage.triage``); a client policy's keywords and VIPs still apply where the
+    message is stored, and without them the stored triage is the same as triaging there."""
+    from ownup.inbox.parsing import parse_or_reason
+    from ownup.inbox.services.messages import _triage
+    from ownup.policies.selectors import policy_for_client
+    from ownup.policies.services import policy_assign, policy_create
+
+    def mail(n: int, body: str, sender: str = "ellie@harbour.example") -> bytes:
+        return _mail(sender=sender, to="team@agency.example", subject=f"Launch {n}",
+                     sent=START + timedelta(minutes=n), message_id=f"<kw{n}@h.example>",
+                     body=body)
+
+    plain = [mail(1, "Could you send the plan for the launch?"),
+             mail(2, "The wrong price is live on the site. Please fix asap!")]
+    parsed = [parse_or_reason(raw) for raw in plain]
+    assert all(p.triage is not None for p in parsed)
+    policy = policy_for_client(client_a)
+    assert [p.triage for p in parsed] == [
+        _triage(policy, p.subject, p.new_text or p.body_text, p.sender) for p in parsed]
+    assert messages_ingest(ws_a, plain, parsed=parsed) == ["imported"] * 2
+    strict = policy_create(workspace=ws_a, document={
+        "name": "Strict", "timezone": "Europe/London",
+        "hours": {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+        "triage": {"urgent_keywords": ["plan"], "vip_contacts": ["boss@harbour.example"]}})
+    policy_assign(client=client_a, policy=strict)
+    more = [mail(3, "Could you send the plan for the launch?"),
+            mail(4, "Thanks for the files.", sender="boss@harbour.example")]
+    parsed = [parse_or_reason(raw) for raw in more]
+    assert [p.triage["class"] for p in parsed] == ["routine", "routine"]
+    assert messages_ingest(ws_a, more, parsed=parsed) == ["imported"] * 2
+    stored = {m.message_id: m.triage for m in Message.objects.all()}
+    assert stored["<kw3@h.example>"]["class"] == "urgent"
+    assert "rule:urgent_keyword" in {s["label"] for s in stored["<kw3@h.example>"]["signals"]}
+    assert stored["<kw4@h.example>"]["class"] == "urgent"
+    assert stored["<kw1@h.example>"] == parse_or_reason(plain[0]).triage

@@ -85,7 +85,13 @@ def find_thread(
     )
 
 
-def _triage(policy: Policy, subject: str, body: str, sender: str) -> dict:
+def _triage(policy: Policy, subject: str, body: str, sender: str,
+            base: dict | None = None) -> dict:
+    """``base``: ``parsing.base_triage`` of the same subject, text and sender, when done
+    already (import-mail's parse workers): the result where the policy adds nothing."""
+    if base is not None and not (policy.triage_emergency_keywords
+                                 or policy.triage_urgent_keywords or policy.triage_vip_contacts):
+        return base
     rules = TriageRules(
         emergency_keywords=policy.triage_emergency_keywords,
         urgent_keywords=policy.triage_urgent_keywords,
@@ -135,10 +141,12 @@ def message_prepare(
     new_text: str = "",
     raw_sha256: str = "",
     content_sha256: str = "",
+    base_triage: dict | None = None,
 ) -> tuple[Thread, Message]:
     """The message on ``thread`` (a new one when None) with its triage and judgement, and
     the thread with its clocks moved: everything decided, nothing written. Callers save
-    one at a time (``_record``) or a batch at once (``ownup.inbox.ingest``)."""
+    one at a time (``_record``) or a batch at once (``ownup.inbox.ingest``). ``base_triage``:
+    ``parsing.base_triage`` of this message, when the parse did it already."""
     if thread is None:
         thread = Thread(
             workspace=workspace,
@@ -154,7 +162,8 @@ def message_prepare(
     triage = {}
     if direction == Direction.INBOUND and not is_auto_reply:
         # the client's new words, not the quoted history or the signature
-        triage = _triage(policy, subject, triage_text(body_text, new_text)[0], sender)
+        triage = _triage(policy, subject, triage_text(body_text, new_text)[0], sender,
+                         base_triage)
     thread.last_message_at = max(thread.last_message_at, sent_at)
     if direction == Direction.OUTBOUND and sent_by is None:
         sent_by = _member_by_email(workspace, sender)
