@@ -47,3 +47,28 @@ def test_reply_with_tone_finding_confirmed_and_sent(page, owner, ws_a, client_a)
     page.goto("/inbox/")
     page.get_by_text("Nothing is waiting on us.").wait_for()
     assert page.locator("#waiting-rows").get_by_role("link", name="Launch plan").count() == 0
+
+
+def test_assigning_an_owner_posts_their_public_id(page, owner, member, ws_a, client_a):
+    """The owner select is valued by public ids (issue 15): picking a person in a real browser
+    assigns them, and no option carries the user table's number."""
+    from ownup.accounts.people import person_uid
+    from ownup.inbox.models import Thread
+    from ownup.inbox.services.messages import message_create
+
+    message_create(workspace=ws_a, direction="inbound", sender="ellie@harbour.example",
+                   subject="Who has this?", body_text="Who is looking after us? Ellie",
+                   message_id="<who-1@harbour.example>")
+    thread = Thread.objects.get()
+    login(page, "owner@a.example", PASSWORD)
+    page.goto(f"/inbox/{thread.pk}/")
+    select = page.locator("select[name=owner]")
+    values = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+    assert str(person_uid(member)) in values
+    assert not any(v.isdigit() for v in values)
+    select.select_option(label="Milo Member")
+    page.get_by_role("button", name="Assign").click()
+    page.locator("select[name=owner] option[selected]", has_text="Milo Member").wait_for(
+        state="attached")
+    thread.refresh_from_db()
+    assert thread.owner == member
