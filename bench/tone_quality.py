@@ -33,6 +33,9 @@ SEALED = DATA / "tone_sealed.jsonl"
 # Blind 4 (issue 21, third round): 240 drafts by a separate engineer who had not seen the rules,
 # scored once with rules and model final (docs/quality.md); never tuned on.
 BLIND4 = DATA / "tone_blind4.jsonl"
+# Train 5 (issue 21, fourth round): 500 template-built training drafts by another engineer who had
+# not seen the rules, weighted to the problem categories; tuned on (and trained on) only.
+TRAIN5 = DATA / "tone_train5.jsonl"
 LABELS = CATEGORIES + ELEMENTS
 
 # A blind check: 40 messages written after rules version 1 was frozen, with deliberately different

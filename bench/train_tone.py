@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tone_quality import CORPUS, WIDE, fresh_records, load  # noqa: E402
+from tone_quality import BLIND4, CORPUS, TRAIN5, WIDE, fresh_records, load  # noqa: E402
 
-from ownup.core.tone import placeholders  # noqa: E402
+from ownup.core.tone import placeholders, quoted  # noqa: E402
 from ownup.core.tone.engine import analyse_parts  # noqa: E402
 from ownup.core.tone.learned import (  # noqa: E402
     LABELS,
@@ -60,7 +60,7 @@ MIN_WEIGHT = 0.02
 
 
 def training_records() -> list[dict]:
-    return load(CORPUS) + fresh_records() + load(WIDE)
+    return load(CORPUS) + fresh_records() + load(WIDE) + load(BLIND4) + load(TRAIN5)
 
 
 class Item:
@@ -70,7 +70,7 @@ class Item:
 
     def __init__(self, rec: dict) -> None:
         rs = load_default_rules()
-        text = placeholders.blank(rec["text"], placeholders.find(rec["text"]))
+        text = quoted.blank(placeholders.blank(rec["text"], placeholders.find(rec["text"])))
         hits, present, sents, matches = analyse_parts(text, rs, rec.get("names", ()))
         self.id = rec["id"]
         self.text = text
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     records = training_records()
     items = [Item(r) for r in records]
     print(
-        f"training drafts: {len(items)} (first corpus, fresh, wide); "
+        f"training drafts: {len(items)} (first corpus, fresh, wide, blind 4, train 5); "
         f"folds={args.folds} l2={args.l2}"
     )
     cv = cross_validate(items, args.folds, args.l2)
@@ -290,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     data = {
         "version": 1,
         "trained_on": [
-            "tone_corpus.jsonl (tune + test)", "bench/tone_quality.py fresh", "tone_wide.jsonl"
+            "tone_corpus.jsonl (tune + test)", "bench/tone_quality.py fresh", "tone_wide.jsonl",
+            "tone_blind4.jsonl (a tuning set since the fourth round)", "tone_train5.jsonl",
         ],
         "l2": args.l2,
         "folds": args.folds,

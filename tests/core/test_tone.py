@@ -575,3 +575,83 @@ def test_own_actions_and_owed_replies_are_not_blame(text):
 def test_own_action_by_mistake_is_ownership():
     text = "Sorry, I exported the list twice by mistake. Cleaned file attached."
     assert check(text).present["ownership"]
+
+
+# Fourth round (issue 21): shapes read from blind 4's errors, tested here in other words.
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Sorry the page was down. The outage was caused by Fastly.", "caused by Fastly"),
+        ("Apologies, the refund bounced: it was rejected by Barclays.", "rejected by Barclays"),
+        ("Sorry for the gap in the data. It was Hubspot's end.", "was Hubspot's end"),
+        ("Sorry for the delay, which came from our courier firm.", "came from our courier"),
+        ("Sorry: the error was down to the subcontractor we hired.", "down to the subcontractor"),
+        ("Sorry, the samples were damaged by the warehouse team.", "damaged by the warehouse"),
+    ],
+)
+def test_a_failure_attributed_to_someone_else_is_blame(text, words):
+    found = flagged(text)
+    assert ("blame", words) in found or any(c == "blame" and words in w for c, w in found), found
+
+
+def test_a_cause_that_names_no_one_is_not_blame():
+    assert not [c for c, _ in flagged("Sorry for any trouble caused by the late delivery.")
+                if c == "blame"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry the video is late. With the studio move, there was no time to edit it.",
+        "The post went out late, sorry. We were covering two launches at the same time.",
+        "We missed the slot, I know. In fairness the bank holiday made it very hard to book.",
+        "Sorry, I didn't reply: I was at a trade show all week.",
+    ],
+)
+def test_circumstance_clauses_are_excuses_before_or_after_the_apology(text):
+    assert "excuse" in {c for c, _ in flagged(text)}, flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry to hear you've been unwell. The report is late and that's on us.",
+        "Sorry the shoot slipped; I know the break-in at your studio made this week hard.",
+        "Sorry the copy is late. I hope the move at your office went well.",
+    ],
+)
+def test_the_clients_own_circumstance_is_not_our_excuse(text):
+    assert "excuse" not in {c for c, _ in flagged(text)}, flagged(text)
+
+
+def test_a_mix_up_with_the_dates_is_not_a_circumstance():
+    assert "excuse" not in {c for c, _ in flagged("Sorry, a mix-up with the dates on my side.")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry about the broken link. It only ran for an hour, so very limited reach.",
+        "Apologies: only around 3% of the list got the old version.",
+        "Sorry for the inconvenience with the invoice.",
+        "The effect on sales was marginal, and it will blow over.",
+    ],
+)
+def test_understatement_of_the_scale_is_minimising(text):
+    assert "minimizing" in {c for c, _ in flagged(text)}, flagged(text)
+
+
+def test_the_clients_quoted_mail_is_not_the_draft():
+    quote = (
+        "Sorry, the banners were late. That's on us; reprint by 3pm today.\n\n"
+        "On Tue, 3 Mar, Dana wrote:\n"
+        "> Your printer messed up again. It's only a small thing, I guarantee it'll happen again."
+    )
+    report = check(quote, "apology", learned=False)
+    assert not [f for f in report.findings if f.start != f.end and f.start > quote.index("On Tue")]
+    outlook = "Noted, thanks.\n\n-----Original Message-----\nFrom: Dana\n> no big deal, just a blip"
+    assert not [f for f in check(outlook, "other").findings if f.start != f.end]
+    inline = "Thanks, will do by noon.\n> we were swamped, sorry it was late"
+    assert not [f for f in check(inline, "other").findings if f.start != f.end]

@@ -45,9 +45,12 @@ def _prf(c: Counter) -> tuple[float, float]:
 
 def test_the_shipped_weights_load_with_a_threshold_each():
     raw = json.loads(resources.files("ownup.core.tone").joinpath("learned.json").read_text())
-    assert not any("sealed" in s or "blind" in s for s in raw["trained_on"])
+    # blind 4 became a tuning set in the fourth round; the sealed third and blind 5 never are
+    assert not any("sealed" in s or "blind5" in s for s in raw["trained_on"])
     models = default_models()
-    assert set(models) == {"apology", "ownership", "empathy", "next_step"}  # see quality.md
+    assert set(models) == {  # see quality.md
+        "apology", "ownership", "empathy", "next_step", "minimizing", "overpromise"
+    }
     for category, m in models.items():
         assert m.category == category
         assert 0.0 < m.threshold < 1.0

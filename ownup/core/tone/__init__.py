@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import learned as _learned
-from . import placeholders
+from . import placeholders, quoted
 from .engine import analyse_parts
 from .rules import Ruleset, build_ruleset, default_rules_version, load_default_rules
 
@@ -133,6 +133,7 @@ def check(
         names = (names,)
     gaps = placeholders.find(text)
     blanked = placeholders.blank(text, gaps)
+    blanked = quoted.blank(blanked)  # the client's quoted mail is not the draft
     hits, present, sents, matches = analyse_parts(blanked, rs, names)
     findings = [Finding("placeholder", p.start, p.end, placeholders.MESSAGE,
                         placeholders.SUGGESTION) for p in gaps]

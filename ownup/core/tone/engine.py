@@ -26,7 +26,10 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[A-Z0-9\"'\u201c\u
 _CLAUSE_BREAK = re.compile(
     r"[,;:\u2014\u2013()]|\s-\s|\bbut\b"
     # a new subject starts a new clause: "It shouldn't have happened and we own it"
-    r"|\b(?:and|so|yet|because|since|as|then|which|although|though)\s+(?=(?:we|i|you|it|they|he|she|our|my)\b)",
+    r"|\b(?:and|so|yet|because|since|as|then|which|although|though)\s+(?=(?:we|i|you|it|they|he|she|our|my)\b)"
+    # a reason or a concession is a clause of its own whatever its subject: "the ads didn't
+    # serve because the publisher's ad server failed"
+    r"|\b(?:because|although|though|whereas)\b",
     re.IGNORECASE,
 )
 _WORDS_BACK = 8
@@ -77,6 +80,26 @@ def _negated(text: str, start: int, sentence_start: int, rs: Ruleset) -> bool:
     return bool(words) and rs.negation.search(" ".join(words)) is not None
 
 
+_CLIENT_WORD = re.compile(
+    r"\b(?:you|your|yours|you're|you've|you'd|you\u2019re|you\u2019ve)\b", re.IGNORECASE
+)
+
+
+def _clients_own(text: str, start: int, sentence_start: int) -> bool:
+    """A circumstance of the client's ("while your stores were closed for the flooding", "sorry
+    to hear you've been unwell", "the break-in at your office") is not the agency's excuse: the
+    client is named in its clause, a few words before it or right after it."""
+    cut = sentence_start
+    for m in _CLAUSE_BREAK.finditer(text, sentence_start, start):
+        if m.end() <= start:
+            cut = m.end()
+    before = " ".join(text[cut:start].split()[-_WORDS_BACK:])
+    after = text[start : start + 60]
+    return _CLIENT_WORD.search(before) is not None or re.match(
+        r"[^,.;:!?]{0,30}?\b(?:at|in|on|for)\s+your\b", after, re.IGNORECASE
+    ) is not None
+
+
 def _has_failure_context(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
     """A failure cue in the sentence, the one before or the one after ("We were stretched
     last week. Sorry for the typos." is an excuse whichever comes first)."""
@@ -113,6 +136,10 @@ def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Rule
         return False
     if rule.needs == "failure" and not _has_failure_context(text, sents, idx, rs):
         return False
+    if rule.needs == "failure" and rule.category == "excuse" and _clients_own(
+        text, m.start(), sentence_start
+    ):
+        return False
     if rule.unless_comfort and _comforting(text, sents, idx, rs):
         return False
     return True
@@ -142,6 +169,13 @@ def find_problems(
         for h in inside:
             hits.remove(h)  # the whole "<agent> <failed>" is the better pointer
         assert rs.agent_rule is not None  # built with every rule set (rules.py)
+        hits.append(("blame", start, end, rs.agent_rule))
+    for start, end in find_attributed_agents(text, rs, sents):
+        if any(h[0] == "blame" and h[1] < end and start < h[2] for h in hits):
+            continue
+        if not _has_failure_context(text, sents, sents.index(start), rs):
+            continue
+        assert rs.agent_rule is not None
         hits.append(("blame", start, end, rs.agent_rule))
     names_re = rs.names_regex(names)
     if names_re is not None:
@@ -178,6 +212,22 @@ def find_third_party_agents(text: str, rs: Ruleset, sents: _Sentences) -> list[t
         if any(w.split("'")[0].lower() in rs.not_agents for w in words[1:] if w[:1].isupper()):
             continue
         spans.append((m.start(), m.end()))
+    return spans
+
+
+def find_attributed_agents(
+    text: str, rs: Ruleset, sents: _Sentences
+) -> list[tuple[int, int]]:
+    """Spans where a failure is attributed to a capitalised third party: a cause ("caused by
+    Cloudflare", "an error by Acme Print", "down to Meta"), the agent of a passive ("was declined
+    by Google") or whose end it was ("it was Stripe's end")."""
+    spans = []
+    for cue in rs.cause_words.finditer(text, sents.scan_starts):
+        m = rs.cause_name.match(text, cue.end())
+        if m is not None:
+            spans.append((cue.start(), m.end()))
+    if "'s" in text or "\u2019s" in text:
+        spans += [(m.start(), m.end()) for m in rs.party_end.finditer(text)]
     return spans
 
 

@@ -60,6 +60,9 @@ class Ruleset:
     agent: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     not_agents: frozenset[str] = field(repr=False, default=frozenset())
     agent_rule: Rule | None = field(repr=False, default=None)
+    cause_words: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
+    cause_name: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    party_end: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     multi: MultiScanner = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +159,8 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
     agents = data.get("agents", {})
     not_agents = frozenset(w.lower() for w in agents.get("not_agents", []))
     agent = _agent_regex(list(agents.get("failure_verbs", [])), macros, not_agents)
+    cause_name, party_end = _cause_regexes(not_agents)
+    cause_words = _scanner(list(agents.get("causes", [])), macros)
     agent_rule = Rule(
         category="blame",
         id="third-party-agent",
@@ -190,6 +195,9 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
         agent=agent,
         not_agents=not_agents,
         agent_rule=agent_rule,
+        cause_words=cause_words,
+        cause_name=cause_name,
+        party_end=party_end,
     )
 
 
@@ -210,6 +218,23 @@ def _agent_regex(
     )
     adverb = r"(?:\s+(?:just|then|also|apparently|somehow|completely|totally|again|had|has|have))?"
     return re.compile(r"(?<![\w'\u2019])" + agent + adverb + r"\s+(?i:" + verb + ")")
+
+
+def _cause_regexes(not_agents: frozenset[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Case-sensitive: the capitalised third party right after a cause word ("caused by
+    Cloudflare", "declined by Google"), and a capitalised party's end or doing ("it was Stripe's
+    end", "entirely within WP Engine's infrastructure")."""
+    stop = "|".join(re.escape(w) for w in sorted(not_agents, key=len, reverse=True))
+    word = rf"(?!(?i:{stop})(?![\w'\u2019]))[A-Z]" if stop else "[A-Z]"
+    name = rf"{word}[\w&.-]*(?:\s+{word}[\w&-]+){{0,2}}"
+    after = re.compile(r"\s+(?:(?i:the|a|an)\s+)?" + name)
+    end = re.compile(
+        r"(?<![\w'\u2019])(?i:(?:was|is|it's|it\s+was|all|entirely|squarely)\s+(?:on\s+|within\s+)?)"
+        + name
+        + r"['\u2019]s?\s+(?i:end|side|fault|doing|problem|issue|bad|mistake|error|infrastructure"
+        r"|system|systems|servers?|platform)\b"
+    )
+    return after, end
 
 
 def _default_data() -> dict:
