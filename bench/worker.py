@@ -128,7 +128,7 @@ def main() -> int:
     last = max(due.values())
     try:
         while timezone.now() < last + timedelta(seconds=60):
-            done = Notification.objects.filter(event="ack_breached", channel="in_app",
+            done = Notification.objects.filter(event="escalation_ack", channel="in_app",
                                                user=people[0]).count()
             if done >= len(due):
                 break
@@ -138,7 +138,7 @@ def main() -> int:
         worker.wait(30)
     lat = []
     for ref, created in Notification.objects.filter(
-            event="ack_breached", channel="in_app", user=people[0]).values_list("ref",
+            event="escalation_ack", channel="in_app", user=people[0]).values_list("ref",
                                                                                  "created_at"):
         lat.append((created - due[__import__("uuid").UUID(ref.split(":", 1)[1])])
                    .total_seconds())

@@ -3,7 +3,8 @@
 Every poll, ``deadline_scan`` looks at the window since its last pass for:
 - acknowledge-by / respond-by crossing the reminder point (the rule's share of the target
   left, 25% by default) -> the thread owner;
-- acknowledge-by / respond-by passing unmet -> the owner and the client's director;
+- acknowledge-by / respond-by passing unmet (the escalation: ``escalation_ack``,
+  ``escalation_respond``) -> the owner and the client's director;
 - an emergency-class thread whose clock started -> the whole account team, at once.
 A thread an open incident holds (``Thread.update_due``) is held to the incident's update
 cadence instead: its reminder and its escalation follow the client's next update due, with
@@ -102,9 +103,9 @@ def deadline_scan(now: datetime) -> int:
     since, mark = window(SCAN_NAME, now)
     batch = _Batch()
     if _anything_since(since, now):  # the idle case costs one small indexed query
-        _breaches(batch, since, now)
+        _escalations(batch, since, now)
         _emergencies(batch, since, now)
-    _held_breaches(batch, since, now)  # few rows, by their own index: every pass
+    _held_escalations(batch, since, now)  # few rows, by their own index: every pass
     sent = batch.send()
     advance(mark, now, found=bool(sent))
     return sent
@@ -136,29 +137,29 @@ def reminder_scan(now: datetime) -> int:
     return sent
 
 
-def _breaches(batch, since, now) -> None:
+def _escalations(batch, since, now) -> None:
     for t in _open_threads().filter(acknowledged_at__isnull=True, acknowledge_by__gt=since,
                                     acknowledge_by__lte=now):
         batch.add(
-            t, "ack_breached", f"ack-breached:{t.pk}:{t.acknowledge_by.isoformat()}",
+            t, "escalation_ack", f"escalation-ack:{t.pk}:{t.acknowledge_by.isoformat()}",
             f"Missed acknowledge-by: {t}",
             f"{_who(t)} has not been acknowledged; it was due {_when(t.acknowledge_by)}. "
             "Acknowledge now, and say when the full answer comes.")
     for t in _open_threads().filter(respond_by__gt=since, respond_by__lte=now):
         batch.add(
-            t, "respond_breached", f"respond-breached:{t.pk}:{t.respond_by.isoformat()}",
+            t, "escalation_respond", f"escalation-respond:{t.pk}:{t.respond_by.isoformat()}",
             f"Missed respond-by: {t}",
             f"{_who(t)} is still waiting for an answer; it was due {_when(t.respond_by)}.")
 
 
-def _held_breaches(batch, since, now) -> None:
+def _held_escalations(batch, since, now) -> None:
     """Held threads whose client update fell due (in the window, or before the hold began
     and not yet escalated: keys make a repeat harmless): the escalation of a missed update
     (it says what was promised, never that the client has had no answer)."""
     for t in _held_threads().filter(update_due__gt=min(since, now - HELD_CATCH_UP),
                                     update_due__lte=now):
         batch.add(
-            t, "respond_breached", f"update-breached:{t.pk}:{t.update_due.isoformat()}",
+            t, "escalation_respond", f"escalation-update:{t.pk}:{t.update_due.isoformat()}",
             f"Missed client update: {t}",
             f"{_who(t)} was due an update at {_when(t.update_due)} on the open incident "
             f"'{t.held_by}', whose update cadence this conversation is held to. Send the "

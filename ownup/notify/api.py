@@ -16,11 +16,15 @@ from . import channels, selectors, services
 
 router = Router(tags=["notifications"])
 
+EVENTS = ("An event name of the notification rules, e.g. escalation_ack / escalation_respond "
+          "(a missed acknowledge-by / respond-by; named ack_breached / respond_breached before "
+          "December 2026: the old names are still accepted as input and stored as the new).")
+
 
 class NotificationOut(Schema):
     id: UUID
-    event: str
-    rule: str
+    event: str = Field(..., description=EVENTS)
+    rule: str = Field(..., description="The rule that sent it (its event name), or 'direct'.")
     ref: str
     subject: str
     body: str
@@ -43,7 +47,8 @@ class ChannelIn(Schema):
     label: str = Field(..., max_length=80)
     url: str = Field(..., max_length=2000, description="An apprise URL; write-only.")
     workspace: bool = Field(False, description="A workspace channel (managers only).")
-    events: list[str] = []
+    events: list[str] = Field([], description="Workspace channels: the urgent events it gets. "
+                              + EVENTS)
 
 
 class ChannelOut(Schema):
@@ -63,7 +68,7 @@ class ChannelOut(Schema):
 class ChannelPatch(Schema):
     label: str | None = Field(None, max_length=80)
     enabled: bool | None = None
-    events: list[str] | None = None
+    events: list[str] | None = Field(None, description=EVENTS)
 
 
 class TestOut(Schema):

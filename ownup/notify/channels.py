@@ -28,9 +28,10 @@ def chat_channel_create(*, workspace, user, label: str, url: str, events=()) -> 
     from ownup import secretbox
 
     from . import egress
-    from .rules import DEFAULT_RULES
+    from .rules import DEFAULT_RULES, event_name
 
     label, url = (label or "").strip(), (url or "").strip()
+    events = [event_name(e) for e in events]
     errors = {}
     if not label:
         errors["label"] = "Give the channel a name (e.g. Team Slack)."
@@ -59,7 +60,7 @@ def chat_channel_update(*, channel: ChatChannel, label: str | None = None,
     remove the channel and add it again."""
     from django.core.exceptions import ValidationError
 
-    from .rules import DEFAULT_RULES
+    from .rules import DEFAULT_RULES, event_name
 
     errors = {}
     if label is not None:
@@ -70,6 +71,7 @@ def chat_channel_update(*, channel: ChatChannel, label: str | None = None,
     if enabled is not None:
         channel.enabled = bool(enabled)
     if events is not None:
+        events = [event_name(e) for e in events]
         bad = [e for e in events if e not in DEFAULT_RULES]
         if bad:
             errors["events"] = f"Unknown events: {', '.join(map(str, bad))}."

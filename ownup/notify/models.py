@@ -68,7 +68,7 @@ class NotificationChannel(models.TextChoices):
 class Notification(models.Model):
     """One notification to one person on one channel: what, to whom, why, and how it went.
 
-    ``key`` names the event (e.g. ``ack-breached:<thread>:<deadline>``); the unique
+    ``key`` names the event (e.g. ``escalation-ack:<thread>:<deadline>``); the unique
     (key, user, channel) makes every event reach each person at most once per channel.
     """
 

@@ -35,11 +35,11 @@ class Rule:
 
 DEFAULT_RULES: dict[str, Rule] = {r.event: r for r in [
     Rule("ack_approaching", "Acknowledge-by approaching", ("thread_owner",), lead_share=0.25),
-    Rule("ack_breached", "Acknowledge-by missed", ("thread_owner", "client_director"),
-         urgent=True),
+    Rule("escalation_ack", "Escalation: acknowledge-by missed",
+         ("thread_owner", "client_director"), urgent=True),
     Rule("respond_approaching", "Respond-by approaching", ("thread_owner",), lead_share=0.25),
-    Rule("respond_breached", "Respond-by missed", ("thread_owner", "client_director"),
-         urgent=True),
+    Rule("escalation_respond", "Escalation: respond-by missed",
+         ("thread_owner", "client_director"), urgent=True),
     Rule("emergency", "Emergency message arrived", ("account_team",), urgent=True),
     Rule("incident_opened", "Incident opened", ("director",)),
     Rule("severity_raised", "Incident severity raised", ("director",)),
@@ -54,6 +54,19 @@ DEFAULT_RULES: dict[str, Rule] = {r.event: r for r in [
     Rule("thread_handed_over", "A client thread changed hands", ("client_director",)),
     Rule("postmortem_in_review", "Post-mortem waiting for review", ("directors",)),
 ]}
+
+#: Event names that changed, old -> new (notify migration 0006 rewrote the stored rows). Input
+#: naming an old event (the API's chat channel events, a rule) means the new one.
+RENAMED_EVENTS = {
+    "ack_breached": "escalation_ack",
+    "respond_breached": "escalation_respond",
+}
+
+
+def event_name(name: str) -> str:
+    """The current name of an event (an old name read as its new one)."""
+    return RENAMED_EVENTS.get(name, name)
+
 
 RECIPIENT_NAMES = (
     "thread_owner", "client_director", "director", "account_team", "incident_team",

@@ -175,8 +175,9 @@ def rule_set(*, workspace, event: str, enabled: bool, recipients: list[str], urg
     from django.core.exceptions import ValidationError
 
     from .models import NotifyRule
-    from .rules import DEFAULT_RULES, RECIPIENT_NAMES
+    from .rules import DEFAULT_RULES, RECIPIENT_NAMES, event_name
 
+    event = event_name(event)
     if event not in DEFAULT_RULES:
         raise ValidationError({"event": f"No rule named {event!r}."})
     errors = {}
@@ -202,8 +203,9 @@ def rule_set(*, workspace, event: str, enabled: bool, recipients: list[str], urg
 
 def rule_reset(*, workspace, event: str) -> None:
     from .models import NotifyRule
+    from .rules import event_name
 
-    NotifyRule.objects.filter(workspace=workspace, event=event).delete()
+    NotifyRule.objects.filter(workspace=workspace, event=event_name(event)).delete()
 
 
 def inform_directors(*, workspace, event: str, key: str, subject: str, body: str, url: str = "",

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _notify(ws, user, key, subject):
     from ownup.notify.services import notify_users
 
-    notify_users(workspace=ws, users=[user], event="ack_breached", key=key, subject=subject,
+    notify_users(workspace=ws, users=[user], event="escalation_ack", key=key, subject=subject,
                  body="Harbour has been waiting since 9:00.", url="/notifications/",
                  urgent=True)
 

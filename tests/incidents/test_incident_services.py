@@ -166,4 +166,4 @@ def test_the_director_an_incident_informs_is_the_one_notify_names(open_incident,
     TeamMember.objects.filter(client=client, role="director").delete()
     informed = set(people_for_roles(open_incident, ["director"]))
     assert informed == {owner, director}
-    assert informed <= set(recipients_for(ws, "ack_breached", client=client))  # the escalation
+    assert informed <= set(recipients_for(ws, "escalation_ack", client=client))  # the escalation

@@ -82,22 +82,22 @@ def test_reminders_and_escalations_follow_the_cadence_not_the_threads_clock(
     assert control.pk != thread.pk
     _run(T0 + timedelta(minutes=6))
     _run(T0 + timedelta(minutes=31))  # both threads' acknowledge-by has passed
-    assert _told("ack_breached", control)  # a thread held to its own clock: escalated
-    assert _told("ack_breached", thread) == []  # the held one: its cadence rules
+    assert _told("escalation_ack", control)  # a thread held to its own clock: escalated
+    assert _told("escalation_ack", thread) == []  # the held one: its cadence rules
     _run(T0 + timedelta(minutes=44))  # 16 of 60 minutes of the cadence left
     assert _told("respond_approaching", thread) == []
     _run(T0 + timedelta(minutes=46))  # 14 left: the reminder point (25%)
     assert _told("respond_approaching", thread) == [
         ("member@a.example", "Client update in 14 min: URGENT: wrong price")]
     _run(T0 + timedelta(minutes=61))  # the update was due at 11:00 and has not been sent
-    missed = _told("respond_breached", thread)
+    missed = _told("escalation_respond", thread)
     assert [who for who, _ in missed] == ["director@a.example", "member@a.example"]
     assert all(subject.startswith("Missed client update") for _, subject in missed)
-    body = Notification.objects.filter(event="respond_breached", ref=f"thread:{thread.pk}"
+    body = Notification.objects.filter(event="escalation_respond", ref=f"thread:{thread.pk}"
                                        ).first().body
     assert "was due an update at" in body and "still waiting" not in body
     _run(T0 + timedelta(minutes=62))
-    assert len(_told("respond_breached", thread)) == 2  # nobody is told twice
+    assert len(_told("escalation_respond", thread)) == 2  # nobody is told twice
 
 
 def test_an_update_moves_the_hold_and_nobody_hears_the_client_is_unanswered(
@@ -113,9 +113,9 @@ def test_an_update_moves_the_hold_and_nobody_hears_the_client_is_unanswered(
     assert thread.acknowledged_at == at and thread.answered_at is None  # still owed an answer
     assert thread.update_since == at and thread.update_due == at + timedelta(hours=1)
     _run(T0 + timedelta(minutes=61))  # the first cadence's due time: an update was sent
-    assert _told("respond_breached", thread) == []
+    assert _told("escalation_respond", thread) == []
     _run(T0 + timedelta(hours=1, minutes=21))  # the next update was due at 11:20
-    assert [s for _, s in _told("respond_breached", thread)] == [
+    assert [s for _, s in _told("escalation_respond", thread)] == [
         "Missed client update: URGENT: wrong price"] * 2
     _run(T0 + timedelta(hours=2, minutes=1))  # the thread's own respond-by (12:00) passes
     bodies = Notification.objects.filter(ref=f"thread:{thread.pk}").values_list("body",
@@ -184,8 +184,8 @@ def test_an_incident_declared_after_its_first_update_was_due_escalates_at_once(
     thread.refresh_from_db()
     assert thread.update_due == T0 + timedelta(hours=1)
     _run(T0 + timedelta(hours=1, minutes=31))
-    first = _told("respond_breached", thread)
+    first = _told("escalation_respond", thread)
     assert [s for _, s in first] == ["Missed client update: URGENT: wrong price"] * len(first)
     assert "director@a.example" in [who for who, _ in first]  # escalated, not silent
     _run(T0 + timedelta(hours=1, minutes=32))
-    assert _told("respond_breached", thread) == first  # nobody is told twice
+    assert _told("escalation_respond", thread) == first  # nobody is told twice

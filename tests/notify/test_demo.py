@@ -37,7 +37,7 @@ def test_demo_thread_reminds_then_escalates(settings):
         with time_machine.travel(start + timedelta(minutes=4, seconds=5), tick=False):
             for _ in range(3):  # scan -> notification -> outbox -> SMTP
                 Worker(worker_id="demo").run_once()
-        escalated = set(ours.filter(event="ack_breached").values_list("user__email", flat=True))
+        escalated = set(ours.filter(event="escalation_ack").values_list("user__email", flat=True))
         assert escalated == {"sam@northlight.example", "dan@northlight.example"}
         mailed = {(tuple(r), m["Subject"]) for r, m in recorder.messages}
     assert (("dan@northlight.example",), f"Missed acknowledge-by: {DEMO_SUBJECT}") in mailed

@@ -44,9 +44,9 @@ def test_ack_reminder_then_breach_to_owner_and_director(ws_a, client_a, owner, m
     _run(T0 + timedelta(minutes=50))
     assert len(_in_app()) == 1  # the scan runs every poll; nobody is told twice
     _run(T0 + timedelta(minutes=61))
-    assert _in_app("ack_breached") == [("ack_breached", "director@a.example"),
-                                       ("ack_breached", "member@a.example")]
-    row = Notification.objects.get(event="ack_breached", user=member, channel="in_app")
+    assert _in_app("escalation_ack") == [("escalation_ack", "director@a.example"),
+                                       ("escalation_ack", "member@a.example")]
+    row = Notification.objects.get(event="escalation_ack", user=member, channel="in_app")
     assert row.ref == f"thread:{t.pk}" and row.url.endswith(f"/inbox/{t.pk}/")
     _run(T0 + timedelta(minutes=62))
     assert len(_in_app()) == 3
@@ -65,7 +65,7 @@ def test_acknowledged_thread_gets_only_respond_rules(ws_a, client_a, owner, memb
     t.status = "waiting_on_client"
     t.save()
     _run(T0 + timedelta(hours=5))
-    assert _in_app("respond_breached") == []
+    assert _in_app("escalation_respond") == []
 
 
 def test_worker_down_catches_up_once(ws_a, client_a, owner, member):
@@ -73,7 +73,7 @@ def test_worker_down_catches_up_once(ws_a, client_a, owner, member):
     _run(T0)
     _run(T0 + timedelta(hours=6))  # the worker was down through both deadlines
     events = [e for e, _ in _in_app()]
-    assert events.count("ack_breached") == 2 and events.count("respond_breached") == 2
+    assert events.count("escalation_ack") == 2 and events.count("escalation_respond") == 2
     _run(T0 + timedelta(hours=6, seconds=1))
     assert len(_in_app()) == len(events)
 
@@ -95,13 +95,13 @@ def test_emergency_tells_the_whole_team_at_once_despite_quiet_hours(ws_a, client
 def test_rule_override_disables_and_changes_share(ws_a, client_a, owner, member):
     NotifyRule.objects.create(workspace=ws_a, event="ack_approaching", lead_share=0.5,
                               recipients=["thread_owner"])
-    NotifyRule.objects.create(workspace=ws_a, event="ack_breached", enabled=False)
+    NotifyRule.objects.create(workspace=ws_a, event="escalation_ack", enabled=False)
     _thread(ws_a, client_a, member)
     _run(T0)
     _run(T0 + timedelta(minutes=31))
     assert _in_app() == [("ack_approaching", "member@a.example")]
     _run(T0 + timedelta(minutes=70))
-    assert _in_app("ack_breached") == []
+    assert _in_app("escalation_ack") == []
 
 
 def test_recipients_for_incident_rules(ws_a, client_a, owner, director, member):
