@@ -2,6 +2,11 @@
 inputs, no 5xx and every documented response matching its schema.
 
 Bounded for CI (a few examples per operation); raise FUZZ_EXAMPLES to dig deeper.
+
+The schema is loaded when the test runs (a module fixture through
+``schemathesis.pytest.from_fixture``), not when pytest collects: building the OpenAPI
+document and parsing it cost about half the suite's collection time. The operations are
+subtests of one test, each reported as ``[METHOD /path]``.
 """
 
 import os
@@ -17,9 +22,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from ownup.wsgi import application
-
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 
 
@@ -54,6 +56,29 @@ def demo_token(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
+@pytest.fixture(scope="module")
+def api_schema(demo_token):
+    """The API's OpenAPI document, read through the WSGI app once the test database and the
+    demo agency are there."""
+    from ownup.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(autouse=True)
+def _node_id_for_schemathesis(request):
+    """schemathesis 4.32's lazy schema reads and renames ``node._nodeid``, which pytest 9
+    keeps elsewhere (``_id``, read through ``nodeid``): give it the attribute it reads."""
+    if not hasattr(request.node, "_nodeid"):
+        request.node._nodeid = request.node.nodeid
+
+
+# The mark, not only the db argument: pytest-django sets up the test databases the collected
+# tests declare, and the wrapper schemathesis puts around the test asks for its fixtures late.
+@pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
