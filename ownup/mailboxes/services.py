@@ -4,7 +4,8 @@ Polling (``mailbox_poll``) resumes after ``last_uid`` (starting over when the fo
 UIDVALIDITY changes), fetches whole messages in batches and hands each to
 ``ownup.inbox.ingest.message_ingest``; ``last_uid`` moves past a message only after that
 message is committed, so a crash re-polls the rest and Message-IDs keep re-polls from
-duplicating. A lease on the row (``mailbox_claim``) keeps two workers off one mailbox.
+duplicating. A lease on the row (``mailbox_claim``, through the worker's one claim routine,
+``ownup.worker.claim.claim_rows``) keeps two workers off one mailbox.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from ownup.accounts.models import Workspace
 from ownup.secretbox import SecretError, decrypt, encrypt
+from ownup.worker.claim import claim_rows
 
 from .models import Mailbox, MailboxKind, Security
 from .validation import validate_mailbox as _validate
@@ -129,25 +131,20 @@ def _free(now: datetime) -> Q:
 def mailbox_claim(*, mailbox: Mailbox, worker_id: str, now: datetime | None = None) -> bool:
     """Take the lease on one mailbox; False when another worker holds it."""
     now = now or timezone.now()
-    won = Mailbox.objects.filter(_free(now), pk=mailbox.pk).update(
-        claimed_by=worker_id, claimed_until=now + LEASE
-    )
+    won = claim_rows(Mailbox, due=_free(now) & Q(pk=mailbox.pk), limit=1, order_by="pk",
+                     claimed=dict(claimed_by=worker_id, claimed_until=now + LEASE))
     if won:
         mailbox.claimed_by, mailbox.claimed_until = worker_id, now + LEASE
     return bool(won)
 
 
 def mailboxes_claim_due(*, worker_id: str, now: datetime, limit: int) -> list[Mailbox]:
-    """Claim enabled mailboxes whose next poll is due (conditional UPDATE per row)."""
-    candidates = list(
-        Mailbox.objects.filter(_free(now), enabled=True, next_poll_at__lte=now)
-        .order_by("next_poll_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    won = [pk for pk in candidates
-           if Mailbox.objects.filter(_free(now), pk=pk).update(
-               claimed_by=worker_id, claimed_until=now + LEASE)]
-    return list(Mailbox.objects.filter(pk__in=won).select_related("workspace"))
+    """Claim enabled mailboxes whose next poll is due (the worker's one claim routine)."""
+    won = claim_rows(Mailbox, due=_free(now) & Q(enabled=True, next_poll_at__lte=now),
+                     limit=limit, order_by="next_poll_at",
+                     claimed=dict(claimed_by=worker_id, claimed_until=now + LEASE))
+    return list(Mailbox.objects.filter(pk__in=[m.pk for m in won])
+                .select_related("workspace").order_by("next_poll_at"))
 
 
 _KEEP = object()

@@ -12,7 +12,9 @@ can tell before it acts (see :func:`claim_renew`).
 
 PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` so concurrent workers never wait on or
 double-claim a row. SQLite (one writer at a time): a conditional UPDATE per candidate
-(``… WHERE status = 'queued'``) whose row count says who won.
+(``… WHERE <still due>``) whose row count says who won. :func:`claim_rows` is that routine
+for any leased row (the mailboxes' polls claim through it too); :func:`claim_due` is it for
+the queues' rows.
 """
 
 from __future__ import annotations
@@ -30,45 +32,51 @@ LEASE = timedelta(seconds=float(os.environ.get("OWNUP_WORKER_LEASE") or 300))
 QUEUED, RUNNING = "queued", "sending"
 
 
-def _due(model: type[Model], now: datetime):
-    return model.objects.filter(
-        Q(status=QUEUED, due_at__lte=now) | Q(status=RUNNING, claimed_until__lt=now)
-    )
+def _due(now: datetime) -> Q:
+    """A queue's row free to take: queued and due, or its lease ran out."""
+    return Q(status=QUEUED, due_at__lte=now) | Q(status=RUNNING, claimed_until__lt=now)
+
+
+def claim_rows(
+    model: type[Model], *, due: Q, claimed: dict, limit: int, order_by: str = "due_at",
+) -> list[Model]:
+    """The one claim routine: take up to ``limit`` rows matching ``due`` (which must say
+    "free to take": queued, or a lease that ran out) by writing ``claimed`` (the new holder,
+    its lease) into them; returns the rows won, in ``order_by`` order.
+
+    PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` then one UPDATE, so concurrent workers
+    never wait on or double-claim a row. SQLite: one conditional UPDATE per candidate
+    (``… WHERE <due>``) whose row count says who won."""
+    if not model.objects.filter(due).exists():
+        return []  # the idle case: one indexed read, no transaction, no locks
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            rows = list(model.objects.filter(due).order_by(order_by)
+                        .select_for_update(skip_locked=True)[:limit])
+            if not rows:
+                return []
+            model.objects.filter(pk__in=[r.pk for r in rows]).update(**claimed)
+    else:
+        candidates = list(model.objects.filter(due).order_by(order_by)
+                          .values_list("pk", flat=True)[:limit])
+        won = [pk for pk in candidates if model.objects.filter(due, pk=pk).update(**claimed)]
+        if not won:
+            return []
+        rows = list(model.objects.filter(pk__in=won))
+    for row in rows:
+        for name, value in claimed.items():
+            setattr(row, name, value)
+    field = order_by.lstrip("-")
+    return sorted(rows, key=lambda r: getattr(r, field), reverse=order_by.startswith("-"))
 
 
 def claim_due(
     model: type[Model], *, worker_id: str, now: datetime, limit: int, running: str = RUNNING
 ) -> list[Model]:
-    """Claim up to ``limit`` due rows for ``worker_id``; returns them, oldest due first."""
-    until, token = now + LEASE, uuid.uuid4()
-    claimed = dict(status=running, claimed_by=worker_id, claimed_until=until, claim_token=token)
-    if not _due(model, now).exists():
-        return []  # the idle case: one indexed read, no transaction, no locks
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            rows = list(
-                _due(model, now)
-                .order_by("due_at")
-                .select_for_update(skip_locked=True)[:limit]
-            )
-            if not rows:
-                return []
-            model.objects.filter(pk__in=[r.pk for r in rows]).update(**claimed)
-    else:
-        candidates = list(_due(model, now).order_by("due_at").values_list("pk", "status")[:limit])
-        won = []
-        for pk, status in candidates:
-            expired = Q(status=RUNNING, claimed_until__lt=now)
-            cond = Q(status=QUEUED) if status == QUEUED else expired
-            if model.objects.filter(cond, pk=pk).update(**claimed):
-                won.append(pk)
-        if not won:
-            return []
-        rows = list(model.objects.filter(pk__in=won))
-    for row in rows:
-        for field, value in claimed.items():
-            setattr(row, field, value)
-    return sorted(rows, key=lambda r: r.due_at)
+    """Claim up to ``limit`` due rows of a queue for ``worker_id``; oldest due first."""
+    claimed = dict(status=running, claimed_by=worker_id, claimed_until=now + LEASE,
+                   claim_token=uuid.uuid4())
+    return claim_rows(model, due=_due(now), claimed=claimed, limit=limit)
 
 
 def held(row: Model):
