@@ -44,7 +44,8 @@ system-deps:
 
 browser-deps: system-deps
 
-# ruff, the import floors of docs/architecture.md (contracts in pyproject.toml), mypy on the core.
+# ruff, the import floors of docs/architecture.md (contracts in pyproject.toml), mypy (with
+# django-stubs) on the core and the services (files in pyproject.toml, [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -196,7 +197,7 @@ def _notify_date_moved(deliverable: Deliverable, user) -> None:
     people.discard(user)
     if not people:
         return
-    kwargs = dict(
+    kwargs: dict[str, Any] = dict(
         workspace=deliverable.workspace, users=list(people), event="deliverable_moved",
         key=f"deliverable-moved:{deliverable.pk}:{len(deliverable.date_changes)}",
         subject=f"{item.client.name}: {deliverable.title} moved to {change['to']}",

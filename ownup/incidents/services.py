@@ -73,6 +73,7 @@ def _summary(event: pb.Event) -> str:
         return f"Opened as {pb.DEFAULT_SEVERITIES[event.new].title.lower()}" if (
             event.new in pb.DEFAULT_SEVERITIES) else "Opened"
     if kind is pb.EventKind.STEP_RECORDED:
+        assert event.step is not None  # a recorded step names its step
         title = pb.STEP_TITLES[event.step]
         verb = "updated" if event.replaced else "recorded"
         return f"{title} {verb}" + ("" if event.complete else " (not yet complete)")
@@ -611,7 +612,9 @@ def incident_add_note(*, incident: Incident, text: str, user) -> TimelineEntry:
     if not text:
         raise ValidationError("Write the note first.")
     _append(incident, user, "note", text, {})
-    return incident.timeline.order_by("-id").first()
+    entry = incident.timeline.order_by("-id").first()
+    assert entry is not None  # the note just appended
+    return entry
 
 
 def _refuse_placeholder_subject(subject: str) -> None:
@@ -687,7 +690,7 @@ def incident_message_record(
         sent_at=now, created_by=user if user and user.pk else None, thread_message=sent,
     )
     message.save()
-    if send:
+    if send and sent.message_id:  # a reply ownup sends always has its Message-ID
         from ownup.inbox.services.replies import reply_outbox_key
 
         row = OutboxEmail.objects.filter(idempotency_key=reply_outbox_key(sent.message_id)

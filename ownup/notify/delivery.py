@@ -76,7 +76,8 @@ def deliver_email(*, rows, worker_id: str) -> int:
             groups.setdefault((row.user_id, row.due_at), []).append(row)
         mails, sent, no_address = [], [], []
         for group in groups.values():
-            address = emails.get(group[0].user_id) or ""
+            user_id = group[0].user_id  # email rows are always a person's
+            address = (emails.get(user_id) if user_id is not None else None) or ""
             if not address:
                 no_address += [r.pk for r in group]
                 continue

@@ -4,6 +4,7 @@ delivery (outbox mail and notifications alike)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -45,9 +46,9 @@ def outbox_enqueue(
     workspace=None,
     idempotency_key: str | None = None,
     headers: dict | None = None,
-    cc: list[str] = (),
-    bcc: list[str] = (),
-    reply_to: list[str] = (),
+    cc: Sequence[str] = (),
+    bcc: Sequence[str] = (),
+    reply_to: Sequence[str] = (),
     transport: str = "",
 ) -> OutboxEmail:
     """Queue one mail; with an idempotency key, a second call returns the first row.
@@ -86,7 +87,8 @@ def outbox_enqueue_message(*, message: EmailMultiAlternatives) -> OutboxEmail:
             html = content
     return outbox_enqueue(
         to=list(message.to), cc=list(message.cc), bcc=list(message.bcc),
-        reply_to=list(message.reply_to), subject=message.subject, body=message.body, html=html,
+        reply_to=list(message.reply_to), subject=str(message.subject), body=str(message.body),
+        html=html,
         from_email=message.from_email, headers=dict(message.extra_headers),
     )
 

@@ -88,7 +88,7 @@ def notify_bulk(intents: list[dict]) -> int:
                         .values_list("user_id", flat=True))
         prefs = {p.user_id: p for p in NotifySettings.objects.filter(workspace=workspace,
                                                                      user_id__in=members)}
-        shared_events = set()
+        shared_events: set[str] = set()
         for events in ChatChannel.objects.filter(workspace=workspace, user__isnull=True,
                                                  enabled=True).values_list("events", flat=True):
             shared_events.update(events or [])

@@ -39,7 +39,11 @@ def validated_document(
     if (document is None) == (toml_text is None):
         raise ValidationError("Give either a policy document or TOML text.")
     try:
-        policy = load_policy(toml_text) if toml_text is not None else policy_from_dict(document)
+        if toml_text is not None:
+            policy = load_policy(toml_text)
+        else:
+            assert document is not None  # exactly one of the two, checked above
+            policy = policy_from_dict(document)
     except PolicyError as exc:
         raise policy_error_to_validation(exc) from None
     return policy_to_dict(policy)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, datetime
+from functools import partial
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -399,7 +401,8 @@ def action_items_remind_overdue(now: datetime | None = None) -> int:
     for item in due:
         incident = item.postmortem.incident
         url = reverse("postmortem_detail", kwargs={"postmortem_id": item.postmortem_id})
-        kwargs = {
+        assert item.due is not None  # the query asks for a due date
+        kwargs: dict[str, Any] = {
             "workspace": item.workspace, "users": [item.owner], "event": "action_item_overdue",
             "key": f"postmortem-action-overdue:{item.pk}:{item.due.isoformat()}",
             "subject": f"Overdue action: {item.what[:80]}",
@@ -408,7 +411,7 @@ def action_items_remind_overdue(now: datetime | None = None) -> int:
             "url": url,
         }
         with transaction.atomic():
-            transaction.on_commit(lambda kw=kwargs: notify_users(**kw))
+            transaction.on_commit(partial(notify_users, **kwargs))
             ActionItem.objects.filter(pk=item.pk).update(reminded_for=item.due)
         count += 1
     return count
