@@ -94,24 +94,8 @@ def incident_create(request):
                   status=422 if form.errors else 200)
 
 
-ROW_KEYS = {"option": ("what", "cost", "time", "risk"),
-            "tl": ("deliverable", "original", "revised"),
-            "measure": ("what", "owner", "due")}
-
-
-def kept_input(step: str = "", post=None) -> dict:
-    """What a step form showed when it was sent, so a mistake loses none of it: ``values``
-    (the single fields) and each row set, blank when nothing was sent."""
-    post = post or {}
-    kept: dict = {"step": step, "values": post}
-    for prefix, keys in ROW_KEYS.items():
-        kept[prefix] = [{"n": n, **{k: post.get(f"{prefix}_{k}_{n}", "") for k in keys}}
-                        for n in ROWS]
-    return kept
-
-
-def _detail_context(request, incident, picture_form=None, errors=None, correct_form=None,
-                    kept: dict | None = None) -> dict:
+def _detail_context(request, incident, picture_form=None, errors=None,
+                    correct_form=None) -> dict:
     from ownup.ui.panels import panels_for
 
     facts = selectors.facts_of(incident)
@@ -133,7 +117,6 @@ def _detail_context(request, incident, picture_form=None, errors=None, correct_f
         "severities": SEVERITY_CHOICES,
         "channels": pb.CHANNELS,
         "rows": ROWS,
-        "kept": kept or kept_input(),
         "steps": [(s.value, pb.STEP_TITLES[s]) for s in pb.STEP_ORDER
                   if s not in (pb.Step.OPEN, pb.Step.CLOSED)],
         "can_override": request.membership.role in pb.OVERRIDE_ROLES,
@@ -169,9 +152,9 @@ def incident_detail(request, incident_id):
     return render(request, "incidents/detail.html", _detail_context(request, incident))
 
 
-def _fail(request, incident, exc: ValidationError, kept: dict | None = None):
+def _fail(request, incident, exc: ValidationError):
     return render(request, "incidents/detail.html",
-                  _detail_context(request, incident, errors=exc.messages, kept=kept),
+                  _detail_context(request, incident, errors=exc.messages),
                   status=422)
 
 
@@ -244,14 +227,14 @@ def evidence_from_post(step: str, post) -> dict:
     return data
 
 
-def _act(request, incident, action, success: str = "", kept: dict | None = None):
+def _act(request, incident, action, success: str = ""):
     """Run one playbook action: on success flash ``success`` and go back to the incident,
-    on a ValidationError show the incident page again with the message (422) and the form
-    as it was sent."""
+    on a ValidationError show the incident page again with the message (422; the form as
+    it was sent comes back through ownup.web.middleware.KeepInputMiddleware)."""
     try:
         action()
     except ValidationError as exc:
-        return _fail(request, incident, exc, kept)
+        return _fail(request, incident, exc)
     if success:
         messages.success(request, success)
     return redirect("incident_detail", incident_id=incident.pk)
@@ -264,8 +247,7 @@ def incident_step(request, incident_id, step):
     return _act(request, incident, lambda: services.incident_record_step(
         incident=incident, step=step, evidence=evidence_from_post(step, request.POST),
         user=request.user,
-    ), success=f"{pb.STEP_TITLES.get(step, step)} recorded.",
-        kept=kept_input(step, request.POST))
+    ), success=f"{pb.STEP_TITLES.get(step, step)} recorded.")
 
 
 @require_POST
@@ -333,7 +315,7 @@ def incident_team(request, incident_id):
     try:
         users = members_by_ids(request.workspace, request.POST.getlist("team"), "team")
     except ValidationError as exc:
-        return _fail(request, incident, exc, None)
+        return _fail(request, incident, exc)
     return _act(request, incident, lambda: services.incident_set_team(
         incident=incident, users=users, user=request.user), success="Team saved.")
 

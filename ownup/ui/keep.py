@@ -71,15 +71,25 @@ def _set(attrs: list, name: str, value: str | None, present: bool = True) -> lis
     return out
 
 
-def _sent_forms(tags, values, posted_to: str, page_path: str) -> set[int]:
+def _sent_forms(tags, values, posted_to: str, page_path: str) -> tuple[set[int], set[int]]:
     """Offsets of the forms the values were sent from: posting to ``posted_to``, and whose
     hidden fields hold what was sent (two forms to one address, told apart by a hidden
-    ``scope``, are not both filled)."""
+    ``scope``, are not both filled); and of the ``<details>`` around them (opened again, so
+    the form and its error are not folded away)."""
     found: set[int] = set()
-    current, matches = None, False
+    around: set[int] = set()
+    details: list[int] = []
+    current, matches, current_details = None, False, ()
     for kind, start, _end, tag, attrs in tags:
         a = dict(attrs)
+        if tag == "details":
+            if kind == "start":
+                details.append(start)
+            elif details:
+                details.pop()
+            continue
         if tag == "form" and kind == "start":
+            current_details = tuple(details)
             hx = a.get("hx-post") or a.get("data-hx-post")
             current = start
             matches = (a.get("method", "").lower() == "post" and _path(
@@ -88,12 +98,13 @@ def _sent_forms(tags, values, posted_to: str, page_path: str) -> set[int]:
         elif tag == "form":
             if current is not None and matches:
                 found.add(current)
+                around.update(current_details)
             current = None
         elif (current is not None and matches and kind == "start" and tag == "input"
               and (a.get("type") or "").lower() == "hidden" and a.get("name") in values
               and a.get("value", "") not in values[a["name"]]):
             matches = False
-    return found
+    return found, around
 
 
 def refill(html: str, data, *, posted_to: str, page_path: str) -> str:
@@ -106,8 +117,12 @@ def refill(html: str, data, *, posted_to: str, page_path: str) -> str:
     if not values or "<form" not in html:
         return html
     tags = _Tags(html).tags
-    targets = _sent_forms(tags, values, posted_to, page_path)
-    edits: list[tuple[int, int, str]] = []
+    targets, folded = _sent_forms(tags, values, posted_to, page_path)
+    edits: list[tuple[int, int, str]] = [
+        (start, end, _tag(tag, _set(attrs, "open", None)))
+        for kind, start, end, tag, attrs in tags
+        if tag == "details" and kind == "start" and start in folded
+        and "open" not in dict(attrs)]
     in_form = False
     used: dict[str, int] = {}
     select: tuple[str, bool] | None = None  # name, multiple

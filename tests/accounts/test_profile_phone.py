@@ -56,6 +56,7 @@ def test_settings_page_says_what_is_wrong_with_a_number(member, member_web):
     assert r.status_code == 422  # the form comes back with what is wrong
     page = r.content.decode()
     assert "is not a phone number: it has letters" in page.replace("&#x27;", "'")
+    assert "0161 CALL ME" in page
     assert selectors.phone_of(member) == ""
 
 

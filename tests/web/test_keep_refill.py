@@ -42,3 +42,14 @@ def test_the_sent_form_shows_what_was_sent_and_no_other_form_does():
 
 def test_a_page_without_the_form_is_unchanged():
     assert refill(PAGE, _sent(label=["x"]), posted_to="/c/", page_path="/c/") == PAGE
+
+
+def test_a_folded_form_is_opened_again():
+    page = ('<details><summary>Fixed</summary><form method="post" action="/fix/">'
+            '<textarea name="what"></textarea></form></details>'
+            '<details><summary>Other</summary><form method="post" action="/other/">'
+            '<input name="what"></form></details>')
+    html = refill(page, _sent(what=["Budget corrected"]), posted_to="/fix/", page_path="/x/")
+    assert html.startswith("<details open><summary>Fixed</summary>")
+    assert "<details><summary>Other</summary>" in html
+    assert '<input name="what">' in html
