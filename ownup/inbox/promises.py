@@ -129,10 +129,7 @@ def _write(entries: list[tuple[Thread, int, list[rules.PromiseState]]], now: dat
         (when := rules.charged_at(s.due, s.met_at)) is not None and when <= now
         for s in states)}
     handovers = _handovers_many(fell_due)
-    existing: dict[tuple, Promise] = {}
-    for chunk in _chunks({thread.pk for thread, _, _ in entries}):
-        for promise in Promise.objects.filter(thread_id__in=chunk):
-            existing[(promise.thread_id, promise.kind, promise.cycle)] = promise
+    existing = _stored({thread.pk for thread, _, _ in entries})
     create: list[Promise] = []
     update: list[Promise] = []
     for thread, cycle, states in entries:
@@ -155,5 +152,19 @@ def _write(entries: list[tuple[Thread, int, list[rules.PromiseState]]], now: dat
                     setattr(promise, f, v)
                 if promise.pk is not None:
                     update.append(promise)
-    Promise.objects.bulk_create(create)
-    Promise.objects.bulk_update(update, [f.removesuffix("_id") for f in _FIELDS])
+    fields = [f.removesuffix("_id") for f in _FIELDS]
+    # An upsert, not a plain insert: another import may have written the same cycle's
+    # promise since _stored read them (two imports touching one thread at once), and a
+    # plain insert would then fail the batch on the unique (thread, kind, cycle).
+    Promise.objects.bulk_create(create, update_conflicts=True,
+                                unique_fields=["thread", "kind", "cycle"], update_fields=fields)
+    Promise.objects.bulk_update(update, fields)
+
+
+def _stored(thread_ids: Iterable) -> dict[tuple, Promise]:
+    """The stored promises of these threads by (thread, kind, cycle), one query a chunk."""
+    existing: dict[tuple, Promise] = {}
+    for chunk in _chunks(thread_ids):
+        for promise in Promise.objects.filter(thread_id__in=chunk):
+            existing[(promise.thread_id, promise.kind, promise.cycle)] = promise
+    return existing

@@ -90,3 +90,27 @@ def test_a_later_note_of_the_same_cycle_replaces_the_earlier(ws_a, client_a):
     book.write()
     assert Promise.objects.filter(thread=thread, met_at__isnull=False).count() == 2
     assert Promise.objects.filter(thread=thread).count() == 2
+
+
+def test_a_cycle_written_meanwhile_by_another_import_is_updated_not_refused(
+        ws_a, client_a, monkeypatch):
+    """Two imports touching one thread: the other wrote this cycle's promises after this
+    write read the stored ones (simulated by a read that sees none). The write upserts them
+    instead of failing the batch on the unique (thread, kind, cycle)."""
+    from ownup.inbox import promises
+
+    thread, book = None, PromiseBook()
+    for direction, minutes, answers in HISTORY[:2]:
+        thread, _ = _prepare(ws_a, client_a, thread, direction, minutes, answers)
+    thread.save()
+    book.note(thread)
+    book.write()  # the other import's rows: acknowledged, respond still open
+    assert Promise.objects.filter(thread=thread, met_at__isnull=True).count() == 1
+
+    thread, _ = _prepare(ws_a, client_a, thread, *HISTORY[2])  # the answer
+    thread.save()
+    book.note(thread)
+    monkeypatch.setattr(promises, "_stored", lambda ids: {})
+    book.write()
+    assert Promise.objects.filter(thread=thread).count() == 2
+    assert Promise.objects.filter(thread=thread, met_at__isnull=True).count() == 0
