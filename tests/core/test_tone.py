@@ -655,3 +655,22 @@ def test_the_clients_quoted_mail_is_not_the_draft():
     assert not [f for f in check(outlook, "other").findings if f.start != f.end]
     inline = "Thanks, will do by noon.\n> we were swamped, sorry it was late"
     assert not [f for f in check(inline, "other").findings if f.start != f.end]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Sorry the form broke. It was the web agency's error, not ours.", "error, not ours"),
+        ("Sorry for the delay. Procurement sat on the order for a week.", "Procurement sat on"),
+        ("Sorry. The caterers set everything up wrong.", "set everything up wrong"),
+        ("Sorry, the problem happened on the courier's side.", "courier's side"),
+        ("Apologies. PR pushed the wrong date and we missed it.", "PR pushed the wrong"),
+    ],
+)
+def test_whose_side_or_doing_a_failure_was_is_blame(text, words):
+    found = flagged(text)
+    assert any(c == "blame" and (words in w or w in words) for c, w in found), found
+
+
+def test_an_all_capitals_it_is_a_department_but_it_is_still_a_pronoun():
+    assert not [c for c, _ in flagged("Sorry, it missed the deadline.") if c == "blame"]

@@ -48,9 +48,7 @@ def test_the_shipped_weights_load_with_a_threshold_each():
     # blind 4 became a tuning set in the fourth round; the sealed third and blind 5 never are
     assert not any("sealed" in s or "blind5" in s for s in raw["trained_on"])
     models = default_models()
-    assert set(models) == {  # see quality.md
-        "apology", "ownership", "empathy", "next_step", "minimizing", "overpromise"
-    }
+    assert set(models) == {"apology", "ownership", "empathy", "next_step"}  # see quality.md
     for category, m in models.items():
         assert m.category == category
         assert 0.0 < m.threshold < 1.0

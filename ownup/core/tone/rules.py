@@ -211,7 +211,10 @@ def _agent_regex(
     verb = compile_alternation(verbs, macros)
     # a capitalised word that is not a pronoun, a time word or a sentence opener
     stop = "|".join(re.escape(w) for w in sorted(not_agents, key=len, reverse=True))
-    word = rf"(?!(?i:{stop})(?![\w'\u2019]))[A-Z]" if stop else "[A-Z]"
+    # an all-capitals word ("IT", "PR") is a name, not the pronoun "it"
+    word = (
+        rf"(?:(?=[A-Z]{{2,}}(?!\w))|(?!(?i:{stop})(?![\w'\u2019])))[A-Z]" if stop else "[A-Z]"
+    )
     agent = (
         rf"(?P<agent>{word}[\w&.-]*(?:\s+{word}[\w&-]+){{0,2}}"
         r"(?:['\u2019]s?(?:\s+[a-z][\w-]*){0,3})?)"
