@@ -75,12 +75,18 @@ class _Batch:
         self.intents: list[dict] = []
         self.urls: dict = {}
 
-    def add(self, thread, event, key, subject, body, urgent=None):
+    def add(self, thread, event, key, subject, body, urgent=None, told_by=None):
+        """``told_by``: another event whose recipients hear of the same thing from it
+        (they are left out here, so nobody is told twice)."""
         ws = thread.workspace
         rule = self.book.rule(ws, event)
         if not rule.enabled:
             return
         users = self.book.recipients(ws, event, client=thread.client, thread=thread)
+        if told_by:
+            told = {u.pk for u in self.book.recipients(ws, told_by, client=thread.client,
+                                                       thread=thread)}
+            users = [u for u in users if u.pk not in told]
         if not users:
             return
         self.intents.append(dict(
@@ -155,7 +161,9 @@ def _escalations(batch, since, now) -> None:
 def _held_escalations(batch, since, now) -> None:
     """Held threads whose client update fell due (in the window, or before the hold began
     and not yet escalated: keys make a repeat harmless): the escalation of a missed update
-    (it says what was promised, never that the client has had no answer)."""
+    (it says what was promised, never that the client has had no answer). Whoever the
+    incident's own "update missed" notice reaches (incidents/jobs.py; the director by
+    default) hears it from there, not twice."""
     for t in _held_threads().filter(update_due__gt=min(since, now - HELD_CATCH_UP),
                                     update_due__lte=now):
         batch.add(
@@ -163,7 +171,7 @@ def _held_escalations(batch, since, now) -> None:
             f"Missed client update: {t}",
             f"{_who(t)} was due an update at {_when(t.update_due)} on the open incident "
             f"'{t.held_by}', whose update cadence this conversation is held to. Send the "
-            "update now.")
+            "update now.", told_by="update_missed")
 
 
 def _held_approaching(batch, since, now) -> None:
