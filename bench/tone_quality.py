@@ -1,6 +1,7 @@
 """Per-category precision, recall and F1 of the tone check on the labelled corpus.
 
-    .venv/bin/python bench/tone_quality.py [--split tune|test|all|fresh|wide|sealed|blind4] [--errors]
+    .venv/bin/python bench/tone_quality.py [--split tune|test|all|fresh|wide|sealed|blind4|train5|blind5]
+        [--errors]
         [--rules-only] [--set FILE.jsonl ...]
 
 Scores the rules with the learned second opinion (ownup/core/tone/learned.py) and, beside it,
@@ -36,6 +37,9 @@ BLIND4 = DATA / "tone_blind4.jsonl"
 # Train 5 (issue 21, fourth round): 500 template-built training drafts by another engineer who had
 # not seen the rules, weighted to the problem categories; tuned on (and trained on) only.
 TRAIN5 = DATA / "tone_train5.jsonl"
+# Blind 5 (issue 21, fourth round): 200 drafts by another writer who saw no rules, code or labelled
+# sets; scored once with rules v9 and the model final (docs/quality.md); never tuned on.
+BLIND5 = DATA / "tone_blind5.jsonl"
 LABELS = CATEGORIES + ELEMENTS
 
 # A blind check: 40 messages written after rules version 1 was frozen, with deliberately different
@@ -251,10 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument(
         "--split",
-        choices=("tune", "test", "all", "both", "fresh", "wide", "sealed", "blind4"),
+        choices=("tune", "test", "all", "both", "fresh", "wide", "sealed", "blind4", "train5", "blind5"),
         default="both",
-        help="both = tune, test, fresh and wide; sealed = the out-of-sight third; blind4 = the "
-        "independent set (both never tuned on)",
+        help="both = tune, test, fresh and wide; sealed = the out-of-sight third (never tuned on); "
+        "blind4 = the third round's independent set (tuned on since rules v8); train5 = the fourth "
+        "round's training drafts; blind5 = the fourth round's independent set (never tuned on)",
     )
     ap.add_argument("--errors", action="store_true", help="list misclassified messages")
     ap.add_argument(
@@ -278,8 +283,11 @@ def main(argv: list[str] | None = None) -> int:
             recs = load(Path(split))
         elif split == "fresh":
             recs = fresh_records()
-        elif split in ("wide", "sealed", "blind4"):
-            recs = load({"wide": WIDE, "sealed": SEALED, "blind4": BLIND4}[split])
+        elif split in ("wide", "sealed", "blind4", "train5", "blind5"):
+            recs = load(
+                {"wide": WIDE, "sealed": SEALED, "blind4": BLIND4, "train5": TRAIN5,
+                 "blind5": BLIND5}[split]
+            )
         elif split == "all":
             recs = corpus
         else:

@@ -131,9 +131,9 @@ def test_every_finding_on_the_wide_set_points_at_words_with_a_better_wording():
 
 
 def test_blind4_set_is_well_formed():
-    """The independent set (issue 21, third round: written by a separate engineer who had not seen
-    the rules). Shape only: its figures live in docs/quality.md, scored once, so that no failing
-    test invites tuning on it."""
+    """The independent set of issue 21's third round (written by a separate engineer who had not
+    seen the rules), scored once, then a tuning set from the fourth round on (rules v8 read its
+    errors). Shape only."""
     blind = _load(DATA / "tone_blind4.jsonl")
     assert len(blind) == 240
     ids = [r["id"] for r in blind]
@@ -146,3 +146,27 @@ def test_blind4_set_is_well_formed():
         assert all(v in (0, 1) for v in r["labels"].values())
     for label in LABELS:
         assert {r["labels"][label] for r in blind} == {0, 1}, label
+
+
+@pytest.mark.parametrize(("name", "size"), [("tone_train5.jsonl", 500), ("tone_blind5.jsonl", 200)])
+def test_fourth_round_sets_are_well_formed(name, size):
+    """Train 5 (tuned and trained on) and blind 5 (issue 21, fourth round: another writer who saw
+    no rules, code or labelled sets; scored once with rules v9 final, never tuned on). Shape only:
+    blind 5's figures live in docs/quality.md, so that no failing test invites tuning on it."""
+    rows = _load(DATA / name)
+    assert len(rows) == size
+    ids = [r["id"] for r in rows]
+    assert len(set(ids)) == len(ids)
+    others = {
+        r["id"]
+        for other in ("tone_wide.jsonl", "tone_sealed.jsonl", "tone_corpus.jsonl",
+                      "tone_blind4.jsonl", "tone_train5.jsonl", "tone_blind5.jsonl")
+        if other != name
+        for r in _load(DATA / other)
+    }
+    assert not others & set(ids)
+    for r in rows:
+        assert r["kind"] in KINDS and set(r["labels"]) == set(LABELS) and r["text"].strip()
+        assert all(v in (0, 1) for v in r["labels"].values())
+    for label in LABELS:
+        assert {r["labels"][label] for r in rows} == {0, 1}, label
