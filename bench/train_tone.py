@@ -59,8 +59,12 @@ MIN_DF = 3
 MIN_WEIGHT = 0.02
 
 
-def training_records() -> list[dict]:
-    return load(CORPUS) + fresh_records() + load(WIDE) + load(BLIND4) + load(TRAIN5)
+def training_records(sets: str = "all") -> list[dict]:
+    """"third": the third round's sets (the shipped learned.json was trained on these); "all":
+    every tuned-on set of the fourth round (blind 4 and train 5 added: trial weights, see
+    docs/quality.md for why they did not ship)."""
+    third = load(CORPUS) + fresh_records() + load(WIDE)
+    return third if sets == "third" else third + load(BLIND4) + load(TRAIN5)
 
 
 class Item:
@@ -258,11 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=0.3)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
+    ap.add_argument(
+        "--sets", choices=("third", "all"), default="third",
+        help="third (default: what learned.json ships) or all tuned-on sets (a trial)",
+    )
     args = ap.parse_args(argv)
-    records = training_records()
+    records = training_records(args.sets)
     items = [Item(r) for r in records]
     print(
-        f"training drafts: {len(items)} (first corpus, fresh, wide, blind 4, train 5); "
+        f"training drafts: {len(items)} ({args.sets} sets); "
         f"folds={args.folds} l2={args.l2}"
     )
     cv = cross_validate(items, args.folds, args.l2)
@@ -291,8 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         "version": 1,
         "trained_on": [
             "tone_corpus.jsonl (tune + test)", "bench/tone_quality.py fresh", "tone_wide.jsonl",
-            "tone_blind4.jsonl (a tuning set since the fourth round)", "tone_train5.jsonl",
-        ],
+        ] + (["tone_blind4.jsonl (a tuning set since the fourth round)", "tone_train5.jsonl"]
+             if args.sets == "all" else []),
         "l2": args.l2,
         "folds": args.folds,
         "models": models,
