@@ -8,6 +8,29 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def _one_request_at_a_time():
+    """On the in-memory SQLite test database the live server shares the test's one
+    connection; Django's threaded live server would use it from several request threads at
+    once (a page's htmx polls beside a form post), and SQLite answers "database table is
+    locked" at random. Served one request at a time there (Django closes each connection,
+    as persistent connections need a threading server); PostgreSQL keeps the threaded one."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test import testcases
+
+    threaded = testcases.LiveServerThread._create_server
+
+    def create(self, connections_override=None):
+        if not self.connections_override:
+            return threaded(self, connections_override)
+        return WSGIServer((self.host, self.port), testcases.QuietWSGIRequestHandler,
+                          allow_reuse_address=False)
+
+    testcases.LiveServerThread._create_server = create
+
+
+_one_request_at_a_time()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
