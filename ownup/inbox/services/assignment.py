@@ -31,7 +31,7 @@ def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
     ).exists():
         raise ValidationError({"owner": "The owner must be a member of this workspace."})
     thread = _lock(thread)
-    before = thread.owner.email if thread.owner_id else ""
+    before = thread.owner.email if thread.owner is not None else ""
     thread.owner = owner
     thread.save(update_fields=["owner"])
     event = _event(thread, user, ThreadEventKind.ASSIGNED, before, owner.email if owner else "")
@@ -59,7 +59,7 @@ def _inform_handover(thread: Thread, before: str, owner, actor, event_id: int) -
     from ownup.notify.services import inform_directors
 
     who = (actor.get_full_name() or actor.email) if actor else "ownup"
-    client = thread.client.name if thread.client_id else "an unmatched sender"
+    client = thread.client.name if thread.client is not None else "an unmatched sender"
     inform_directors(
         workspace=thread.workspace, event="thread_handed_over", client=thread.client,
         actor=actor, key=f"thread-handover:{thread.pk}:{event_id}",
@@ -76,7 +76,7 @@ def _notify_owner(thread: Thread, owner, actor, event_id: int) -> None:
     from ownup.notify.services import notify_users
 
     who = (actor.get_full_name() or actor.email) if actor else "ownup"
-    client = thread.client.name if thread.client_id else "an unmatched sender"
+    client = thread.client.name if thread.client is not None else "an unmatched sender"
     notify_users(
         workspace=thread.workspace, users=[owner], event="thread_assigned",
         key=f"thread-assigned:{thread.pk}:{event_id}", urgent=_urgent(thread),

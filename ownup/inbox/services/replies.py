@@ -98,7 +98,8 @@ def thread_reply(
         .order_by("-sent_at", "-created_at")
         .first()
     )
-    in_reply_to = parent.message_id if parent else ""
+    # the filter above leaves no parent without a Message-ID; the column is nullable
+    in_reply_to = (parent.message_id or "") if parent else ""
     references = (parent.references.split() if parent else []) + ([in_reply_to] * bool(parent))
     references = references[-20:]
     subject = (subject or "").strip() or thread.subject
