@@ -326,17 +326,25 @@ ANALYZE_AFTER = 1000
 
 
 def statistics_refresh() -> None:
-    """ANALYZE the inbox tables after a bulk import. Autovacuum re-analyses a table only once
-    a tenth of it changed, so after importing 2% more mail the planner still believed, say,
-    that no thread was unmatched or answered, and chose plans that walk every thread."""
+    """VACUUM and ANALYZE the tables a bulk import grew. Autovacuum re-analyses a table only
+    once a tenth of it changed, and vacuums it after inserts only once a fifth did, so after
+    importing 2% more mail the planner still believed, say, that no thread was unmatched,
+    and the pages the import wrote stayed out of the visibility map: every index-only scan
+    of the inbox's counts (the new threads are the ones waiting on us, the first the counts
+    reach) went back to the table for each row (measured: 618 buffers instead of 4 for the
+    "waiting on us" count), and each search read the full-text index's pending list.
+    VACUUM cannot run inside a transaction: there (tests, callers' atomic blocks) only
+    ANALYZE runs."""
     from django.db import connection
 
+    tables = ("inbox_thread", "inbox_message", "inbox_promise")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE inbox_thread, inbox_message")
+            command = "VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
+            cursor.execute(f"{command} {', '.join(tables)}")
         else:
-            cursor.execute("ANALYZE inbox_thread")
-            cursor.execute("ANALYZE inbox_message")
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def raws_store(raws: dict[str, tuple[bytes, bytes]]) -> None:

@@ -216,6 +216,34 @@ def test_import_mail_refreshes_statistics_after_a_bulk_import(ws_a, monkeypatch,
     ingest.statistics_refresh()  # runs on either database
 
 
+@pytest.mark.django_db(transaction=True)
+def test_statistics_refresh_vacuums_and_analyses_on_postgresql():
+    """Outside a transaction (as import-mail runs it) PostgreSQL VACUUMs and ANALYZEs the
+    tables an import grew: the pages it wrote join the visibility map (index-only counts
+    stop visiting the table) and the planner sees the new rows."""
+    from django.db import connection
+
+    from ownup.inbox import ingest
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM and pg_stat_user_tables are PostgreSQL's")
+
+    def counts() -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables "
+                           "WHERE relname IN ('inbox_thread', 'inbox_message', 'inbox_promise')")
+            return {name: (v, a) for name, v, a in cursor.fetchall()}
+
+    before = counts()
+    ingest.statistics_refresh()
+    after = counts()
+    assert set(after) == {"inbox_thread", "inbox_message", "inbox_promise"}
+    for table, (vacuums, analyses) in after.items():
+        assert vacuums == before[table][0] + 1, table
+        assert analyses == before[table][1] + 1, table
+
+
 def test_a_deleted_message_leaves_the_search_index(desk, ws_a, owner):
     """SQLite: the FTS rows follow the message rows through every migration (a table rebuild
     once dropped the delete trigger, and a new message then hit the stale row's rowid)."""
