@@ -36,8 +36,8 @@ def agreement_send(*, client: Client, contacts, user, tone_confirmed: bool = Fal
     from ownup.audit.tone_gate import client_text_gate
     from ownup.notify.outbox import outbox_enqueue
 
-    from .services.messages import _record
-    from .services.replies import _domain, reply_outbox_key
+    from .services.messages import message_record
+    from .services.replies import message_id_domain, reply_outbox_key
 
     contacts = list(contacts)
     if not contacts:
@@ -51,13 +51,13 @@ def agreement_send(*, client: Client, contacts, user, tone_confirmed: bool = Fal
     gate = client_text_gate(text=text, kind="other", confirmed=tone_confirmed,
                             workspace=client.workspace, client=client, actor=user,
                             target=f"client:{client.pk}", field="body")
-    message_id = make_msgid(domain=_domain())
+    message_id = make_msgid(domain=message_id_domain())
     recipients = [c.email.lower() for c in contacts]
     outbox_enqueue(to=recipients, subject=SUBJECT, body=text, workspace=client.workspace,
                    idempotency_key=reply_outbox_key(message_id),
                    headers={"Message-ID": message_id},
                    reply_to=[user.email] if getattr(user, "email", "") else [])
-    return _record(
+    return message_record(
         workspace=client.workspace, client=client, thread=None, direction=Direction.OUTBOUND,
         channel=MessageChannel.EMAIL, message_id=message_id, in_reply_to="", references=[],
         sender=settings.DEFAULT_FROM_EMAIL, recipients=recipients, subject=SUBJECT,

@@ -105,7 +105,7 @@ def _canonical(workspace) -> list:
 def _one_at_a_time(workspace, raw: bytes, direction: str) -> str:
     """The reference: each message threaded by ``find_thread``'s queries and saved alone."""
     from ownup.inbox.parsing import parse_raw
-    from ownup.inbox.services.messages import _record, match_client
+    from ownup.inbox.services.messages import match_client, message_record
 
     parsed = parse_raw(raw)
     if Message.objects.filter(workspace=workspace, message_id=parsed.message_id,
@@ -117,7 +117,7 @@ def _one_at_a_time(workspace, raw: bytes, direction: str) -> str:
         return "quarantined"
     inbound = direction == "inbound"
     client = match_client(workspace, [parsed.sender] if inbound else parsed.recipients)
-    _record(workspace=workspace, client=client, thread=None, direction=direction,
+    message_record(workspace=workspace, client=client, thread=None, direction=direction,
             channel="email", message_id=parsed.message_id, in_reply_to=parsed.in_reply_to,
             references=parsed.references, sender=parsed.sender, recipients=parsed.recipients,
             subject=parsed.subject, sent_at=parsed.sent_at, body_text=parsed.body_text,

@@ -19,8 +19,8 @@ from ..models import (
     ThreadEventKind,
 )
 from ..promises import promises_sync
-from .clocks import _policy, clock_state, clock_store
-from .rows import _event, _lock
+from .clocks import clock_state, clock_store, effective_policy
+from .rows import thread_event_record, thread_lock
 
 
 @transaction.atomic
@@ -30,11 +30,12 @@ def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
         workspace_id=thread.workspace_id, user=owner
     ).exists():
         raise ValidationError({"owner": "The owner must be a member of this workspace."})
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     before = thread.owner.email if thread.owner is not None else ""
     thread.owner = owner
     thread.save(update_fields=["owner"])
-    event = _event(thread, user, ThreadEventKind.ASSIGNED, before, owner.email if owner else "")
+    event = thread_event_record(thread, user, ThreadEventKind.ASSIGNED, before,
+                                owner.email if owner else "")
     promises_sync(thread)
     if owner is not None and owner != user:
         transaction.on_commit(lambda: _notify_owner(thread, owner, user, event.pk))
@@ -113,7 +114,7 @@ def thread_assign_client(
     the clocks start from the first message still waiting on us."""
     if client.workspace_id != thread.workspace_id or client.archived_at is not None:
         raise ValidationError({"client": "No such client."})
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     if thread.client_id is not None:
         raise Conflict("This thread already belongs to a client.")
     thread.client = client
@@ -133,10 +134,10 @@ def thread_assign_client(
             name = contact_name.strip() or first.sender.partition("@")[0]
             contact_create(client=client, name=name[:200], email=first.sender)
     if waiting is not None:
-        policy = _policy(thread.workspace, client)
+        policy = effective_policy(thread.workspace, client)
         clock_store(thread, rules.start(clock_state(thread), policy,
                                         min(waiting.sent_at, timezone.now())))
     thread.save()
-    _event(thread, user, ThreadEventKind.CLIENT, "", client.name)
+    thread_event_record(thread, user, ThreadEventKind.CLIENT, "", client.name)
     promises_sync(thread)
     return thread

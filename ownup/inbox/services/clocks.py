@@ -24,7 +24,9 @@ JUDGEMENT_FIELDS = [
 ]
 
 
-def _policy(workspace: Workspace, client: Client | None) -> Policy:
+def effective_policy(workspace: Workspace, client: Client | None) -> Policy:
+    """The policy in force for ``client``'s threads (the workspace's default for no client),
+    looked up once per client within an import run."""
     from ..matching import run_cached
 
     def look_up() -> Policy:

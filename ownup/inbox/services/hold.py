@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ..models import Thread
-from .rows import _lock
+from .rows import thread_lock
 
 HOLD_FIELDS = ["update_due", "update_since", "update_clock", "held_by"]
 CLOCKS = ("business", "calendar")
@@ -34,7 +34,7 @@ def thread_hold(*, thread: Thread, due: datetime | None, since: datetime | None 
     current = (thread.update_due, thread.update_since, thread.update_clock, thread.held_by)
     if current == wanted:
         return thread
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     thread.update_due, thread.update_since, thread.update_clock, thread.held_by = wanted
     thread.save(update_fields=HOLD_FIELDS)
     return thread

@@ -36,7 +36,7 @@ from ..parsing import (
 )
 from ..promises import promises_sync
 from ..quoting import split_reply
-from .clocks import _policy, message_clocks
+from .clocks import effective_policy, message_clocks
 
 SUBJECT_WINDOW = timedelta(days=14)
 
@@ -145,7 +145,7 @@ def message_prepare(
 ) -> tuple[Thread, Message]:
     """The message on ``thread`` (a new one when None) with its triage and judgement, and
     the thread with its clocks moved: everything decided, nothing written. Callers save
-    one at a time (``_record``) or a batch at once (``ownup.inbox.ingest``). ``base_triage``:
+    one at a time (``message_record``) or a batch at once (``ownup.inbox.ingest``). ``base_triage``:
     ``parsing.base_triage`` of this message, when the parse did it already."""
     if thread is None:
         thread = Thread(
@@ -158,7 +158,7 @@ def message_prepare(
     elif client is not None and thread.client_id in (None, client.pk):
         thread.client = client  # the matched object: its workspace and policy are loaded
     thread.workspace = workspace
-    policy = _policy(workspace, thread.client)
+    policy = effective_policy(workspace, thread.client)
     triage = {}
     if direction == Direction.INBOUND and not is_auto_reply:
         # the client's new words, not the quoted history or the signature
@@ -194,9 +194,9 @@ def message_prepare(
     return thread, msg
 
 
-def _record(*, workspace: Workspace, client: Client | None, thread: Thread | None,
-            in_reply_to: str, references: list[str], subject: str, sent_at: datetime,
-            **fields) -> Message:
+def message_record(*, workspace: Workspace, client: Client | None, thread: Thread | None,
+                   in_reply_to: str, references: list[str], subject: str, sent_at: datetime,
+                   **fields) -> Message:
     """Prepare and store one message (threading by ``find_thread`` when no thread is given)."""
     if thread is None:
         thread = find_thread(
@@ -279,7 +279,7 @@ def message_create(
         # An HTML-only message: triage, tone and search read its text.
         body_text = html_to_text(body_html).replace("\x00", "")
         warnings.append("no text given; the text was derived from the HTML")
-    return _record(
+    return message_record(
         workspace=workspace,
         client=client,
         thread=thread,

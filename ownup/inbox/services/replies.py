@@ -22,13 +22,14 @@ from ..models import (
     ThreadStatus,
 )
 from ..parsing import normalize_subject
-from .messages import _record
-from .rows import _event, _lock
+from .messages import message_record
+from .rows import thread_event_record, thread_lock
 
 LOG_CHANNELS = (MessageChannel.PHONE, MessageChannel.MEETING)
 
 
-def _domain() -> str:
+def message_id_domain() -> str:
+    """The domain of the Message-IDs the agency's own mail gets (DEFAULT_FROM_EMAIL's)."""
     from email.utils import parseaddr
 
     from django.conf import settings
@@ -81,7 +82,7 @@ def thread_reply(
     gate = client_text_gate(text=body, kind=kind, confirmed=tone_confirmed,
                             workspace=thread.workspace, client=thread.client, actor=user,
                             target=f"thread:{thread.pk}")
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     last_in = (
         Message.objects.filter(thread=thread, direction=Direction.INBOUND)
         .exclude(sender="")
@@ -114,7 +115,7 @@ def thread_reply(
         transport, from_email = sender_for(workspace=thread.workspace, addresses=written_to,
                                            user=user)
         message_id = make_msgid(
-            domain=parseaddr(from_email)[1].rpartition("@")[2] or _domain())
+            domain=parseaddr(from_email)[1].rpartition("@")[2] or message_id_domain())
         headers = {"Message-ID": message_id}
         if in_reply_to:
             headers["In-Reply-To"] = in_reply_to
@@ -130,9 +131,9 @@ def thread_reply(
     if thread.owner_id is None and thread.workspace.reply_takes_ownership and user is not None:
         thread.owner = user
         thread.save(update_fields=["owner"])
-        _event(thread, user, ThreadEventKind.ASSIGNED, "", user.email,
-               "Took the thread by replying to it.")
-    return _record(
+        thread_event_record(thread, user, ThreadEventKind.ASSIGNED, "", user.email,
+                            "Took the thread by replying to it.")
+    return message_record(
         workspace=thread.workspace, client=thread.client, thread=thread,
         direction=Direction.OUTBOUND, channel=MessageChannel.EMAIL, message_id=message_id,
         in_reply_to=in_reply_to, references=references,
@@ -194,14 +195,14 @@ def call_log(
         errors["at"] = "A call or meeting cannot be logged in the future."
     if errors:
         raise ValidationError(errors)
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     who = (who or "").strip()[:320]
     body = summary
     if next_step.strip():
         body += f"\n\nPromised next step: {next_step.strip()}"
     label = MessageChannel(channel).label
     inbound = direction == Direction.INBOUND
-    return _record(
+    return message_record(
         workspace=thread.workspace, client=thread.client, thread=thread, direction=direction,
         channel=channel, message_id=None, in_reply_to="", references=[],
         sender=who if inbound else (user.email if user else ""),

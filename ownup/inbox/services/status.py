@@ -15,8 +15,8 @@ from ..models import (
     ThreadEventKind,
 )
 from ..promises import promises_sync
-from .clocks import _policy, answer_judged, clock_state, clock_store
-from .rows import _event, _lock
+from .clocks import answer_judged, clock_state, clock_store, effective_policy
+from .rows import thread_event_record, thread_lock
 
 
 @transaction.atomic
@@ -26,9 +26,9 @@ def thread_set_status(*, thread: Thread, status: str, user=None) -> Thread:
     in ``ownup.core.thread_clock.set_status``."""
     if status not in STATUS_ACTIONS:
         raise ValidationError({"status": f"Must be one of: {', '.join(STATUS_ACTIONS)}."})
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     now = timezone.now()
-    policy = _policy(thread.workspace, thread.client)
+    policy = effective_policy(thread.workspace, thread.client)
     before = "paused" if thread.paused_at else thread.status
     state = clock_state(thread)
     answered_at = None
@@ -40,7 +40,7 @@ def thread_set_status(*, thread: Thread, status: str, user=None) -> Thread:
         raise ValidationError({"status": str(exc)}) from None
     clock_store(thread, state)
     thread.save()
-    _event(thread, user, ThreadEventKind.STATUS, before, status)
+    thread_event_record(thread, user, ThreadEventKind.STATUS, before, status)
     promises_sync(thread)
     return thread
 
@@ -52,11 +52,12 @@ def thread_classify(*, thread: Thread, message_class: str, user=None, note: str 
         raise ValidationError(
             {"message_class": f"Must be one of: {', '.join(MessageClass.values)}."}
         )
-    thread = _lock(thread)
+    thread = thread_lock(thread)
     before = thread.message_class
-    policy = _policy(thread.workspace, thread.client)
+    policy = effective_policy(thread.workspace, thread.client)
     clock_store(thread, rules.reclassify(clock_state(thread), policy, message_class))
     thread.save()
-    _event(thread, user, ThreadEventKind.CLASSIFIED, before, message_class, note.strip())
+    thread_event_record(thread, user, ThreadEventKind.CLASSIFIED, before, message_class,
+                        note.strip())
     promises_sync(thread)
     return thread
