@@ -8,7 +8,8 @@ Every poll, ``deadline_scan`` looks at the window since its last pass for:
 - an emergency-class thread whose clock started -> the whole account team, at once.
 A thread an open incident holds (``Thread.update_due``) is held to the incident's update
 cadence instead: its reminder and its escalation follow the client's next update due, with
-the same events and recipients, and its own acknowledge-by / respond-by send nothing.
+the same events (the escalation leaves out whoever the incident's own "update missed" notice
+reaches), and its own acknowledge-by / respond-by send nothing.
 Keys carry the thread and the deadline, so re-running a window notifies nobody twice. Rules
 and recipients are resolved once per (workspace, event, client, owner) and all rows are
 inserted in one bulk statement.

@@ -54,13 +54,8 @@ def promises_sync(thread: Thread, now: datetime | None = None) -> None:
     if thread.client_id is None or thread.clock_started_at is None:
         return
     now = now or timezone.now()
-    states = rules.promises_of(
-        started_at=thread.clock_started_at, acknowledge_by=thread.acknowledge_by,
-        respond_by=thread.respond_by, acknowledged_at=thread.acknowledged_at,
-        answered_at=thread.answered_at, paused=thread.paused_at is not None,
-    )
     handovers = None
-    for state in states:
+    for state in _states(thread):
         when = rules.charged_at(state.due, state.met_at)
         if when is not None and when <= now:
             if handovers is None:
