@@ -21,10 +21,15 @@ NOT_A_NUMBER = ("people are named by their public id (a UUID: `id` in GET /api/v
                 "not by a number")
 
 
-def _refuse_numbers(value):
+def _is_number(value) -> bool:
+    """Whether ``value`` is a number or the digits of one (a sequential key, never a person)."""
     if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        return False
+    return isinstance(value, int | float) or str(value).strip().isdigit()
+
+
+def _refuse_numbers(value):
+    if _is_number(value):
         raise ValueError(NOT_A_NUMBER)
     return value
 
@@ -57,9 +62,9 @@ def parse_person_id(value, field: str = "person") -> uuid.UUID:
     """``value`` as a public id, or a ValidationError on ``field`` (a 422 / form error)."""
     if isinstance(value, uuid.UUID):
         return value
-    text = str(value).strip()
-    if text.isdigit():
+    if _is_number(value):
         raise ValidationError({field: NOT_A_NUMBER})
+    text = str(value).strip()
     try:
         return uuid.UUID(text)
     except ValueError:
