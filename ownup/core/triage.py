@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .fastscan import DispatchScanner, start_chars
+from .fastscan import DispatchScanner, MultiScanner, start_chars
 
 CLASSES = ("routine", "urgent", "emergency")
 MOODS = ("calm", "concerned", "upset", "angry")
@@ -109,6 +109,11 @@ class _Compiled:
     shout_min: int
     shout_weights: tuple[float, ...]
     acronyms: frozenset[str]
+    # Leaning to emergency (see the [lean] table of the rules file).
+    lean_needs: frozenset[str] = frozenset()
+    lean_cues: tuple[tuple[frozenset[str], str], ...] = ()  # (kinds, label) per cue, by index
+    lean_from_rules: dict[str, frozenset[str]] = field(default_factory=dict)
+    both: MultiScanner | None = None  # the rules' scanner and the cues' in one pass
 
 
 def _wrap(pattern: str, word_boundary: bool) -> str:
@@ -154,11 +159,26 @@ def compile_rules(data: dict) -> _Compiled:
         rules.append(_Rule(label, _weights(entry)))
     shout = data.get("shouting", {})
     runaway = data.get("runaway_spend", {})
+    lean = data.get("lean", {})
+    cues: list[tuple[frozenset[str], str]] = []
+    cue_alts: list[tuple[str, str]] = []
+    for i, cue in enumerate(lean.get("cue", [])):
+        kinds = cue.get("kinds") or [cue.get("kind")]
+        label, patterns = cue.get("label"), cue.get("patterns")
+        if not set(kinds) <= set(lean.get("needs", ())) or not label or not patterns:
+            raise ValueError(f"lean cue #{i + 1} needs a kind listed in needs, a label, patterns")
+        for p in patterns:
+            if "(?P<" in p or re.search(r"(?<!\\)[A-Z]", p):
+                raise ValueError(f"lean cue {label!r}: lower case, no named groups: {p!r}")
+            re.compile(p)
+            cue_alts.append((f"c{i}", f"(?:{p})(?!\\w)"))
+        cues.append((frozenset(kinds), label))
+    scanner = DispatchScanner(bounded)
     return _Compiled(
         version=int(data.get("version", 0)),
         thresholds={k: float(v) for k, v in data["thresholds"].items()},
         rules=tuple(rules),
-        scanner=DispatchScanner(bounded),
+        scanner=scanner,
         starts=re.compile(r"(?<!\w)\S"),
         loose=_group_alternatives(loose) if loose else None,
         loose_starts=_char_class([p for _, p in loose]),
@@ -172,6 +192,10 @@ def compile_rules(data: dict) -> _Compiled:
         shout_min=int(shout.get("min_words", 3)),
         shout_weights=_weights(shout),
         acronyms=frozenset(a.upper() for a in shout.get("acronyms", ())),
+        lean_needs=frozenset(lean.get("needs", ())),
+        lean_cues=tuple(cues),
+        lean_from_rules={k: frozenset(v) for k, v in lean.get("from_rules", {}).items()},
+        both=MultiScanner([scanner, DispatchScanner(cue_alts)]) if cue_alts else None,
     )
 
 
@@ -344,18 +368,25 @@ def _lower(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
-def _scan(lowered: str) -> list[tuple[int, int, int]]:
-    """(rule index, start, end) of every rule match, left to right, without overlaps."""
+def _scan(lowered: str) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """(rule index, start, end) of every rule match, left to right, without overlaps; and the
+    same for the lean cues (scanned apart: they may overlap the rules)."""
     starts = [(p, lowered[p : p + 2]) for p in (m.start() for m in _RULES.starts.finditer(lowered))]
+    cues: list[tuple[int, int, int]] = []
+    if _RULES.both is not None:
+        rule_matches, cue_matches = _RULES.both.scan(lowered, starts)
+        cues = [(int(m.lastgroup[1:]), m.start(), m.end()) for m in cue_matches]  # type: ignore[index]
+    else:
+        rule_matches = list(_RULES.scanner.finditer(lowered, starts))
     found: list[tuple[int, int, int]] = [
         (int(m.lastgroup[1:]), m.start(), m.end())  # type: ignore[index]
-        for m in _RULES.scanner.finditer(lowered, starts)
+        for m in rule_matches
     ]
     if _RULES.loose is not None:
         for m in _loose_matches(lowered):
             if not any(s < m.end() and m.start() < e for _, s, e in found):
                 found.append((int(m.lastgroup[1:]), m.start(), m.end()))  # type: ignore[index]
-    return found
+    return found, cues
 
 
 def _loose_matches(lowered: str) -> Iterator[re.Match[str]]:
@@ -402,6 +433,26 @@ def _is_vip(sender: str, vips: tuple[str, ...]) -> bool:
     return False
 
 
+def _lean(
+    cues: list[tuple[int, int, int]], signals: list[Signal], original: str
+) -> list[Signal]:
+    """The cues that make the message an emergency by leaning (every kind in ``needs`` present:
+    something wrong, a stake outside, now), or [] when a kind is missing."""
+    kinds: set[str] = set()
+    taken_back = [(s.start, s.end) for s in signals if s.label.startswith(("context:", "routine:"))]
+    if taken_back:  # a context rule swallows the cues inside it too ("police this myself")
+        cues = [c for c in cues if not any(s < c[2] and c[1] < e for s, e in taken_back)]
+    for s in signals:
+        kinds |= _RULES.lean_from_rules.get(s.label, frozenset())
+    for index, _, _ in cues:
+        kinds |= _RULES.lean_cues[index][0]
+    if not _RULES.lean_needs <= kinds:
+        return []
+    return [
+        Signal(_RULES.lean_cues[i][1], original[start:end], start, end) for i, start, end in cues
+    ]
+
+
 def classify(
     subject: str, body: str, *, sender: str = "", rules: TriageRules | None = None
 ) -> Triage:
@@ -415,7 +466,8 @@ def classify(
     signals: list[Signal] = []
     seen: set[int] = set()
     scores = [0.0] * len(_SCORES)
-    for index, start, end in _scan(lowered):
+    matches, cues = _scan(lowered)
+    for index, start, end in matches:
         rule = _RULES.rules[index]
         signals.append(Signal(rule.label, original[start:end], start, end))
         if index not in seen:
@@ -448,6 +500,12 @@ def classify(
         message_class = "urgent"
     else:
         message_class = "routine"
+
+    if message_class != "emergency" and emergency >= 0 and _RULES.lean_needs:
+        lean = _lean(cues, signals, original)
+        if lean:
+            message_class = "emergency"
+            signals.extend(lean)
 
     if rules is not None:
         forced = None

@@ -393,12 +393,26 @@ def _naive_scan(data: dict, lowered: str) -> list[tuple[int, int, int]]:
     return found
 
 
+def _naive_cues(data: dict, lowered: str) -> list[tuple[int, int, int]]:
+    """The lean cues, scanned apart from the rules with the same reference semantics."""
+    cues = "|".join(
+        f"(?P<c{i}>{'|'.join(triage._wrap(p, True) for p in cue['patterns'])})"
+        for i, cue in enumerate(data["lean"]["cue"])
+    )
+    return [(int(m.lastgroup[1:]), *m.span()) for m in re.finditer(cues, lowered)]
+
+
 def test_first_character_dispatch_matches_the_naive_scan():
     with triage.RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
+    cues_seen = 0
     for m in _corpus():
         lowered = triage._lower(triage._new_text(m["subject"], m["body"]))
-        assert triage._scan(lowered) == _naive_scan(data, lowered), m["id"]
+        rules, cues = triage._scan(lowered)
+        assert rules == _naive_scan(data, lowered), m["id"]
+        assert cues == _naive_cues(data, lowered), m["id"]
+        cues_seen += len(cues)
+    assert cues_seen > 100  # the cue scanner is exercised, not just empty on both sides
 
 
 def test_rules_file_is_versioned_and_labels_are_well_formed():
@@ -724,3 +738,72 @@ def test_a_deadline_after_an_edge_still_counts():
     result = classify("Invoices", "I emailed last week about the invoice. Answer today.")
     assert result.message_class == "urgent"
     assert "mood:angry:commanding" in labels(result)
+
+
+# --- leaning to emergency (issue 21, fifth round) ---------------------------------------------
+# Emergencies of kinds no rule names, worded afresh (in none of the labelled sets): something
+# wrong, a stake outside (the public, the press, a platform, an authority, money, safety) and
+# now. Each is read as an emergency, and its lean cues are signals with the words.
+
+
+@pytest.mark.parametrize(
+    ("body", "stake"),
+    [
+        ("Our sponsored post on Instagram shows the wrong closing date for the draw. Pull it now.",
+         "lean:stake:platform"),
+        ("The Herald has just published a piece saying our founder misled investors. I need a"
+         " statement within the hour.", "lean:stake:press"),
+        ("We've had a claim from the photographer that the hero image is used without"
+         " permission. Take it down immediately please.", "lean:stake:authority"),
+        ("The shop is taking £1 for the £80 hampers - a pricing glitch. Pause the ads right now.",
+         "lean:stake:money"),
+        ("The marquee pegs have come loose and the wind is picking up. Families are inside."
+         " Do we clear it? Need an answer now.", "lean:stake:safety"),
+        ("Our account is auto-replying to people grieving after the floods with a cheery emoji."
+         " Stop it immediately.", "lean:stake:public"),
+    ],
+)
+def test_lean_to_emergency_names_its_cues(body, stake):
+    result = classify("Help", body)
+    assert result.message_class == "emergency", result.signals
+    found = labels(result)
+    assert stake in found
+    assert any(x.startswith("lean:now:") for x in found) or "urgent:immediate" in found
+    assert_offsets("Help", body, result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # wrong and now, nothing at stake outside: urgent
+        "The invoice has the wrong PO number on it. Can you resend it immediately?",
+        # a stake and now, nothing wrong: urgent (a request)
+        "The Herald wants a quote from our CEO within the hour. Can you draft one?",
+        # wrong and a stake, not now: a fix for later
+        "The customer newsletter last month had a broken link to the prices page. Fix for March?",
+        # denied: not an emergency
+        "Not an emergency - the Facebook ad shows the wrong date. Pull it now and I'll resend.",
+        # a context rule swallows the cue inside it
+        "I shouldn't have to police this myself: the wrong logo is on the pitch deck. Today, now.",
+    ],
+)
+def test_lean_needs_every_kind_and_no_denial(body):
+    result = classify("Note", body)
+    assert result.message_class != "emergency", result.signals
+    assert not any(s.label.startswith("lean:") for s in result.signals)
+
+
+def test_lean_cues_are_well_formed():
+    with triage.RULES_PATH.open("rb") as fh:
+        lean = tomllib.load(fh)["lean"]
+    assert set(lean["needs"]) == {"now", "stake", "wrong"}
+    rule_labels = {entry["label"] for entry in tomllib.load(triage.RULES_PATH.open("rb"))["rule"]}
+    assert set(lean["from_rules"]) <= rule_labels
+    for cue in lean["cue"]:
+        assert set(cue.get("kinds") or [cue["kind"]]) <= set(lean["needs"])
+        assert re.fullmatch(r"lean:(now|stake|wrong):[a-z_]+", cue["label"]), cue["label"]
+    bad = {"version": 8, "thresholds": {"emergency": 3, "urgent": 2, "angry": 3, "concerned": 1.5},
+           "lean": {"needs": ["now"], "cue": [{"kind": "later", "label": "lean:x:y",
+                                               "patterns": ["x"]}]}}
+    with pytest.raises(ValueError, match="kind"):
+        compile_rules(bad)
