@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .fastscan import DispatchScanner, MultiScanner, start_chars
+from .fastscan import DispatchScanner, start_chars
 
 CLASSES = ("routine", "urgent", "emergency")
 MOODS = ("calm", "concerned", "upset", "angry")
@@ -113,7 +113,7 @@ class _Compiled:
     lean_needs: frozenset[str] = frozenset()
     lean_cues: tuple[tuple[frozenset[str], str], ...] = ()  # (kinds, label) per cue, by index
     lean_from_rules: dict[str, frozenset[str]] = field(default_factory=dict)
-    both: MultiScanner | None = None  # the rules' scanner and the cues' in one pass
+    lean_scanners: tuple[tuple[str, DispatchScanner], ...] = ()  # per kind, in needs order
 
 
 def _wrap(pattern: str, word_boundary: bool) -> str:
@@ -161,7 +161,7 @@ def compile_rules(data: dict) -> _Compiled:
     runaway = data.get("runaway_spend", {})
     lean = data.get("lean", {})
     cues: list[tuple[frozenset[str], str]] = []
-    cue_alts: list[tuple[str, str]] = []
+    cue_alts: dict[str, list[tuple[str, str]]] = {}  # by a cue's first kind: one scanner each
     for i, cue in enumerate(lean.get("cue", [])):
         kinds = cue.get("kinds") or [cue.get("kind")]
         label, patterns = cue.get("label"), cue.get("patterns")
@@ -171,7 +171,7 @@ def compile_rules(data: dict) -> _Compiled:
             if "(?P<" in p or re.search(r"(?<!\\)[A-Z]", p):
                 raise ValueError(f"lean cue {label!r}: lower case, no named groups: {p!r}")
             re.compile(p)
-            cue_alts.append((f"c{i}", f"(?:{p})(?!\\w)"))
+            cue_alts.setdefault(kinds[0], []).append((f"c{i}", f"(?:{p})(?!\\w)"))
         cues.append((frozenset(kinds), label))
     scanner = DispatchScanner(bounded)
     return _Compiled(
@@ -195,7 +195,11 @@ def compile_rules(data: dict) -> _Compiled:
         lean_needs=frozenset(lean.get("needs", ())),
         lean_cues=tuple(cues),
         lean_from_rules={k: frozenset(v) for k, v in lean.get("from_rules", {}).items()},
-        both=MultiScanner([scanner, DispatchScanner(cue_alts)]) if cue_alts else None,
+        lean_scanners=tuple(
+            (kind, DispatchScanner(cue_alts[kind]))
+            for kind in lean.get("needs", ())
+            if kind in cue_alts
+        ),
     )
 
 
@@ -368,25 +372,42 @@ def _lower(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
-def _scan(lowered: str) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
-    """(rule index, start, end) of every rule match, left to right, without overlaps; and the
-    same for the lean cues (scanned apart: they may overlap the rules)."""
-    starts = [(p, lowered[p : p + 2]) for p in (m.start() for m in _RULES.starts.finditer(lowered))]
-    cues: list[tuple[int, int, int]] = []
-    if _RULES.both is not None:
-        rule_matches, cue_matches = _RULES.both.scan(lowered, starts)
-        cues = [(int(m.lastgroup[1:]), m.start(), m.end()) for m in cue_matches]  # type: ignore[index]
-    else:
-        rule_matches = list(_RULES.scanner.finditer(lowered, starts))
+def _starts(lowered: str) -> list[tuple[int, str]]:
+    """Where a phrase can start, with the two characters the scanners dispatch on."""
+    return [(p, lowered[p : p + 2]) for p in (m.start() for m in _RULES.starts.finditer(lowered))]
+
+
+def _scan(
+    lowered: str, starts: list[tuple[int, str]] | None = None
+) -> list[tuple[int, int, int]]:
+    """(rule index, start, end) of every rule match, left to right, without overlaps."""
+    if starts is None:
+        starts = _starts(lowered)
     found: list[tuple[int, int, int]] = [
         (int(m.lastgroup[1:]), m.start(), m.end())  # type: ignore[index]
-        for m in rule_matches
+        for m in _RULES.scanner.finditer(lowered, starts)
     ]
     if _RULES.loose is not None:
         for m in _loose_matches(lowered):
             if not any(s < m.end() and m.start() < e for _, s, e in found):
                 found.append((int(m.lastgroup[1:]), m.start(), m.end()))  # type: ignore[index]
-    return found, cues
+    return found
+
+
+def _cues(
+    lowered: str, kind: str, starts: list[tuple[int, str]] | None = None
+) -> list[tuple[int, int, int]]:
+    """(cue index, start, end) of the lean cues filed under ``kind`` (a cue's first kind), left
+    to right, without overlaps among themselves; cues of other kinds and rules may overlap."""
+    if starts is None:
+        starts = _starts(lowered)
+    for name, scanner in _RULES.lean_scanners:
+        if name == kind:
+            return [
+                (int(m.lastgroup[1:]), m.start(), m.end())  # type: ignore[index]
+                for m in scanner.finditer(lowered, starts)
+            ]
+    return []
 
 
 def _loose_matches(lowered: str) -> Iterator[re.Match[str]]:
@@ -434,22 +455,32 @@ def _is_vip(sender: str, vips: tuple[str, ...]) -> bool:
 
 
 def _lean(
-    cues: list[tuple[int, int, int]], signals: list[Signal], original: str
+    lowered: str, starts: list[tuple[int, str]], signals: list[Signal], original: str
 ) -> list[Signal]:
     """The cues that make the message an emergency by leaning (every kind in ``needs`` present:
-    something wrong, a stake outside, now), or [] when a kind is missing."""
+    now, something wrong, a stake outside), or [] as soon as a kind is missing. A kind a rule
+    signal already gives (``from_rules``) is not scanned for; the kinds are scanned in the
+    order of ``needs``, so most messages stop after one scan (no "now")."""
     kinds: set[str] = set()
-    taken_back = [(s.start, s.end) for s in signals if s.label.startswith(("context:", "routine:"))]
-    if taken_back:  # a context rule swallows the cues inside it too ("police this myself")
-        cues = [c for c in cues if not any(s < c[2] and c[1] < e for s, e in taken_back)]
     for s in signals:
         kinds |= _RULES.lean_from_rules.get(s.label, frozenset())
-    for index, _, _ in cues:
-        kinds |= _RULES.lean_cues[index][0]
+    taken_back = [(s.start, s.end) for s in signals if s.label.startswith(("context:", "routine:"))]
+    found: list[tuple[int, int, int]] = []
+    for kind, _ in _RULES.lean_scanners:
+        if kind in kinds:
+            continue
+        for cue in _cues(lowered, kind, starts):
+            # a context rule swallows the cues inside it too ("police this myself")
+            if not any(s < cue[2] and cue[1] < e for s, e in taken_back):
+                found.append(cue)
+                kinds |= _RULES.lean_cues[cue[0]][0]
+        if kind not in kinds:
+            return []
     if not _RULES.lean_needs <= kinds:
         return []
     return [
-        Signal(_RULES.lean_cues[i][1], original[start:end], start, end) for i, start, end in cues
+        Signal(_RULES.lean_cues[i][1], original[start:end], start, end)
+        for i, start, end in sorted(found, key=lambda c: (c[1], c[2], c[0]))
     ]
 
 
@@ -466,8 +497,8 @@ def classify(
     signals: list[Signal] = []
     seen: set[int] = set()
     scores = [0.0] * len(_SCORES)
-    matches, cues = _scan(lowered)
-    for index, start, end in matches:
+    starts = _starts(lowered)
+    for index, start, end in _scan(lowered, starts):
         rule = _RULES.rules[index]
         signals.append(Signal(rule.label, original[start:end], start, end))
         if index not in seen:
@@ -502,7 +533,7 @@ def classify(
         message_class = "routine"
 
     if message_class != "emergency" and emergency >= 0 and _RULES.lean_needs:
-        lean = _lean(cues, signals, original)
+        lean = _lean(lowered, starts, signals, original)
         if lean:
             message_class = "emergency"
             signals.extend(lean)

@@ -393,13 +393,14 @@ def _naive_scan(data: dict, lowered: str) -> list[tuple[int, int, int]]:
     return found
 
 
-def _naive_cues(data: dict, lowered: str) -> list[tuple[int, int, int]]:
-    """The lean cues, scanned apart from the rules with the same reference semantics."""
-    cues = "|".join(
-        f"(?P<c{i}>{'|'.join(triage._wrap(p, True) for p in cue['patterns'])})"
-        for i, cue in enumerate(data["lean"]["cue"])
-    )
-    return [(int(m.lastgroup[1:]), *m.span()) for m in re.finditer(cues, lowered)]
+def _naive_cues(data: dict, lowered: str, kind: str) -> list[tuple[int, int, int]]:
+    """The lean cues filed under ``kind``, with the same reference semantics as the rules."""
+    groups = []
+    for i, cue in enumerate(data["lean"]["cue"]):
+        if (cue.get("kinds") or [cue.get("kind")])[0] == kind:
+            patterns = "|".join(triage._wrap(p, True) for p in cue["patterns"])
+            groups.append(f"(?P<c{i}>{patterns})")
+    return [(int(m.lastgroup[1:]), *m.span()) for m in re.finditer("|".join(groups), lowered)]
 
 
 def test_first_character_dispatch_matches_the_naive_scan():
@@ -408,11 +409,12 @@ def test_first_character_dispatch_matches_the_naive_scan():
     cues_seen = 0
     for m in _corpus():
         lowered = triage._lower(triage._new_text(m["subject"], m["body"]))
-        rules, cues = triage._scan(lowered)
-        assert rules == _naive_scan(data, lowered), m["id"]
-        assert cues == _naive_cues(data, lowered), m["id"]
-        cues_seen += len(cues)
-    assert cues_seen > 100  # the cue scanner is exercised, not just empty on both sides
+        assert triage._scan(lowered) == _naive_scan(data, lowered), m["id"]
+        for kind in data["lean"]["needs"]:
+            cues = triage._cues(lowered, kind)
+            assert cues == _naive_cues(data, lowered, kind), (m["id"], kind)
+            cues_seen += len(cues)
+    assert cues_seen > 100  # the cue scanners are exercised, not just empty on both sides
 
 
 def test_rules_file_is_versioned_and_labels_are_well_formed():
@@ -757,8 +759,8 @@ def test_a_deadline_after_an_edge_still_counts():
          " permission. Take it down immediately please.", "lean:stake:authority"),
         ("The shop is taking £1 for the £80 hampers - a pricing glitch. Pause the ads right now.",
          "lean:stake:money"),
-        ("The marquee pegs have come loose and the wind is picking up. Families are inside."
-         " Do we clear it? Need an answer now.", "lean:stake:safety"),
+        ("The lifeguard didn't turn up and the kids' pool party starts in 20 minutes.",
+         "lean:stake:safety"),
         ("Our account is auto-replying to people grieving after the floods with a cheery emoji."
          " Stop it immediately.", "lean:stake:public"),
     ],
@@ -766,9 +768,20 @@ def test_a_deadline_after_an_edge_still_counts():
 def test_lean_to_emergency_names_its_cues(body, stake):
     result = classify("Help", body)
     assert result.message_class == "emergency", result.signals
-    found = labels(result)
-    assert stake in found
-    assert any(x.startswith("lean:now:") for x in found) or "urgent:immediate" in found
+    # every kind is shown by a signal with words: a lean cue, or a rule that gives that kind
+    kinds_of = {label: kinds for kinds, label in triage._RULES.lean_cues}
+    shown: set[str] = set()
+    for s in result.signals:
+        assert s.text
+        shown |= kinds_of.get(s.label, frozenset()) | triage._RULES.lean_from_rules.get(
+            s.label, frozenset()
+        )
+    assert shown >= {"now", "wrong", "stake"}, result.signals
+    assert any(s.label.startswith("lean:") for s in result.signals)  # the lean made it
+    # the stake is the one the wording names, by a cue or by a rule reading the same kind
+    assert stake in labels(result) or not any(
+        s.label.startswith("lean:stake:") for s in result.signals
+    ), result.signals
     assert_offsets("Help", body, result)
 
 
@@ -796,7 +809,7 @@ def test_lean_needs_every_kind_and_no_denial(body):
 def test_lean_cues_are_well_formed():
     with triage.RULES_PATH.open("rb") as fh:
         lean = tomllib.load(fh)["lean"]
-    assert set(lean["needs"]) == {"now", "stake", "wrong"}
+    assert sorted(lean["needs"]) == ["now", "stake", "wrong"]
     rule_labels = {entry["label"] for entry in tomllib.load(triage.RULES_PATH.open("rb"))["rule"]}
     assert set(lean["from_rules"]) <= rule_labels
     for cue in lean["cue"]:
