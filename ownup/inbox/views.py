@@ -46,8 +46,7 @@ def _filters(request) -> dict:
     if owner == "none":
         f["owner"] = "none"
     elif owner:
-        people = {str(u.person.uid): u for u in selectors.workspace_people(ws)}
-        if owner not in people:
+        if owner not in {uid for uid, _, _ in selectors.people_choices(ws)}:
             from django.http import Http404
 
             raise Http404("No such person.")
@@ -110,7 +109,6 @@ def _waiting_context(request, limit: int | None = None) -> dict:
         "q": q,
         "view_label": dict(selectors.VIEWS)[view],
         "matches": matches,
-        "unmatched": selectors.unmatched_count(request.workspace),
     }
 
 
@@ -139,16 +137,22 @@ def inbox(request):
     ctx = _waiting_context(request)
     f = ctx["filters"]
     clients = Client.objects.filter(workspace=request.workspace, archived_at__isnull=True)
-    people = selectors.workspace_people(request.workspace)
+    people = selectors.people_choices(request.workspace)
     tabs = _tabs(request, ctx["view"], ctx["q"], ctx["matches"])
+    # Threads waiting to be matched: the "Unmatched" tab counts them already, unless it
+    # counts a search's matches or stopped at the cap.
+    unmatched = None if ctx["q"] else next(t["count"] for t in tabs if t["key"] == "unmatched")
+    if unmatched is None or unmatched > selectors.COUNT_CAP:
+        unmatched = selectors.unmatched_count(request.workspace)
     ctx.update(
+        unmatched=unmatched,
         tabs=tabs,
         broad=bool(ctx["q"]) and tabs[0]["count"] is None,
         match_limit=selectors.SEARCH_MATCH_LIMIT,
         client_options=select_options(
             [(str(pk), name) for pk, name in clients.values_list("pk", "name")], f["client"]),
         owner_options=select_options(
-            [(str(p.person.uid), p.get_full_name() or p.email) for p in people], f["owner"]),
+            [(uid, name) for uid, _, name in people], f["owner"]),
         class_options=select_options(MessageClass.choices, f["message_class"]),
     )
     return render(request, "inbox/list.html", ctx)
@@ -210,9 +214,11 @@ def client_panel(request, client=None) -> dict | None:
 
 
 def _thread(request, thread_id) -> Thread:
-    return get_in_workspace(
+    thread = get_in_workspace(
         selectors.thread_detail_qs(request.workspace), request.workspace, pk=thread_id
     )
+    thread.workspace = request.workspace  # read by the panels: not fetched again
+    return thread
 
 
 def _draft_values(request, thread: Thread) -> dict:
@@ -243,7 +249,7 @@ def _reply_form(request, thread: Thread, template_key: str = "") -> dict:
     """Subject, body and tone kind for the reply box, from a workspace template or blank."""
     from ownup.drafts.selectors import templates_for
 
-    templates = templates_for(request.workspace)
+    templates = templates_for(request.workspace) if template_key else {}
     if template_key in templates:
         tpl = templates[template_key]
         _, body = render_draft(tpl, _draft_values(request, thread))
@@ -251,6 +257,13 @@ def _reply_form(request, thread: Thread, template_key: str = "") -> dict:
                 "template": template_key}
     return {"subject": f"Re: {thread.subject}" if thread.subject else "", "body": "",
             "kind": "other", "template": ""}
+
+
+def _owner_options(request, thread: Thread):
+    """The thread's owner picker: every person of the workspace, its owner selected."""
+    people = selectors.people_choices(request.workspace)
+    owner = next((uid for uid, pk, _ in people if pk == thread.owner_id), "")
+    return select_options([(uid, name) for uid, _, name in people], owner)
 
 
 def _detail_context(request, thread: Thread, reply: dict | None = None,
@@ -275,7 +288,7 @@ def _detail_context(request, thread: Thread, reply: dict | None = None,
         "log": log or {},
         "errors": errors or [],
         "classes": MessageClass.choices,
-        "people": selectors.workspace_people(request.workspace),
+        "owner_options": _owner_options(request, thread),
         "clients": Client.objects.filter(workspace=request.workspace, archived_at__isnull=True),
         "log_channels": [(c.value, c.label) for c in replies.LOG_CHANNELS],
         "panels": panels_for("thread", request=request, obj=thread),

@@ -1,6 +1,7 @@
 """The inbox as a desk: every view with its count, full-text search (FTS5 / PostgreSQL), in
 the selectors, the pages and the API."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -125,6 +126,34 @@ def test_inbox_page_tabs_views_and_search(desk, owner_web):
     assert owner_web.get("/inbox/?view=bogus&page=x").status_code == 200
     rows = owner_web.get("/inbox/rows/?view=mine").content.decode()
     assert "Invoice 4471" in rows and "Launch plan" not in rows
+
+
+def test_the_unmatched_notice_counts_every_unmatched_thread(desk, owner_web, ws_a,
+                                                            monkeypatch):
+    """The notice reads the Unmatched tab's count, and counts on its own when the tab counts
+    a search's matches or stopped at the cap."""
+    _in(ws_a, "Second stranger", "Hello there.", sender="hi@elsewhere.example")
+    notice = "2 threads from unknown senders</a> wait to be matched"
+    assert notice in owner_web.get("/inbox/").content.decode()
+    assert notice in owner_web.get("/inbox/?view=resolved").content.decode()
+    html = owner_web.get("/inbox/?q=brochure").content.decode()  # no unmatched thread matches
+    assert notice in html
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)  # the tab shows "1+": the notice counts
+    html = owner_web.get("/inbox/").content.decode()
+    assert notice in html
+
+
+def test_thread_page_owner_picker_marks_the_owner(desk, owner_web, owner, member):
+    html = owner_web.get(f"/inbox/{desk['mine'].pk}/").content.decode()
+    picker = html.split('<select name="owner">', 1)[1].split("</select>", 1)[0]
+    # Nobody, then the workspace's people by first name
+    assert re.findall(r">([^<]+)</option>", picker) == [
+        "Nobody", "Dina Director", "Milo Member", "Olive Owner"]
+    assert f'<option value="{owner.person.uid}" selected>' in picker
+    assert f'<option value="{member.person.uid}">' in picker
+    html = owner_web.get(f"/inbox/{desk['waiting'].pk}/").content.decode()
+    picker = html.split('<select name="owner">', 1)[1].split("</select>", 1)[0]
+    assert " selected" not in picker
 
 
 def test_member_sees_no_quarantine_tab(desk, member_web):
