@@ -57,6 +57,20 @@ def _filters(request) -> dict:
     return f
 
 
+def _linked(rows: list[tuple]) -> list[tuple]:
+    """The rows with each thread's link (``t.url``) and its client's (``t.client_url``),
+    reversed once a page rather than twice a row in the template (~2 ms for 50 rows)."""
+    if not rows:
+        return rows
+    marker = "00000000-0000-0000-0000-000000000000"
+    thread = reverse("thread_detail", args=[marker]).split(marker)
+    client = reverse("client_detail", args=[marker]).split(marker)
+    for t, _ in rows:
+        t.url = f"{thread[0]}{t.pk}{thread[1]}"
+        t.client_url = f"{client[0]}{t.client_id}{client[1]}" if t.client_id else ""
+    return rows
+
+
 class Slice:
     """One page of a list without counting the whole of it (the tabs carry capped counts)."""
 
@@ -102,7 +116,7 @@ def _waiting_context(request, limit: int | None = None) -> dict:
     query = urlencode([(k, v) for k, v in pairs if v])
     return {
         "page": page,
-        "rows": selectors.thread_rows(threads, workspace=request.workspace),
+        "rows": _linked(selectors.thread_rows(threads, workspace=request.workspace)),
         "filters": f,
         "query": query,
         "view": view,
@@ -173,7 +187,7 @@ def my_work_panel(request, obj=None) -> dict | None:
         return None
     work = selectors.my_work(workspace=request.workspace, user=request.user)
     return {"template": "inbox/_my_work_panel.html", "order": -10, "cap": selectors.COUNT_CAP,
-            **work}
+            **work, "rows": _linked(work["rows"])}
 
 
 def dashboard_panel(request, obj=None) -> dict | None:
@@ -185,7 +199,7 @@ def dashboard_panel(request, obj=None) -> dict | None:
     return {
         "template": "inbox/_dashboard_panel.html",
         "order": 0,
-        "rows": selectors.thread_rows(threads, workspace=request.workspace),
+        "rows": _linked(selectors.thread_rows(threads, workspace=request.workspace)),
         "panel": True,
         "query": "",
         "more": max(qs.count() - DASHBOARD_ROWS, 0) if len(threads) == DASHBOARD_ROWS else 0,
@@ -204,7 +218,8 @@ def client_panel(request, client=None) -> dict | None:
     threads = list(qs[:CLIENT_ROWS + 1])
     return {
         "template": "inbox/_client_panel.html", "order": 5, "client": client,
-        "rows": selectors.thread_rows(threads[:CLIENT_ROWS], workspace=request.workspace),
+        "rows": _linked(selectors.thread_rows(threads[:CLIENT_ROWS],
+                                              workspace=request.workspace)),
         "more": len(threads) > CLIENT_ROWS,
         "all_url": f"{reverse('inbox')}?{urlencode({'view': 'everything', 'client': client.pk})}",
     }
