@@ -236,6 +236,21 @@ def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str 
     return qs.order_by("-last_message_at")
 
 
+def rows_in_order(qs: QuerySet[Thread], start: int, stop: int) -> tuple[list[Thread], bool]:
+    """``(qs[start:stop], more after stop)``, read as the ids first, then those rows by key.
+
+    For waiting on us: its ids come from an index-only walk of thread_waiting_idx (migration
+    0019), which stops after ``stop`` entries. Asked for whole rows (joined to client, policy
+    and owner), the planner chose between that walk and sorting every waiting thread on a
+    row estimate several times too low after an import, and the choice flipped with each
+    ANALYZE (0.4 ms against 13 ms)."""
+    ids = list(qs.values_list("pk", flat=True)[start:stop + 1])
+    more = len(ids) > stop - start
+    ids = ids[:stop - start]
+    by_pk = {t.pk: t for t in qs.order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk], more
+
+
 def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
     """How many rows, counting no further than ``cap + 1`` (shown as "1,000+")."""
     return qs.order_by().values("pk")[: cap + 1].count()

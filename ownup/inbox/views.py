@@ -74,15 +74,18 @@ def _linked(rows: list[tuple]) -> list[tuple]:
 class Slice:
     """One page of a list without counting the whole of it (the tabs carry capped counts)."""
 
-    def __init__(self, qs, number: str | None, size: int = 50):
+    def __init__(self, qs, number: str | None, size: int = 50, ids_first: bool = False):
         try:
             self.number = max(int(number or 1), 1)
         except ValueError:
             self.number = 1
         start = (self.number - 1) * size
-        rows = list(qs[start:start + size + 1])
-        self.has_next = len(rows) > size
-        self.object_list = rows[:size]
+        if ids_first:
+            self.object_list, self.has_next = selectors.rows_in_order(qs, start, start + size)
+        else:
+            rows = list(qs[start:start + size + 1])
+            self.has_next = len(rows) > size
+            self.object_list = rows[:size]
         self.has_previous = self.number > 1
         self.has_other_pages = self.has_next or self.has_previous
         self.previous_page_number = self.number - 1
@@ -106,9 +109,12 @@ def _waiting_context(request, limit: int | None = None) -> dict:
     matches = selectors.search_matches(request.workspace, q) if q else None
     qs = selectors.desk_threads(workspace=request.workspace, view=view, user=request.user,
                                 q=q, matches=matches, **f)
+    ids_first = view == "open" and not q  # waiting on us: see selectors.rows_in_order
     if limit is None:
-        page = Slice(qs, request.GET.get("page"))
+        page = Slice(qs, request.GET.get("page"), ids_first=ids_first)
         threads = list(page)
+    elif ids_first:
+        page, threads = None, selectors.rows_in_order(qs, 0, limit)[0]
     else:
         page, threads = None, list(qs[:limit])
     pairs = (("view", view if view != "open" else ""), ("q", q), ("client", f["client"]),
@@ -195,14 +201,14 @@ def dashboard_panel(request, obj=None) -> dict | None:
     if getattr(request, "workspace", None) is None:
         return None
     qs = selectors.thread_list(workspace=request.workspace)
-    threads = list(qs[:DASHBOARD_ROWS])
+    threads, more = selectors.rows_in_order(qs, 0, DASHBOARD_ROWS)
     return {
         "template": "inbox/_dashboard_panel.html",
         "order": 0,
         "rows": _linked(selectors.thread_rows(threads, workspace=request.workspace)),
         "panel": True,
         "query": "",
-        "more": max(qs.count() - DASHBOARD_ROWS, 0) if len(threads) == DASHBOARD_ROWS else 0,
+        "more": max(qs.count() - DASHBOARD_ROWS, 0) if more else 0,
     }
 
 

@@ -298,3 +298,39 @@ def test_a_deleted_message_leaves_the_search_index(desk, ws_a, owner):
 
 def search_subjects(ws, user, q):
     return _subjects(selectors.desk_threads(workspace=ws, view="everything", user=user, q=q))
+
+
+def test_waiting_on_us_reads_ids_first_in_the_same_order(frozen_now, ws_a, client_a, owner,
+                                                         owner_web):
+    """rows_in_order gives the slice the queryset gives, and whether more rows follow; the
+    inbox pages through waiting on us with it (50 a page)."""
+    for i in range(53):
+        _in(ws_a, f"Question {i:02}", "Could you confirm the date?",
+            at=NOW - timedelta(minutes=i))
+    qs = selectors.desk_threads(workspace=ws_a, view="open", user=owner)
+    every = list(qs)
+    assert len(every) == 53
+    assert selectors.rows_in_order(qs, 0, 50) == (every[:50], True)
+    assert selectors.rows_in_order(qs, 50, 100) == (every[50:], False)
+    assert selectors.rows_in_order(qs, 0, 53) == (every, False)
+    html = owner_web.get("/inbox/").content.decode()
+    assert html.count('<a href="/inbox/') - html.count('<a href="/inbox/?') >= 50
+    assert "page=2" in html and every[49].subject in html and every[50].subject not in html
+    html = owner_web.get("/inbox/?page=2").content.decode()
+    assert every[50].subject in html and every[52].subject in html
+    assert every[0].subject not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_waiting_index_covers_the_ids_first_read():
+    """PostgreSQL: thread_waiting_idx carries the id and the ordering's columns, so the ids
+    of waiting on us are read by an index-only walk (migration 0019)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an expression index of PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('thread_waiting_idx'::regclass)")
+        definition = cursor.fetchone()[0]
+    assert ("INCLUDE (id, answered_at, paused_at, update_due, acknowledge_by, acknowledged_at,"
+            " respond_by)") in definition
