@@ -3,6 +3,7 @@ signed for the agency, tone-checked, mailed through the outbox and kept with the
 conversations."""
 
 import pytest
+import time_machine
 
 from ownup.clients.services import contact_create
 from ownup.inbox.models import Message
@@ -50,3 +51,25 @@ def test_send_needs_a_contact_of_this_client(owner_web, client_a, ws_b):
 def test_other_workspaces_client_is_404(outsider_web, client_a):
     r = outsider_web.post(f"/inbox/agreement/{client_a.pk}/send/", {})
     assert r.status_code == 404
+
+
+@time_machine.travel("2026-12-07 09:00:00Z", tick=False)
+def test_a_uk_policy_agreement_passes_its_own_tone_check(owner_web, client_a):
+    """The days off are the public calendar's names, not the sender's words: 'Late Summer Bank
+    Holiday' (a failure word and an absence in one line) was an excuse, so no agreement of a
+    UK policy could be sent without overriding the tone check."""
+    from ownup.core.policy import DEFAULT_POLICY
+    from ownup.policies.services import policy_assign, policy_create
+
+    doc = dict(DEFAULT_POLICY, name="London", timezone="Europe/London",
+               days_off={"country": "GB", "subdivision": "ENG"})
+    policy_assign(client=client_a, policy=policy_create(workspace=client_a.workspace,
+                                                        document=doc))
+    ellie = client_a.contacts.get(email="ellie@harbour.example")
+    page = owner_web.get(f"/clients/{client_a.pk}/agreement/").content.decode()
+    assert "Late Summer Bank Holiday (closed)" in page
+    r = owner_web.post(f"/inbox/agreement/{client_a.pk}/send/", {"contacts": [str(ellie.pk)]})
+    assert r.status_code == 302
+    row = OutboxEmail.objects.get()
+    assert "Late Summer Bank Holiday (closed)" in row.body
+    assert Message.objects.get(direction="outbound").tone_check["findings"] == []
