@@ -334,3 +334,21 @@ def test_waiting_index_covers_the_ids_first_read():
         definition = cursor.fetchone()[0]
     assert ("INCLUDE (id, answered_at, paused_at, update_due, acknowledge_by, acknowledged_at,"
             " respond_by)") in definition
+
+
+def test_tab_counts_compiled_once_count_each_workspace_and_person(desk, ws_a, ws_b, owner,
+                                                                   member, outsider):
+    """The tabs' count query is compiled once per process for stand-in values; every call
+    counts its own workspace and person, as the querysets counted one by one do."""
+    _in(ws_b, "Elsewhere", "A thread of another agency.", sender="x@b.example")
+
+    def one_by_one(ws, user):
+        return selectors.capped_counts(selectors._views_of(ws, user))
+
+    for ws, user in ((ws_a, owner), (ws_a, member), (ws_b, outsider), (ws_a, owner)):
+        assert selectors.view_counts(workspace=ws, user=user) == one_by_one(ws, user)
+    assert selectors.view_counts(workspace=ws_a, user=member)["mine"] == 0
+    assert selectors.view_counts(workspace=ws_a, user=owner)["mine"] == 1
+    assert selectors.view_counts(workspace=ws_b, user=outsider)["everything"] == 1
+    key = next(k for k in selectors._compiled_counts if k[0] == "views")
+    assert selectors._compiled_counts[key][1].count("SELECT COUNT(*)") == len(selectors.VIEWS)
