@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import triage_mood
 from .fastscan import DispatchScanner, start_chars
 
 CLASSES = ("routine", "urgent", "emergency")
@@ -90,6 +91,7 @@ def analysed_text(subject: str, body: str) -> str:
 class _Rule:
     label: str
     weights: tuple[float, ...]  # in _SCORES order
+    times: int = 1  # how many distinct matches count (``times`` in the rules file)
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def compile_rules(data: dict) -> _Compiled:
                 loose.append((i, f"(?:{p})"))
                 continue
             bounded.append((f"r{i}", f"(?:{p})(?!\\w)"))
-        rules.append(_Rule(label, _weights(entry)))
+        rules.append(_Rule(label, _weights(entry), int(entry.get("times", 1))))
     shout = data.get("shouting", {})
     runaway = data.get("runaway_spend", {})
     lean = data.get("lean", {})
@@ -350,6 +352,8 @@ _NOT_EMPHASIS = frozenset({"URGENT", "IMPORTANT", "ACTION", "REMINDER", "UPDATE"
 
 
 _VOWEL_RE = re.compile("[AEIOUY]")
+_COMMAND_CAPS = frozenset({"NOW", "FIX", "GET", "STOP", "DELETE", "REMOVE", "PULL", "CALL", "HERE",
+                           "TODAY", "IMMEDIATELY", "OFF", "DOWN", "ANSWER", "SORT"})
 
 
 def _emphasis(masked: str, original: str, body_start: int) -> list[Signal]:
@@ -460,7 +464,7 @@ def _lean(
     """The cues that make the message an emergency by leaning (every kind in ``needs`` present:
     now, something wrong, a stake outside), or [] as soon as a kind is missing. A kind a rule
     signal already gives (``from_rules``) is not scanned for; the kinds are scanned in the
-    order of ``needs``, so most messages stop after one scan (no "now")."""
+    order of ``needs`` (the cheapest to rule out first), and the first kind missing stops it."""
     kinds: set[str] = set()
     for s in signals:
         kinds |= _RULES.lean_from_rules.get(s.label, frozenset())
@@ -485,9 +489,16 @@ def _lean(
 
 
 def classify(
-    subject: str, body: str, *, sender: str = "", rules: TriageRules | None = None
+    subject: str,
+    body: str,
+    *,
+    sender: str = "",
+    rules: TriageRules | None = None,
+    learned: bool = True,
 ) -> Triage:
-    """Classify one inbound message; see the module docstring for what is read."""
+    """Classify one inbound message; see the module docstring for what is read.
+
+    ``learned=False``: the rules' mood alone, without the learned reading (``triage_mood``)."""
     subject = subject or ""
     body = body or ""
     original = analysed_text(subject, body)
@@ -495,14 +506,14 @@ def classify(
 
     lowered = _lower(masked)
     signals: list[Signal] = []
-    seen: set[int] = set()
+    seen: dict[int, int] = {}
     scores = [0.0] * len(_SCORES)
     starts = _starts(lowered)
     for index, start, end in _scan(lowered, starts):
         rule = _RULES.rules[index]
         signals.append(Signal(rule.label, original[start:end], start, end))
-        if index not in seen:
-            seen.add(index)
+        if seen.get(index, 0) < rule.times:
+            seen[index] = seen.get(index, 0) + 1
             for i, w in enumerate(rule.weights):
                 scores[i] += w
 
@@ -521,7 +532,9 @@ def classify(
         emphasis = _emphasis(masked, original, len(subject) + 2)
         if emphasis:
             signals.extend(emphasis)
-            scores[_SCORES.index("angry")] += 1.5
+            # an order in capitals ("Delete it NOW", "GET HERE", "FIX IT") is anger in itself
+            ordered = any(s.text in _COMMAND_CAPS for s in emphasis)
+            scores[_SCORES.index("angry")] += 3.0 if ordered else 1.5
 
     th = _RULES.thresholds
     emergency, urgent, angry, concerned, upset = scores
@@ -570,5 +583,67 @@ def classify(
     else:  # a crisis told matter-of-factly is calm; harm to people weighs as concern (rules)
         mood = "calm"
 
+    if learned:
+        mood = _learned_mood(subject, masked, original, signals, mood, message_class)
+
     signals.sort(key=lambda s: (s.start, s.end, s.label))
     return Triage(message_class, mood, signals)
+
+
+def mood_features(
+    subject: str, masked: str, signals: list[Signal], mood: str, message_class: str
+) -> tuple[set[str], triage_mood.Locate]:
+    """The learned mood model's features of a classified message, and where each shows in
+    ``analysed_text`` (a signal feature at its first signal, a word at its first use in the new
+    words; looked up only for the few reasons of a changed mood)."""
+    start = len(subject) + 2
+    body = masked[start:]
+    feats = triage_mood.features(body, (s.label for s in signals), mood, message_class)
+
+    def locate(feature: str) -> tuple[int, int] | None:
+        if feature.startswith("sig:"):
+            label = feature[4:]
+            return next(((s.start, s.end) for s in signals if s.label == label and s.text), None)
+        span = triage_mood.word_span(body, feature)
+        return None if span is None else (span[0] + start, span[1] + start)
+
+    return feats, locate
+
+
+def learned_features(subject: str, body: str, sender: str = "") -> tuple[set[str], str]:
+    """The learned mood model's features and the rules' mood, exactly as ``classify`` computes
+    them (bench/train_triage.py trains and scores on these)."""
+    result = classify(subject, body, sender=sender, learned=False)
+    feats, _ = mood_features(
+        subject or "",
+        _new_text(subject or "", body or ""),
+        result.signals,
+        result.mood,
+        result.message_class,
+    )
+    return feats, result.mood
+
+
+def _learned_mood(
+    subject: str,
+    masked: str,
+    original: str,
+    signals: list[Signal],
+    mood: str,
+    message_class: str,
+) -> str:
+    """The learned model's mood where it differs from the rules' and words carry the difference
+    (each becomes a ``learned:mood:<mood>`` signal); else the rules' mood."""
+    model = triage_mood.load()
+    if model is None:
+        return mood
+    others, words = triage_mood.parts(
+        masked[len(subject) + 2 :], (s.label for s in signals), mood, message_class
+    )
+    scores = model.quick_scores(others, words)
+    if max(scores.values()) - scores[mood] < triage_mood.MARGIN:
+        return mood  # the rules' mood stands (the common case): no feature is named
+    feats, locate = mood_features(subject, masked, signals, mood, message_class)
+    best, placed = triage_mood.decide(model, feats, mood, locate)
+    signals.extend(Signal(f"learned:mood:{best}", original[s:e], s, e) for s, e in placed)
+    return best

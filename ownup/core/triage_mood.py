@@ -1,0 +1,189 @@
+"""A learned reading of mood on top of the triage rules (issue 21, fifth round).
+
+The rules (``triage.py``) read the signals and decide a mood from four scores. Writers show
+anger, worry and hurt in more ways than any list holds, and each new writer draws the line
+between calm and concerned, concerned and angry, in their own place. This module weighs, with
+one logistic regression per mood (one-vs-rest, the highest score wins), features a person can
+read:
+
+* each signal the rules found (``sig:mood:angry:to_account``, ``sig:emergency:harm``) and the
+  kinds of lean cue (``kind:lean:stake``);
+* what the rules decided: their mood and class (``rule_mood:concerned``, ``class:emergency``);
+* the shape of the client's new words: question marks (``q:2``), an exclamation mark, length,
+  how often they say "you", curt sentences (two or more of four words or fewer);
+* the words of the new text (``w:expect``), lower-cased.
+
+Trained offline by ``bench/train_triage.py`` on every labelled triage set; only the fitted
+weights ship (``triage_mood.json``), applied here in pure Python. A mood the model changes is
+explained by ``learned:mood:<mood>`` signals on the words that carried it most.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache, cached_property
+from importlib import resources
+
+MOODS = ("calm", "concerned", "upset", "angry")
+WEIGHTS_FILE = "triage_mood.json"
+_WORD = re.compile(r"[a-z][a-z']+")
+_QUESTIONS = ("q:0", "q:1", "q:2")
+_YOUS = ("you:0", "you:1", "you:2", "you:3")
+_YOU_WORDS = frozenset(("you", "your", "yours", "you've", "you're", "you'll", "you'd"))
+_SENTENCE_END = re.compile(r"[.!?]+\s+")
+# Function words say nothing of a mood on their own ("from", "is"): not features.
+STOP_WORDS = frozenset(
+    "a an the and or but so if then than that this these those it its it's is are was were be "
+    "been being am do does did of to in on at by for with from as into about over up out off "
+    "here there which whom all some has have had hi hello dear".split()
+)  # pronouns and negations stay: "you", "your", "not" carry who is pointed at and refusals
+# How far the model's mood must score above the rules' mood to replace it.
+MARGIN = 1.0
+_FEELING = ("sig:mood:angry", "sig:mood:upset", "sig:mood:concerned")
+# Features without a place in the text: they weigh in the score but cannot explain it.
+_SHAPES = ("q:", "excl", "len:", "you:", "curt", "rule_mood:", "class:", "kind:")
+
+
+@dataclass(frozen=True)
+class MoodModel:
+    weights: dict[str, dict[str, float]]  # mood -> feature -> weight
+    bias: dict[str, float]
+    trained_on: tuple[str, ...]
+
+    @cached_property
+    def table(self) -> dict[str, tuple[float, ...]]:
+        """feature -> its weight for each mood (in MOODS order): one look-up per feature."""
+        names = set().union(*(self.weights[m] for m in MOODS))
+        return {f: tuple(self.weights[m].get(f, 0.0) for m in MOODS) for f in names}
+
+    @cached_property
+    def word_table(self) -> dict[str, tuple[float, ...]]:
+        """The word features of ``table`` by the bare word (no "w:" to build per message)."""
+        return {f[2:]: w for f, w in self.table.items() if f.startswith("w:")}
+
+    def scores(self, features: Iterable[str]) -> dict[str, float]:
+        return self._sum(map(self.table.get, features))
+
+    def quick_scores(self, others: Iterable[str], words: Iterable[str]) -> dict[str, float]:
+        """``scores`` of ``parts``: the same sums, without naming every word feature."""
+        return self._sum(
+            itertools.chain(map(self.table.get, others), map(self.word_table.get, words))
+        )
+
+    def _sum(self, rows: Iterable[tuple[float, ...] | None]) -> dict[str, float]:
+        calm, concerned, upset, angry = (self.bias[m] for m in MOODS)
+        for w in rows:
+            if w is not None:
+                calm += w[0]
+                concerned += w[1]
+                upset += w[2]
+                angry += w[3]
+        return {"calm": calm, "concerned": concerned, "upset": upset, "angry": angry}
+
+
+def parts(
+    body: str, signal_labels: Iterable[str], rule_mood: str, message_class: str
+) -> tuple[set[str], set[str]]:
+    """The features of a message in two parts: the named ones, and the content words (each is
+    the feature ``w:<word>``). ``body`` is the client's new words (lower-cased here)."""
+    out: set[str] = set()
+    for label in signal_labels:
+        if label.startswith("lean:"):
+            out.add("kind:lean:" + label.split(":")[1])
+        elif label.startswith(("mood:", "emergency:", "urgent:", "routine:")):
+            out.add("sig:" + label)
+    out.add("rule_mood:" + rule_mood)
+    out.add("class:" + message_class)
+    out.add(_QUESTIONS[min(body.count("?"), 2)])
+    if "!" in body:
+        out.add("excl")
+    words = len(body.split())
+    out.add("len:short" if words < 30 else "len:long" if words > 90 else "len:mid")
+    found = _WORD.findall(body.lower())
+    out.add(_YOUS[min(sum(w in _YOU_WORDS for w in found), 3)])
+    sentences = [s for s in _SENTENCE_END.split(body.strip()) if s]
+    if sum(len(s.split()) <= 4 for s in sentences) >= 2:
+        out.add("curt")
+    return out, set(found).difference(STOP_WORDS)
+
+
+def features(
+    body: str, signal_labels: Iterable[str], rule_mood: str, message_class: str
+) -> set[str]:
+    """Every feature of a message, by name (what the trainer sees)."""
+    others, words = parts(body, signal_labels, rule_mood, message_class)
+    return others | {"w:" + w for w in words}
+
+
+def word_span(body: str, feature: str) -> tuple[int, int] | None:
+    """Where a word feature (``w:expect``) is first used in ``body`` (None: not a word)."""
+    if not feature.startswith("w:"):
+        return None
+    word = feature[2:]
+    for m in _WORD.finditer(body.lower()):
+        if m.group() == word:
+            return m.start(), m.end()
+    return None
+
+
+@cache
+def load() -> MoodModel | None:
+    """The packaged weights, read once (None when the file is absent: the rules alone)."""
+    try:
+        text = resources.files(__package__).joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    data = json.loads(text)
+    return MoodModel(
+        weights={m: {k: float(v) for k, v in data["weights"][m].items()} for m in MOODS},
+        bias={m: float(data["bias"][m]) for m in MOODS},
+        trained_on=tuple(data["trained_on"]),
+    )
+
+
+Locate = Callable[[str], "tuple[int, int] | None"]
+
+
+def reasons(
+    model: MoodModel, feats: set[str], chosen: str, other: str, top: int = 3
+) -> list[str]:
+    """The features that most favour ``chosen`` over ``other`` (the rules' mood), largest first;
+    only those with a positive margin and a possible place in the text."""
+    i, j = MOODS.index(chosen), MOODS.index(other)
+    margin = []
+    for f in feats:
+        w = model.table.get(f)
+        if w is not None and not f.startswith(_SHAPES) and w[i] - w[j] > 0:
+            margin.append((w[i] - w[j], f))
+    margin.sort(reverse=True)
+    return [f for _, f in margin[:top]]
+
+
+def decide(
+    model: MoodModel,
+    feats: set[str],
+    rule_mood: str,
+    locate: Locate | None = None,
+    margin: float = MARGIN,
+) -> tuple[str, list[tuple[int, int]]]:
+    """The model's mood and the spans that carry it, when it beats the rules' mood by ``margin``,
+    it does not call calm what the rules read a feeling in, and at least one of its reasons has
+    a place in the text (``locate``; without it, as in training, any reason will do). Else the
+    rules' mood and no spans."""
+    scores = model.scores(feats)
+    best = max(MOODS, key=lambda m: scores[m])
+    if best == rule_mood or scores[best] - scores[rule_mood] < margin:
+        return rule_mood, []
+    if best == "calm" and any(f.startswith(_FEELING) for f in feats):
+        return rule_mood, []  # the rules read a feeling in the words: the model may not unsay it
+    why = reasons(model, feats, best, rule_mood)
+    if locate is None:
+        return (best, []) if why else (rule_mood, [])
+    placed = [span for span in map(locate, why) if span is not None]
+    if not placed:
+        return rule_mood, []  # nothing in the text to point at: the rules' reading stands
+    return best, placed

@@ -1,0 +1,100 @@
+"""The learned mood reading of triage (ownup/core/triage_mood.py, issue 21 fifth round)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ownup.core import triage, triage_mood
+from ownup.core.triage import analysed_text, classify
+
+DATA = Path(__file__).parent / "data"
+SETS = ["triage_corpus", "triage_wide", "triage_sealed", "triage_blind2", "triage_blind3",
+        "triage_blind4", "triage_blind5", "triage_train6_w1", "triage_train6_w2",
+        "triage_train6_w3"]
+
+
+def _items() -> list[dict]:
+    out = []
+    for name in SETS:
+        with (DATA / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            out += [json.loads(line) for line in fh if line.strip()]
+    return out
+
+
+def test_shipped_weights_load_and_name_what_they_were_trained_on():
+    model = triage_mood.load()
+    assert model is not None
+    assert set(model.weights) == set(model.bias) == set(triage_mood.MOODS)
+    assert model.trained_on == ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
+                                "train6_w1", "train6_w2", "train6_w3")
+    path = Path(triage_mood.__file__).with_name(triage_mood.WEIGHTS_FILE)
+    assert path.stat().st_size < 200 * 1024
+    assert json.loads(path.read_text(encoding="utf-8"))["rules_version"] == triage.RULES_VERSION
+
+
+def test_every_learned_mood_is_explained_by_words():
+    """Wherever the model changes the rules' mood, learned:mood:<mood> signals point at the
+    words that carried it; where it does not, there is no learned signal."""
+    changed = 0
+    for m in _items():
+        rules = classify(m["subject"], m["body"], learned=False)
+        shipped = classify(m["subject"], m["body"])
+        learned = [s for s in shipped.signals if s.label.startswith("learned:mood:")]
+        assert shipped.message_class == rules.message_class, m["id"]  # class is the rules'
+        if shipped.mood == rules.mood:
+            assert not learned, m["id"]
+            continue
+        changed += 1
+        assert learned and {s.label for s in learned} == {f"learned:mood:{shipped.mood}"}
+        text = analysed_text(m["subject"], m["body"])
+        for s in learned:
+            assert s.text.strip() and text[s.start : s.end] == s.text, m["id"]
+    assert changed > 0  # the model is in use
+
+
+def test_the_model_never_calls_calm_what_the_rules_read_a_feeling_in():
+    for m in _items():
+        rules = classify(m["subject"], m["body"], learned=False)
+        feeling = any(
+            s.label.startswith(("mood:angry", "mood:upset", "mood:concerned"))
+            for s in rules.signals
+        )
+        if feeling:
+            assert classify(m["subject"], m["body"]).mood != "calm" or rules.mood == "calm", m["id"]
+
+
+def test_the_model_needs_a_margin_and_a_place_in_the_text():
+    model = triage_mood.MoodModel(
+        weights={"calm": {}, "concerned": {}, "upset": {}, "angry": {"w:livid": 5.0, "q:2": 9.0}},
+        bias={"calm": 0.0, "concerned": 0.0, "upset": 0.0, "angry": 0.0},
+        trained_on=(),
+    )
+    # a word with a place: the model's mood, and the span
+    assert triage_mood.decide(model, {"w:livid"}, "calm", lambda f: (3, 8)) == ("angry", [(3, 8)])
+    # only a shape (two question marks) carries it: nothing to point at, the rules' mood stands
+    assert triage_mood.decide(model, {"q:2"}, "calm", lambda f: None) == ("calm", [])
+    # under the margin: the rules' mood stands
+    weak = triage_mood.MoodModel(
+        weights={**model.weights, "angry": {"w:livid": 0.5}}, bias=model.bias, trained_on=()
+    )
+    assert triage_mood.decide(weak, {"w:livid"}, "calm", lambda f: (3, 8)) == ("calm", [])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # cold sarcasm and holding to account, worded afresh (in none of the sets)
+        "I'm sure the board found the typo on slide one very amusing. Do let me know when the"
+        " corrected deck is ready.",
+        "You said the banners would be up by Monday. It's Thursday. I'd like someone to explain"
+        " how that happened.",
+        "Let me get this straight: the caterer was never booked? I am not paying for a second"
+        " delivery, and I'd like to know who signed this off.",
+    ],
+)
+def test_cold_anger_reads_as_angry_by_the_rules_and_as_shipped(body):
+    assert classify("Banners", body, learned=False).mood == "angry"
+    assert classify("Banners", body).mood == "angry"
