@@ -820,3 +820,11 @@ def test_lean_cues_are_well_formed():
                                                "patterns": ["x"]}]}}
     with pytest.raises(ValueError, match="kind"):
         compile_rules(bad)
+
+
+def test_asking_for_something_again_is_a_request_not_an_accusation():
+    calm = classify("Files", "Hi Jo, could you send the venue map again? I can't find it. Thanks!")
+    assert calm.mood == "calm" and "mood:angry:accusing" not in labels(calm)
+    # said at the agency, "again?" still counts
+    edge = classify("Files", "The venue map is wrong again? Can you send the right one today.")
+    assert "mood:angry:accusing" in labels(edge) and edge.mood != "calm"
