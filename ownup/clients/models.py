@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from ownup.accounts.models import Workspace
+from ownup.accounts.models import Workspace, validate_phone
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -81,7 +81,8 @@ class Contact(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=160)
     email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    #: Cleaned (``ownup.core.phone``): the call sheet gives it as the number to call.
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_phone])
     role = models.CharField(max_length=120, blank=True)
     preferred_channel = models.CharField(max_length=16, choices=Channel.choices, default="email")
     archived_at = models.DateTimeField(null=True, blank=True)

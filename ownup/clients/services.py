@@ -97,7 +97,21 @@ def client_unarchive(*, client: Client) -> Client:
 
 
 @transaction.atomic
+def _clean_phone(fields: dict) -> dict:
+    """The phone trimmed and spaced as stored; a number that is none is left as typed, for
+    the model's validator to refuse with its reason."""
+    from ownup.core.phone import PhoneError, clean_phone
+
+    if isinstance(fields.get("phone"), str):
+        try:
+            fields["phone"] = clean_phone(fields["phone"])
+        except PhoneError:
+            pass
+    return fields
+
+
 def contact_create(*, client: Client, **fields) -> Contact:
+    _clean_phone(fields)
     contact = Contact(workspace=client.workspace, client=client, **fields)
     contact.full_clean(validate_unique=False, validate_constraints=False)
     if contact.email and client.contacts.filter(email__iexact=contact.email).exists():
@@ -108,6 +122,7 @@ def contact_create(*, client: Client, **fields) -> Contact:
 
 @transaction.atomic
 def contact_update(*, contact: Contact, **fields) -> Contact:
+    _clean_phone(fields)
     for key, value in fields.items():
         if key not in CONTACT_FIELDS:
             raise ValidationError(f"Unknown field: {key}")

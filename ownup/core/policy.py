@@ -436,6 +436,13 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         for k in triage_keys
     }
     phone = _optional_text(emergency.get("phone"), "emergency.phone", problems)
+    if phone:  # the agreement tells the client "Call us on …": a number someone can dial
+        from ownup.core.phone import PhoneError, clean_phone
+
+        try:
+            phone = clean_phone(phone)
+        except PhoneError as exc:
+            problems.append(("emergency.phone", str(exc)))
     description = _optional_text(emergency.get("description"), "emergency.description", problems)
 
     if problems:

@@ -60,7 +60,10 @@ def test_contacts(owner_api, client_a):
     tid = r.json()["id"]
     assert owner_api.post(f"clients/{client_a.pk}/contacts",
                           {"name": "T2", "email": "T@h.example"}).status_code == 409
-    assert owner_api.patch(f"contacts/{tid}", {"phone": "+44 1"}).json()["phone"] == "+44 1"
+    phone = owner_api.patch(f"contacts/{tid}", {"phone": "+44 20 7946 0001"}).json()["phone"]
+    assert phone == "+44 20 7946 0001"
+    r = owner_api.patch(f"contacts/{tid}", {"phone": "+44 1"})
+    assert r.status_code == 422 and "too short for a phone number" in r.text
     assert owner_api.post(f"contacts/{tid}/archive").json()["archived_at"]
     assert owner_api.get(f"clients/{client_a.pk}/contacts").json()["count"] == 1
     bad = owner_api.post(f"clients/{client_a.pk}/contacts", {"name": "T3", "email": "nope"})

@@ -236,3 +236,17 @@ def test_policy_is_hashable_and_comparable():
     assert hash(example()) == hash(example())
     assert example() == example()
     assert example() != policy_from_dict(DEFAULT_POLICY)
+
+
+def test_the_emergency_phone_is_a_number_someone_can_dial():
+    """The working agreement tells the client 'Call us on …': a phone that is no number is a
+    problem said as a sentence; a real one is kept, cleaned."""
+    from ownup.core.policy import problem_sentence
+
+    found = problems_of(with_changes(emergency={"phone": "call us maybe"}))
+    assert "is not a phone number" in found["emergency.phone"]
+    assert problem_sentence("emergency.phone", found["emergency.phone"]).startswith(
+        "The emergency phone 'call us maybe' is not a phone number")
+    assert "too short" in problems_of(with_changes(emergency={"phone": "999"}))["emergency.phone"]
+    kept = policy_from_dict(with_changes(emergency={"phone": " +44 20  7946 0000 "}))
+    assert kept.emergency_phone == "+44 20 7946 0000"
