@@ -3,7 +3,7 @@
     .venv/bin/python bench/triage_lowo.py [--markdown] [--json OUT.json] [--errors AUTHOR]
 
 Authors (tests/core/data): the first corpus, wide + sealed (one sitting, one writer), blind 2,
-blind 3, blind 4, blind 5 and train 6 w1 / w2 / w3 (when present). Rules carry no per-fold
+blind 3, blind 4, blind 5 and train 6 w1 ... w10 (when present). Rules carry no per-fold
 training, so their figure for an author is simply the rules on that author's set; the rules were
 written beside the first five, so only a set scored before it was read is an estimate (see
 docs/quality.md). A learned part (ownup/core/triage_learned.py) is retrained for each fold on
@@ -36,6 +36,7 @@ AUTHORS: list[tuple[str, tuple[str, ...]]] = [
     ("train6_w1", ("triage_train6_w1.jsonl",)),
     ("train6_w2", ("triage_train6_w2.jsonl",)),
     ("train6_w3", ("triage_train6_w3.jsonl",)),
+    *((f"train6_w{n}", (f"triage_train6_w{n}.jsonl",)) for n in range(4, 11)),
 ]
 
 

@@ -153,12 +153,14 @@ def test_blind5_set_is_well_formed():
 
 
 TRAIN6 = [DATA / f"triage_train6_w{n}.jsonl" for n in (1, 2, 3)]
+TRAIN6_MORE = [DATA / f"triage_train6_w{n}.jsonl" for n in range(4, 11)]
 
 
 def test_train6_sets_are_well_formed():
-    """Three writers of the fifth round (issue 21), each a set of its own: about 90 messages, every
-    class and mood, ids of the writer's prefix."""
-    for path, prefix in zip(TRAIN6, ("c6am", "c6bm", "c6cm"), strict=True):
+    """Ten writers of the fifth round (issue 21), each a set of its own: about 90 messages, every
+    class and mood, ids of the writer's prefix (c6am ... c6jm)."""
+    prefixes = [f"c6{letter}m" for letter in "abcdefghij"]
+    for path, prefix in zip(TRAIN6 + TRAIN6_MORE, prefixes, strict=True):
         items = _load(path)
         assert 85 <= len(items) <= 100, path.name
         assert len({m["id"] for m in items}) == len(items)
