@@ -38,7 +38,7 @@ def register_check(inner) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from ownup.core.policy import PolicyError, load_policy
+    from ownup.core.policy import PolicyError, load_policy, written_problems
 
     try:
         text = Path(args.file).read_text(encoding="utf-8")
@@ -46,6 +46,9 @@ def run_check(args: argparse.Namespace) -> int:
         raise UserError(f"cannot read policy file {args.file}: {exc.strerror or exc}") from None
     try:
         policy = load_policy(text)
+        problems = written_problems(policy)
+        if problems:
+            raise PolicyError(problems)
     except PolicyError as exc:
         count = len(exc.problems)
         print(f"invalid: {args.file} ({count} problem{'s' if count != 1 else ''})")

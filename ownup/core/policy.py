@@ -312,6 +312,24 @@ def _string_list(value: Any, key: str, problems: list[tuple[str, str]]) -> tuple
     return tuple(v.strip() for v in value)
 
 
+def written_problems(policy: Policy) -> list[tuple[str, str]]:
+    """What is refused when a policy is written (created, edited, imported, checked), beyond
+    what ``policy_from_dict`` refuses. A stored policy is still read: one saved before a rule
+    existed keeps every client's clock running.
+
+    The emergency phone is one the working agreement tells the client to call ("Call us on …"),
+    so it must be a number someone can dial."""
+    from ownup.core.phone import PhoneError, clean_phone
+
+    problems: list[tuple[str, str]] = []
+    if policy.emergency_phone:
+        try:
+            clean_phone(policy.emergency_phone)
+        except PhoneError as exc:
+            problems.append(("emergency.phone", str(exc)))
+    return problems
+
+
 def _optional_text(value: Any, key: str, problems: list[tuple[str, str]]) -> str | None:
     if value is None:
         return None
@@ -436,13 +454,13 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
         for k in triage_keys
     }
     phone = _optional_text(emergency.get("phone"), "emergency.phone", problems)
-    if phone:  # the agreement tells the client "Call us on …": a number someone can dial
+    if phone:  # cleaned when it is a number; refused on writing only (``written_problems``)
         from ownup.core.phone import PhoneError, clean_phone
 
         try:
             phone = clean_phone(phone)
-        except PhoneError as exc:
-            problems.append(("emergency.phone", str(exc)))
+        except PhoneError:
+            pass
     description = _optional_text(emergency.get("description"), "emergency.description", problems)
 
     if problems:

@@ -18,6 +18,7 @@ from ownup.core.policy import (
     policy_from_dict,
     policy_to_dict,
     problem_sentence,
+    written_problems,
 )
 from ownup.errors import Conflict
 
@@ -44,6 +45,9 @@ def validated_document(
         else:
             assert document is not None  # exactly one of the two, checked above
             policy = policy_from_dict(document)
+        problems = written_problems(policy)
+        if problems:
+            raise PolicyError(problems)
     except PolicyError as exc:
         raise policy_error_to_validation(exc) from None
     return policy_to_dict(policy)

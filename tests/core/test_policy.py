@@ -241,12 +241,18 @@ def test_policy_is_hashable_and_comparable():
 def test_the_emergency_phone_is_a_number_someone_can_dial():
     """The working agreement tells the client 'Call us on …': a phone that is no number is a
     problem said as a sentence; a real one is kept, cleaned."""
-    from ownup.core.policy import problem_sentence
+    from ownup.core.policy import problem_sentence, written_problems
 
-    found = problems_of(with_changes(emergency={"phone": "call us maybe"}))
-    assert "is not a phone number" in found["emergency.phone"]
-    assert problem_sentence("emergency.phone", found["emergency.phone"]).startswith(
-        "The emergency phone 'call us maybe' is not a phone number")
-    assert "too short" in problems_of(with_changes(emergency={"phone": "999"}))["emergency.phone"]
+    def found(phone):
+        return dict(written_problems(policy_from_dict(with_changes(emergency={"phone": phone}))))
+
+    assert "is not a phone number" in found("call us maybe")["emergency.phone"]
+    assert problem_sentence("emergency.phone", found("call us maybe")["emergency.phone"]
+                            ).startswith("The emergency phone 'call us maybe' is not a phone")
+    assert "too short" in found("999")["emergency.phone"]
+    assert found(" +44 20  7946 0000 ") == {} and found("") == {}
     kept = policy_from_dict(with_changes(emergency={"phone": " +44 20  7946 0000 "}))
     assert kept.emergency_phone == "+44 20 7946 0000"
+    # A policy stored before the rule is still read (every client's clock keeps running).
+    assert policy_from_dict(with_changes(emergency={"phone": "call us"})).emergency_phone == (
+        "call us")

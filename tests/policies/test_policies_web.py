@@ -228,3 +228,18 @@ def test_agreement_as_text_and_pdf(owner_web, client_a, outsider_web):
     assert pdf.content.startswith(b"%PDF") and len(pdf.content) > 1000
     assert outsider_web.get(f"/clients/{client_a.pk}/agreement/",
                             {"format": "pdf"}).status_code == 404
+
+
+def test_an_emergency_phone_that_is_no_number_is_refused(owner_web, ws_a):
+    """The agreement tells clients 'Call us on …': the editor refuses a phone that is none
+    with a sentence, keeping what was typed; a policy stored before the rule still works."""
+    r = owner_web.post("/policies/new/", _form(emergency_phone="call us maybe"))
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "The emergency phone &#x27;call us maybe&#x27; is not a phone number" in html
+    assert 'value="call us maybe"' in html
+    assert not ResponsePolicy.objects.filter(workspace=ws_a).exists()
+    old = ResponsePolicy.objects.create(
+        workspace=ws_a, name="Old", document=dict(DEFAULT_POLICY, name="Old",
+                                                  emergency={"phone": "call us"}))
+    assert owner_web.get(f"/policies/{old.pk}/").status_code == 200
