@@ -522,6 +522,8 @@ def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
             if m.direction == "outbound" and m.message_id and m.sent_by_id}
     if not keys:
         return {}
+    from ownup.notify.outbox import delivery_problem
+
     rows = list(OutboxEmail.objects.filter(idempotency_key__in=list(keys)))
     names = {}
     if rows and thread.client_id:  # the contacts' names only when there is a row to name
@@ -535,7 +537,7 @@ def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
         if state == "queued" and row.attempts and row.last_error:
             state = "retrying"
         out[msg.pk] = {"state": state, "to": to, "at": row.sent_at or row.due_at,
-                       "error": row.last_error, "attempts": row.attempts}
+                       "error": delivery_problem(row.last_error), "attempts": row.attempts}
     return out
 
 

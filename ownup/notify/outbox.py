@@ -98,6 +98,38 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** max(attempts - 1, 0))
 
 
+_PROBLEMS = {  # the exception's class (as failed_try stores it) -> what happened, in words
+    "ConnectionRefusedError": ("the mail server could not be reached (it refused the "
+                               "connection)", False),
+    "TimeoutError": ("the mail server did not answer in time", False),
+    "timeout": ("the mail server did not answer in time", False),
+    "gaierror": ("the mail server's address could not be found", False),
+    "SMTPServerDisconnected": ("the mail server closed the connection", False),
+    "SMTPConnectError": ("the mail server could not be reached", True),
+    "SMTPAuthenticationError": ("the mail server refused ownup's sign-in", True),
+    "SMTPSenderRefused": ("the mail server refused the sender address:", True),
+    "SMTPRecipientsRefused": ("the mail server refused the address:", True),
+    "SMTPDataError": ("the mail server refused the mail:", True),
+    "SSLError": ("the secure connection to the mail server failed", False),
+}
+
+
+def delivery_problem(error: str) -> str:
+    """A stored delivery error (``"ConnectionRefusedError: [Errno 111] Connection refused"``)
+    as what happened, for the people who sent the mail ("the mail server could not be reached
+    (it refused the connection)"); the mail server's own words are kept where they say more.
+    No trailing full stop: the page ends the sentence."""
+    kind, sep, detail = (error or "").partition(": ")
+    if not (sep and kind.isidentifier()):  # written by ownup as a sentence already
+        return (error or "").strip().rstrip(".")
+    if kind in _PROBLEMS:
+        sentence, with_detail = _PROBLEMS[kind]
+        text = f"{sentence} {detail}" if with_detail and detail else sentence.rstrip(":")
+    else:
+        text = detail  # an exception we have no words for: its message, without its class
+    return text.strip().rstrip(".")
+
+
 def failed_try(row, *, error: str, now) -> None:
     """The one retry routine of every delivery (outbox mail, notifications): record the error;
     after MAX_ATTEMPTS tries the row is a dead letter, else it is queued again after the

@@ -73,7 +73,7 @@ def test_thread_shows_queued_sent_and_the_delivery_problem(owner_web, thread, ow
     row = OutboxEmail.objects.get()
     outbox_deliver(row=row, connection=_Refusing())
     html = owner_web.get(url).content.decode()
-    assert "Delivery problem" in html and "Connection refused by the mail server" in html
+    assert "Delivery problem" in html and "the mail server could not be reached" in html
 
     outbox_deliver(row=row, connection=_Accepting())
     html = owner_web.get(url).content.decode()
@@ -87,3 +87,41 @@ def test_thread_shows_a_dead_letter(owner_web, thread, owner):
     row.save()
     html = owner_web.get(f"/inbox/{thread.pk}/").content.decode()
     assert "Not delivered" in html and "no mailbox" in html and "after 5 attempts" in html
+
+
+class _RealRefusal:
+    """What smtplib raises when nothing listens on the mail server's port."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+@pytest.mark.parametrize("error, sentence", [
+    ("ConnectionRefusedError: [Errno 111] Connection refused",
+     "the mail server could not be reached (it refused the connection)"),
+    ("TimeoutError: timed out", "the mail server did not answer in time"),
+    ("SMTPAuthenticationError: (535, b'5.7.8 bad credentials')",
+     "the mail server refused ownup's sign-in (535, b'5.7.8 bad credentials')"),
+    ("gaierror: [Errno -2] Name or service not known",
+     "the mail server's address could not be found"),
+    ("SMTPServerDisconnected: Connection unexpectedly closed",
+     "the mail server closed the connection"),
+    ("SMTPRecipientsRefused: no mailbox", "the mail server refused the address: no mailbox"),
+    ("SMTPDataError: (554, b'spam')", "the mail server refused the mail: (554, b'spam')"),
+    ("The person has no email address.", "The person has no email address"),
+    ("RuntimeError: something odd", "something odd"),
+])
+def test_a_delivery_problem_is_a_sentence(error, sentence):
+    from ownup.notify.outbox import delivery_problem
+
+    assert delivery_problem(error) == sentence
+
+
+def test_thread_says_the_delivery_problem_in_words(owner_web, thread, owner):
+    """A refused connection reads as what happened, not 'ConnectionRefusedError: [Errno 111]'."""
+    _reply(thread, owner)
+    outbox_deliver(row=OutboxEmail.objects.get(), connection=_RealRefusal())
+    html = owner_web.get(f"/inbox/{thread.pk}/").content.decode()
+    assert "Delivery problem" in html
+    assert "the mail server could not be reached (it refused the connection)" in html
+    assert "Errno" not in html and "ConnectionRefusedError" not in html
