@@ -21,6 +21,7 @@ from ownup.clients.models import Client
 from ownup.core.drafts import render_draft
 from ownup.core.tone.gate import confirmed_from
 from ownup.errors import Conflict
+from ownup.pagination import MAX_OFFSET
 from ownup.ui.forms import select_options
 from ownup.ui.panels import panels_for
 from ownup.ui.tone_field import tone_field_context
@@ -75,8 +76,8 @@ class Slice:
     """One page of a list without counting the whole of it (the tabs carry capped counts)."""
 
     def __init__(self, qs, number: str | None, size: int = 50, ids_first: bool = False):
-        try:
-            self.number = max(int(number or 1), 1)
+        try:  # bounded: an absurd number is an empty page, not an offset the database refuses
+            self.number = min(max(int(number or 1), 1), MAX_OFFSET // size)
         except ValueError:
             self.number = 1
         start = (self.number - 1) * size

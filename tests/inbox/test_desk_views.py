@@ -352,3 +352,15 @@ def test_tab_counts_compiled_once_count_each_workspace_and_person(desk, ws_a, ws
     assert selectors.view_counts(workspace=ws_b, user=outsider)["everything"] == 1
     key = next(k for k in selectors._compiled_counts if k[0] == "views")
     assert selectors._compiled_counts[key][1].count("SELECT COUNT(*)") == len(selectors.VIEWS)
+
+
+@pytest.mark.parametrize("view", ["", "all", "mine", "resolved"])
+def test_an_absurd_page_number_is_an_empty_page_not_a_500(desk, owner_web, view):
+    """?page=99999999999999999999 made an offset the database refuses (SQLite 'datatype
+    mismatch', PostgreSQL 'bigint out of range'): the page number is bounded."""
+    for page in ("99999999999999999999", "2000001"):
+        r = owner_web.get(f"/inbox/?view={view}&page={page}")
+        assert r.status_code == 200
+        assert "Launch plan" not in r.content.decode()
+    assert owner_web.get(f"/inbox/?view={view}&page=1e9").status_code == 200
+    assert owner_web.get("/inbox/rows/?page=99999999999999999999").status_code == 200
