@@ -16,6 +16,8 @@ def test_agreement_page_is_addressed_and_signed(owner_web, owner, client_a, ws_a
     html = owner_web.get(f"/clients/{client_a.pk}/agreement/").content.decode()
     assert "Dear Ellie," in html and "Best regards," in html and ws_a.name in html
     assert "Send the agreement" in html and "ellie@harbour.example" in html
+    # The tone check's refusal says to tick "Send anyway": the box says so too.
+    assert "Send anyway" in html
 
 
 def test_send_to_chosen_contacts(owner_web, owner, client_a, ws_a):
