@@ -148,11 +148,20 @@ def test_blind4_set_is_well_formed():
         assert {r["labels"][label] for r in blind} == {0, 1}, label
 
 
-@pytest.mark.parametrize(("name", "size"), [("tone_train5.jsonl", 500), ("tone_blind5.jsonl", 200)])
-def test_fourth_round_sets_are_well_formed(name, size):
-    """Train 5 (tuned and trained on) and blind 5 (issue 21, fourth round: another writer who saw
-    no rules, code or labelled sets; scored once with rules v9 final, never tuned on). Shape only:
-    blind 5's figures live in docs/quality.md, so that no failing test invites tuning on it."""
+ROUND_SETS = ("tone_train5.jsonl", "tone_blind5.jsonl", "tone_train6_w1.jsonl",
+              "tone_train6_w2.jsonl", "tone_train6_w3.jsonl")
+
+
+@pytest.mark.parametrize(("name", "size"), [("tone_train5.jsonl", 500), ("tone_blind5.jsonl", 200),
+                                            ("tone_train6_w1.jsonl", 200),
+                                            ("tone_train6_w2.jsonl", 200),
+                                            ("tone_train6_w3.jsonl", 200)])
+def test_fourth_and_fifth_round_sets_are_well_formed(name, size):
+    """Train 5 (tuned and trained on); blind 5 (issue 21, fourth round: another writer who saw no
+    rules, code or labelled sets; scored once with rules v9 final, a training and tuning set since
+    the fifth round); train 6 w1/w2/w3 (fifth round: three more independent writers, training and
+    tuning sets, each one writer in the leave-one-writer-out estimate of bench/tone_lowo.py).
+    Shape only: their figures live in docs/quality.md."""
     rows = _load(DATA / name)
     assert len(rows) == size
     ids = [r["id"] for r in rows]
@@ -160,7 +169,7 @@ def test_fourth_round_sets_are_well_formed(name, size):
     others = {
         r["id"]
         for other in ("tone_wide.jsonl", "tone_sealed.jsonl", "tone_corpus.jsonl",
-                      "tone_blind4.jsonl", "tone_train5.jsonl", "tone_blind5.jsonl")
+                      "tone_blind4.jsonl", *ROUND_SETS)
         if other != name
         for r in _load(DATA / other)
     }
