@@ -34,7 +34,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .engine import Hit, _Sentences, accepted
+from .engine import _CLAUSE_BREAK, Hit, _Sentences, accepted
 from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
 
 LABELS = (*FINDING_CATEGORIES, "apology", "ownership", "empathy", "next_step")
@@ -47,6 +47,17 @@ _WHO = {
     **dict.fromkeys(("they", "their", "he", "she", "his", "her", "they're", "they've", "them",
                      "him"), "them"),
 }
+_CAPITALISED = re.compile(
+    r"(?<=[a-z,;:] )(?<!\bhi )(?<!\bHi )(?<!\bHey )(?<!\bhey )(?<!Dear )(?<!Thanks )"
+    r"(?!I\b|I'|OK\b)[A-Z][\w&'\u2019-]+"
+)  # not the name a greeting addresses ("Hi Walt,")
+# A possessive before a noun: "Meta's review team", "the venue's AV tech" (not "it's", "that's").
+_POSSESSIVE = re.compile(
+    r"\b(?!(?:it|that|there|what|let|he|she|here|who|where|today|yesterday|everyone|nobody|"
+    r"one|this|tonight|tomorrow|week|year|month)['\u2019]s)[A-Za-z][\w&-]*['\u2019]s\s+[A-Za-z]",
+    re.IGNORECASE,
+)
+_LEADING = frozenset("and but so then because which although though since as also just".split())
 _DIGITS = str.maketrans("0123456789", "##########")
 # Function words say nothing on their own ("the", "so"); in a pair they may ("my fault", "on us").
 STOP_WORDS = frozenset(
@@ -54,6 +65,29 @@ STOP_WORDS = frozenset(
     "been being am do does did of to in on at by for with from as into about over up out off "
     "very really also too here there what which who whom when where all some".split()
 )  # pronouns stay: who the agent is ("we", "you", "they") is what ownership and blame turn on
+
+# Word classes that carry across writers (fifth round): what a problem sentence is made of rather
+# than its phrase. Each is a feature on its own sentence, joined with the sentence's context.
+_SCALE = frozenset(
+    "only just minor small tiny little slight slightly few couple bit barely hardly handful "
+    "blip hiccup fraction marginal negligible teeny quick brief briefly momentary isolated rare "
+    "limited mere merely tad minimal nobody noticed".split()
+)  # understatement: "only a few", "a slight hiccup"
+_ABSOLUTE = frozenset(
+    "never always every guarantee guaranteed guarantees definitely certainly absolutely zero "
+    "perfect perfectly flawless flawlessly ever forever totally completely #% promise promised "
+    "impossible nothing whatsoever single".split()
+)  # a commitment beyond anyone's control: "it will never happen again"
+_CIRCUMSTANCE = frozenset(
+    "busy stretched swamped crazy hectic mad slammed chaos chaotic overloaded understaffed "
+    "short-staffed staffed capacity holiday holidays leave sick ill illness flu week weeks month "
+    "season christmas rebrand launch launches tight backlog volume load workload traffic strike "
+    "weather snow storm rain move moving migration outage systems system server internet "
+    "broadband wifi hectic juggling unexpected unforeseen beyond circumstances".split()
+)  # the situation a failure is put down to
+_CAUSE = frozenset(
+    "because due since owing given amid between thanks hence blame caused cause result".split()
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +123,10 @@ def features(
     present: dict[str, bool],
     sents: _Sentences,
     matches: dict[str, list[re.Match[str]]],
+    classes: bool = True,
 ) -> tuple[frozenset[str], list[Sentence]]:
-    """(message-level features, per-sentence features) of one analysed message."""
+    """(message-level features, per-sentence features) of one analysed message. ``classes``:
+    the word-class features of the fifth round (``cls:``)."""
     found = {h[0] for h in hits}
     draft: set[str] = set()
     draft.update(f"rule:{c}" for c in FINDING_CATEGORIES if c in found)
@@ -98,12 +134,18 @@ def features(
     n = len(sents.starts)
     per: list[set[str]] = [set() for _ in range(n)]
     who: list[str] = []
+    words: list[frozenset[str]] = []
+    caps: list[bool] = []
     lowered = text.lower().replace("\u2019", "'").translate(_DIGITS)
     for i in range(n):
         lo, hi = sents.span(i)
         toks = _TOKEN.findall(lowered, lo, hi)
         feats = per[i]
         who.append(next((_WHO[t] for t in toks if t in _WHO), ""))
+        if classes:
+            words.append(frozenset(toks))
+            # a capitalised word after the sentence's first: a name, a company, a product
+            caps.append(_CAPITALISED.search(text, lo, hi) is not None)
         feats.update("w:" + t for t in toks if t not in STOP_WORDS)
         feats.update(
             f"b:{a} {b}"
@@ -134,12 +176,86 @@ def features(
             feats.add(f"agent:{who[i]}+failure")
         if "cue:negation" in feats and "cue:commit" in feats:
             feats.add("cue:negated+commit")
+    if classes:
+        # a failure in this sentence or the next or previous one: the context a circumstance,
+        # a cause or an understatement is read against
+        failing = ["cue:failure" in f for f in per]
+        for i, feats in enumerate(per):
+            near = failing[i] or (i > 0 and failing[i - 1]) or (i + 1 < n and failing[i + 1])
+            ws = words[i]
+            if near:
+                if ws & _SCALE:
+                    feats.add("cls:scale+failure")
+                if ws & _CIRCUMSTANCE:
+                    feats.add("cls:circumstance+failure")
+                if ws & _CAUSE:
+                    feats.add("cls:cause+failure")
+                if caps[i]:
+                    feats.add("cls:name+failure")
+            if "cue:commit" in feats and ws & _ABSOLUTE:
+                feats.add("cls:absolute+commit")
+            if ws & _SCALE and "near:minimizing" not in feats:
+                feats.add("cls:scale")
+        # who the subject of each clause with a failure is (fifth round): a first word that is
+        # the agency's, the client's, someone else's ("the courier", "their system"), or a name
+        fail_at = [m.start() for m in matches["cue_failure"]]
+        fail_at += [m.start() for m in matches["blame"]]
+        for i, feats in enumerate(per):
+            lo, hi = sents.span(i)
+            here = [p for p in fail_at if lo <= p < hi]
+            if not here:
+                continue
+            if _POSSESSIVE.search(text, lo, hi):
+                feats.add("cls:possessive+failure")
+            cuts = [lo] + [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, hi)] + [hi]
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                if not any(a <= p < b for p in here):
+                    continue
+                subject = _clause_subject(text, a, b, a == lo)
+                if subject:
+                    feats.add(f"subj:{subject}+failure")
     sentences = []
     for i, feats in enumerate(per):
         lo, hi = sents.span(i)
         if feats and text[lo:hi].strip():
             sentences.append(Sentence(lo, hi, frozenset(feats)))
     return frozenset(draft), sentences
+
+
+_WORD = re.compile(r"[A-Za-z][\w&'\u2019-]*")
+_NEXT_CAPITAL = re.compile(r"[ \t]+(?!I\b)[A-Z]")
+_SUBJECT = {
+    **dict.fromkeys(("we", "i", "our", "my", "we're", "we've", "i'm", "i've", "we'd", "i'd", "us"),
+                    "us"),
+    **dict.fromkeys(("you", "your", "you're", "you've", "you'd"), "you"),
+    **dict.fromkeys(("they", "their", "he", "she", "his", "her", "they're", "they've", "them"),
+                    "them"),
+    "the": "the",
+    "it": "it",
+    "this": "it",
+    "that": "it",
+}
+
+
+def _clause_subject(text: str, lo: int, hi: int, opens_sentence: bool) -> str:
+    """The first word of a clause as its rough subject: us, you, them, the, it, or name (a
+    capitalised word inside a sentence, or one with a possessive)."""
+    for m in _WORD.finditer(text, lo, hi):
+        word = m.group().replace("\u2019", "'")
+        low = word.lower()
+        if low in _LEADING:
+            continue
+        if low in _SUBJECT:
+            return _SUBJECT[low]
+        if word[0].isupper() and (
+            not opens_sentence
+            or low.endswith("'s")
+            or any(c.isupper() for c in word[1:])  # CallRail, IT, AV
+            or _NEXT_CAPITAL.match(text, m.end()) is not None  # Royal Mail, Google Ads
+        ):
+            return "name"
+        return ""
+    return ""
 
 
 def all_features(draft: frozenset[str], sentences: list[Sentence]) -> set[str]:

@@ -1,0 +1,156 @@
+"""Leave-one-writer-out estimate of the tone check's problem categories (issue 21, fifth round).
+
+    .venv/bin/python bench/tone_lowo.py [--categories excuse,blame,...] [--l2 1.0]
+        [--min-authors 2] [--floor 0.88] [--shipped]
+
+Every labelled set is one writer (the first corpus, fresh, wide + sealed, blind 2, blind 3,
+blind 4, train 5, blind 5, train 6 w1/w2/w3). For each writer in turn the learned problem model is
+trained on all the others and the held-out writer is scored: the rules alone, the model alone and
+rules + model (the model only adds a category the rules did not find, with a sentence to point
+at, exactly as ``check`` uses it). Train 5 is template-built: it is trained on, never held out.
+
+The threshold of each held-out run is chosen without the held-out writer: an inner
+leave-one-writer-out over the training writers gives out-of-writer probabilities, and the
+threshold is the one with the best rules + model F1 at which the model's own additions are right
+at least ``--floor`` of the time on the training writers no rule was written beside
+(``--select unseen``, train_tone.UNSEEN). ``--shipped`` scores the shipped check
+(``learned.json``) per writer instead (not a leave-one-out figure: the shipped models were
+trained on every writer).
+
+Needs scikit-learn (the test extra): it is used here and in bench/train_tone.py only, never at
+run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import train_tone  # noqa: E402
+from train_tone import (  # noqa: E402
+    UNSEEN,
+    Item,
+    call,
+    choose_threshold,
+    fit_sklearn,
+    oof_by_writer,
+    writers,
+)
+
+from ownup.core.tone import CATEGORIES, check  # noqa: E402
+
+RESIDUAL = False
+
+
+def prf(c: Counter) -> tuple[float, float, float]:
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def fmt(c: Counter) -> str:
+    p, r, f1 = prf(c)
+    return f"{p:.2f}/{r:.2f}/{f1:.2f}"
+
+
+def tally(c: Counter, said: bool, actual: bool) -> None:
+    c[("tp" if actual else "fp") if said else ("fn" if actual else "tn")] += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--categories", default=",".join(CATEGORIES))
+    ap.add_argument("--l2", type=float, default=train_tone.PROBLEM_L2)
+    ap.add_argument("--min-authors", type=int, default=2)
+    ap.add_argument("--floor", type=float, default=0.85)
+    ap.add_argument("--weighting", choices=("none", "writer"), default="writer")
+    ap.add_argument("--shipped", action="store_true", help="score the shipped check per writer")
+    ap.add_argument(
+        "--select", choices=("all", "unseen"), default="unseen",
+        help="writers whose inner out-of-writer calls set the threshold: all, or only those no "
+        "rule was written beside (the rules are near-perfect on the others, hiding the model's "
+        "wrong calls)",
+    )
+    ap.add_argument("--residual", action="store_true", help="train on what the rules passed")
+    ap.add_argument("--stems", action="store_true", help="add five-letter word prefixes")
+    ap.add_argument("--no-classes", action="store_true", help="without the cls: features")
+    ap.add_argument("--fixed", type=float, default=None, help="a fixed threshold (no inner loop)")
+    args = ap.parse_args(argv)
+    started = time.process_time()
+    train_tone.CLASSES = not args.no_classes
+    train_tone.STEMS = args.stems
+    global RESIDUAL
+    RESIDUAL = args.residual
+    groups = {w: [Item(r) for r in recs] for w, recs in writers().items()}
+    cats = args.categories.split(",")
+    print(f"writers: {', '.join(f'{w} {len(v)}' for w, v in groups.items())}")
+    held_out = [w for w in groups if w != "train5"]
+    if args.shipped:
+        recs = writers()
+        for category in cats:
+            pooled = {"rules": Counter(), "shipped": Counter()}
+            print(f"\n{category}: writer  rules P/R/F1   shipped P/R/F1")
+            for w in held_out:
+                cr, cs = Counter(), Counter()
+                for rec, it in zip(recs[w], groups[w], strict=True):
+                    rep = check(rec["text"], rec["kind"], names=rec.get("names", ()))
+                    y = bool(it.labels[category])
+                    tally(cr, it.rules[category], y)
+                    tally(cs, category in rep.categories(), y)
+                pooled["rules"].update(cr)
+                pooled["shipped"].update(cs)
+                print(f"  {w:<12} " + "   ".join(fmt(c) for c in (cr, cs)))
+            print(f"  {'pooled':<12} " + "   ".join(
+                fmt(pooled[k]) for k in ("rules", "shipped")))
+        return 0
+    for category in cats:
+        pooled = {"rules": Counter(), "model": Counter(), "both": Counter()}
+        unseen = {"rules": Counter(), "model": Counter(), "both": Counter()}
+        print(f"\n{category}: writer (support)  rules P/R/F1   model alone   rules+model  [t]")
+        for held in held_out:
+            train = {w: its for w, its in groups.items() if w != held}
+            if args.fixed is not None:
+                t: float | None = args.fixed
+            else:
+                inner = oof_by_writer(
+                    category, train, args.l2, args.min_authors, args.weighting, RESIDUAL
+                )
+                pool = [it for w, its in train.items() for it in its
+                        if args.select == "all" or w in UNSEEN]
+                t = choose_threshold(category, pool, inner, args.floor)
+            bias, weights = fit_sklearn(
+                category, train, args.l2, args.min_authors, args.weighting, RESIDUAL
+            )
+            cr, cm, cb = Counter(), Counter(), Counter()
+            for it in groups[held]:
+                y = bool(it.labels[category])
+                p, span = call(category, bias, weights, it)
+                said = t is not None and p >= t and span
+                tally(cr, it.rules[category], y)
+                tally(cm, said, y)
+                tally(cb, it.rules[category] or said, y)
+            for k, c in (("rules", cr), ("model", cm), ("both", cb)):
+                pooled[k].update(c)
+                if held in UNSEEN:
+                    unseen[k].update(c)
+            sup = cr["tp"] + cr["fn"]
+            print(f"  {held:<12} ({sup:>3})  " + "   ".join(
+                fmt(c) for c in (cr, cm, cb)) + f"  [{t}]")
+        print(f"  {'pooled':<12}        " + "   ".join(
+            fmt(pooled[k]) for k in ("rules", "model", "both")))
+        print(f"  {'unseen':<12}        " + "   ".join(
+            fmt(unseen[k]) for k in ("rules", "model", "both")))
+        sys.stdout.flush()
+    print(f"\nCPU {time.process_time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
