@@ -78,13 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         "rule was written beside (the rules are near-perfect on the others, hiding the model's "
         "wrong calls)",
     )
+    ap.add_argument("--prune", type=float, default=train_tone.PROBLEM_MIN_WEIGHT)
     ap.add_argument("--residual", action="store_true", help="train on what the rules passed")
     ap.add_argument("--stems", action="store_true", help="add five-letter word prefixes")
-    ap.add_argument("--no-classes", action="store_true", help="without the cls: features")
     ap.add_argument("--fixed", type=float, default=None, help="a fixed threshold (no inner loop)")
     args = ap.parse_args(argv)
     started = time.process_time()
-    train_tone.CLASSES = not args.no_classes
     train_tone.STEMS = args.stems
     global RESIDUAL
     RESIDUAL = args.residual
@@ -120,13 +119,14 @@ def main(argv: list[str] | None = None) -> int:
                 t: float | None = args.fixed
             else:
                 inner = oof_by_writer(
-                    category, train, args.l2, args.min_authors, args.weighting, RESIDUAL
+                    category, train, args.l2, args.min_authors, args.weighting, RESIDUAL,
+                    args.prune,
                 )
                 pool = [it for w, its in train.items() for it in its
                         if args.select == "all" or w in UNSEEN]
                 t = choose_threshold(category, pool, inner, args.floor)
             bias, weights = fit_sklearn(
-                category, train, args.l2, args.min_authors, args.weighting, RESIDUAL
+                category, train, args.l2, args.min_authors, args.weighting, RESIDUAL, args.prune
             )
             cr, cm, cb = Counter(), Counter(), Counter()
             for it in groups[held]:

@@ -67,10 +67,10 @@ MAX_FALSE_ADD = 0.005  # one wrong learned call per 200 drafts the rules rightly
 MIN_ALONE_F1 = 0.80
 THRESHOLDS = [round(0.30 + 0.05 * i, 2) for i in range(14)]  # 0.30 .. 0.95
 MIN_DF = 3
-PROBLEM_L2 = 1.0
+PROBLEM_L2 = 3.0  # leave-one-writer-out: 0.3, 1 and 3 within 0.01-0.02 F1; 3 the most precise
+PROBLEM_MIN_WEIGHT = 0.1  # weights smaller than this do not ship (learned.json stays small)
 PROBLEM_FLOOR = 0.85  # the issue's precision target, for what the model adds
-STEMS = False
-CLASSES = True  # the fifth round's word-class features (learned.features(classes=...))
+STEMS = False  # a trial of the fifth round (bench/tone_lowo.py --stems): not shipped
 MIN_WEIGHT = 0.02
 
 
@@ -118,7 +118,7 @@ class Item:
         found = {h[0] for h in hits}
         self.rules = {c: (c in found) if c not in present else present[c] for c in LABELS}
         self.draft, self.sentences = features(
-            text, rs, hits, dict(present), sents, matches, classes=CLASSES
+            text, rs, hits, dict(present), sents, matches
         )
         if STEMS:  # a trial: five-letter prefixes of content words
             self.sentences = [
@@ -254,10 +254,12 @@ def fit_sklearn(
     min_authors: int = 2,
     weighting: str = "writer",
     residual: bool = False,
+    prune: float = 0.0,
 ) -> tuple[float, dict[str, float]]:
     """L2 logistic regression by scikit-learn (liblinear) over binary features. ``weighting``
     "writer" gives every writer's drafts the same total weight as a writer of 200 drafts at most
-    (train 5's 500 template-built drafts count as 200), so no one voice dominates."""
+    (train 5's 500 template-built drafts count as 200), so no one voice dominates. Weights smaller
+    than ``prune`` in size are dropped (what ships)."""
     import numpy as np
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
@@ -284,7 +286,9 @@ def fit_sklearn(
     clf.fit(x, np.array(ys), sample_weight=np.array(sw))
     _ = n
     coef = clf.coef_[0]
-    return float(clf.intercept_[0]), {f: float(coef[i]) for i, f in enumerate(vocab)}
+    return float(clf.intercept_[0]), {
+        f: float(coef[i]) for i, f in enumerate(vocab) if abs(coef[i]) >= prune
+    }
 
 
 # Writers whose drafts no rule was written beside: the rules' figures on them are honest, and
@@ -300,6 +304,7 @@ def oof_by_writer(
     min_authors: int = 2,
     weighting: str = "writer",
     residual: bool = False,
+    prune: float = 0.0,
 ) -> dict[str, tuple[float, bool]]:
     """(probability, whether a sentence carries the call) of each draft, from a model not trained
     on its writer. Train 5 (template-built) is trained on, never held out."""
@@ -308,7 +313,7 @@ def oof_by_writer(
         if held == "train5":
             continue
         train = {w: its for w, its in groups.items() if w != held}
-        bias, weights = fit_sklearn(category, train, l2, min_authors, weighting, residual)
+        bias, weights = fit_sklearn(category, train, l2, min_authors, weighting, residual, prune)
         for it in groups[held]:
             out[it.id] = call(category, bias, weights, it)
     return out
@@ -414,7 +419,8 @@ def cross_validate(items: list[Item], folds: int, l2: float) -> dict[str, dict]:
 
 def train_problems(out: Path, floor: float, check_only: bool) -> int:
     """The fifth round's problem models: trained on every writer (train 5 weighted down to 200
-    drafts), word features seen by two writers at least, L2 = PROBLEM_L2; each threshold the one
+    drafts), word features seen by two writers at least, L2 = PROBLEM_L2, weights under
+    PROBLEM_MIN_WEIGHT dropped; each threshold the one
     with the best rules + model F1 whose precision, out of writer, is at least ``floor`` on the
     writers no rule was written beside (UNSEEN). A category without such a threshold ships no
     model. The element models already in ``out`` are kept as they are."""
@@ -423,14 +429,14 @@ def train_problems(out: Path, floor: float, check_only: bool) -> int:
     data = json.loads(out.read_text(encoding="utf-8"))
     models = {c: m for c, m in data["models"].items() if c not in FINDING_CATEGORIES}
     for category in FINDING_CATEGORIES:
-        oof = oof_by_writer(category, groups, PROBLEM_L2)
+        oof = oof_by_writer(category, groups, PROBLEM_L2, prune=PROBLEM_MIN_WEIGHT)
         pool = [it for w in UNSEEN if w in groups for it in groups[w]]
         t = choose_threshold(category, pool, oof, floor)
         if t is None:
             print(f"{category:<12} no threshold keeps precision >= {floor} out of writer: no model")
             continue
-        bias, weights = fit_sklearn(category, groups, PROBLEM_L2)
-        kept = {f: round(v, 4) for f, v in sorted(weights.items()) if abs(v) >= MIN_WEIGHT}
+        bias, weights = fit_sklearn(category, groups, PROBLEM_L2, prune=PROBLEM_MIN_WEIGHT)
+        kept = {f: round(v, 4) for f, v in sorted(weights.items())}
         models[category] = {"bias": round(bias, 4), "threshold": t, "weights": kept}
         print(f"{category:<12} t={t:.2f}, {len(kept)} weights")
     if check_only:
@@ -463,8 +469,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.problems:
         return train_problems(args.out, args.floor, args.check)
-    global CLASSES
-    CLASSES = False  # the element models were trained before the fifth round's features
     records = training_records(args.sets)
     items = [Item(r) for r in records]
     print(

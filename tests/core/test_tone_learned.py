@@ -43,12 +43,20 @@ def _prf(c: Counter) -> tuple[float, float]:
     return p, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+FIFTH_ROUND_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", "train5",
+                       "blind5", "train6_w1", "train6_w2", "train6_w3")
+
+
 def test_the_shipped_weights_load_with_a_threshold_each():
     raw = json.loads(resources.files("ownup.core.tone").joinpath("learned.json").read_text())
-    # blind 4 became a tuning set in the fourth round; the sealed third and blind 5 never are
-    assert not any("sealed" in s or "blind5" in s for s in raw["trained_on"])
+    # the element models are the third round's (first corpus, fresh, wide); the problem models
+    # of the fifth round were trained on every writer (bench/train_tone.py --problems), and their
+    # thresholds set out of writer (docs/quality.md, "Round 5")
+    assert not any("sealed" in s or "blind" in s for s in raw["trained_on"])
+    writers = [s.split(" (")[0] for s in raw["problems_trained_on"]]
+    assert sorted(writers) == sorted(FIFTH_ROUND_WRITERS)
     models = default_models()
-    assert set(models) == {"apology", "ownership", "empathy", "next_step"}  # see quality.md
+    assert set(models) == set(LABELS)  # see quality.md
     for category, m in models.items():
         assert m.category == category
         assert 0.0 < m.threshold < 1.0
@@ -75,8 +83,24 @@ def test_rules_and_model_keep_the_recorded_figures_on_the_tuned_on_sets(name):
         if p < 0.9 or f1 < 0.9 or f1 < f1_rules - 0.01:
             low[label] = (round(p, 2), round(f1, 2), round(f1_rules, 2))
     assert not low, low
-    for label in CATEGORIES:  # categories without a model are the rules' alone
-        assert both[label] == alone[label], label
+
+
+@pytest.mark.parametrize("name", ["tone_blind5.jsonl", "tone_train6_w1.jsonl",
+                                  "tone_train6_w2.jsonl", "tone_train6_w3.jsonl"])
+def test_the_problem_models_add_recall_on_the_outside_writers_without_costing_precision(name):
+    """docs/quality.md, Round 5: on the writers no rule was written beside (trained on, so a
+    floor, not an estimate) rules + model never fall below the rules alone in F1 for a problem,
+    and lose at most 0.05 of the rules' precision."""
+    records = _load(name)
+    both, alone = _counts(records, True), _counts(records, False)
+    low = {}
+    for label in CATEGORIES:
+        p, f1 = _prf(both[label])
+        p_rules, f1_rules = _prf(alone[label])
+        if f1 < f1_rules or p < p_rules - 0.05:
+            low[label] = (round(p, 2), round(f1, 2), round(p_rules, 2), round(f1_rules, 2))
+    assert not low, low
+    assert sum(both[label]["tp"] - alone[label]["tp"] for label in CATEGORIES) >= 10
 
 
 def test_a_learned_call_always_points_at_words():
@@ -137,3 +161,48 @@ def test_an_element_the_model_finds_removes_its_missing_finding():
     assert "missing_ownership" not in report.categories()
     [call] = report.learned
     assert text[call.start : call.end] == "We zorbly dropped it."
+
+
+def test_a_problem_rests_on_its_own_sentence():
+    """A problem's probability is its sentence's: words in another sentence (the client's own
+    office move) do not carry a finding onto "Sorry the copy is late."."""
+    models = {"excuse": Model("excuse", -2.0, 0.5, {"w:late": 1.2, "w:office": 1.5})}
+    text = "Sorry the copy is late. I hope the move at your office went well."
+    assert "excuse" not in check(text, "other", learned=models).categories()
+    text = "Sorry the copy is late, the office was being painted."
+    assert "excuse" in check(text, "other", learned=models).categories()
+
+
+def test_a_negated_failure_carries_no_blame():
+    """The rules' negation reading wins: a sentence whose every failure word is negated is no
+    excuse, blame or minimising, whatever the model's words say."""
+    models = {"blame": Model("blame", -1.0, 0.5, {"w:side": 3.0})}
+    assert "blame" not in check(
+        "Nobody on your side did anything wrong.", "other", learned=models
+    ).categories()
+    assert "blame" in check(
+        "Somebody on your side got the date wrong.", "other", learned=models
+    ).categories()
+
+
+def test_a_problem_finding_rests_on_a_content_word():
+    """"will be" or "had" alone is no finding: a writer cannot act on an auxiliary."""
+    models = {"overpromise": Model("overpromise", -1.0, 0.5, {"w:will": 2.0, "b:will be": 2.0})}
+    text = "Someone from the team will be in contact."
+    assert "overpromise" not in check(text, "other", learned=models).categories()
+    models = {"overpromise": Model("overpromise", -1.0, 0.5, {"b:will be": 2.0, "w:zorbly": 2.0})}
+    text = "The relaunch will be zorbly."
+    [finding] = [f for f in check(text, "other", learned=models).findings
+                 if f.category == "overpromise"]
+    assert "zorbly" in finding.message and finding.suggestion
+
+
+def test_the_shipped_problem_models_keep_the_rules_reading_of_negation_and_refusal():
+    for text in (
+        "Nobody on your side did anything wrong.",
+        "I won't promise it will never happen again, but we've added a second check.",
+        "It wasn't the courier's fault: we gave them the wrong address.",
+        "Someone from the team will be in contact.",
+    ):
+        found = check(text, "other").categories()
+        assert not found & {"blame", "overpromise", "minimizing"}, (text, found)

@@ -22,6 +22,13 @@ when its probability reaches the threshold chosen by cross-validation on the tun
 one sentence carries a positive share: that sentence is the finding's span, and the words with
 the largest weights in it are named in the message. Trained offline by ``bench/train_tone.py``;
 only the fitted weights ship (``learned.json``), applied here in pure Python.
+
+The four problem models (fifth round: excuse, blame, minimising, over-promise) were trained on
+every labelled writer and their thresholds set out of writer (``bench/train_tone.py --problems``,
+``bench/tone_lowo.py``). A problem is a finding on one sentence, so its probability is that
+sentence's own (the bias, the rules' calls on the draft and the sentence's share), and there is no
+problem call on a sentence whose every failure word the rules read as negated, nor one whose
+reasons hold no content word (an auxiliary such as "will be" alone).
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .engine import _CLAUSE_BREAK, Hit, _Sentences, accepted
+from .engine import Hit, _negated, _Sentences, accepted
 from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
 
 LABELS = (*FINDING_CATEGORIES, "apology", "ownership", "empathy", "next_step")
@@ -47,17 +54,6 @@ _WHO = {
     **dict.fromkeys(("they", "their", "he", "she", "his", "her", "they're", "they've", "them",
                      "him"), "them"),
 }
-_CAPITALISED = re.compile(
-    r"(?<=[a-z,;:] )(?<!\bhi )(?<!\bHi )(?<!\bHey )(?<!\bhey )(?<!Dear )(?<!Thanks )"
-    r"(?!I\b|I'|OK\b)[A-Z][\w&'\u2019-]+"
-)  # not the name a greeting addresses ("Hi Walt,")
-# A possessive before a noun: "Meta's review team", "the venue's AV tech" (not "it's", "that's").
-_POSSESSIVE = re.compile(
-    r"\b(?!(?:it|that|there|what|let|he|she|here|who|where|today|yesterday|everyone|nobody|"
-    r"one|this|tonight|tomorrow|week|year|month)['\u2019]s)[A-Za-z][\w&-]*['\u2019]s\s+[A-Za-z]",
-    re.IGNORECASE,
-)
-_LEADING = frozenset("and but so then because which although though since as also just".split())
 _DIGITS = str.maketrans("0123456789", "##########")
 # Function words say nothing on their own ("the", "so"); in a pair they may ("my fault", "on us").
 STOP_WORDS = frozenset(
@@ -66,28 +62,22 @@ STOP_WORDS = frozenset(
     "very really also too here there what which who whom when where all some".split()
 )  # pronouns stay: who the agent is ("we", "you", "they") is what ownership and blame turn on
 
-# Word classes that carry across writers (fifth round): what a problem sentence is made of rather
-# than its phrase. Each is a feature on its own sentence, joined with the sentence's context.
-_SCALE = frozenset(
-    "only just minor small tiny little slight slightly few couple bit barely hardly handful "
-    "blip hiccup fraction marginal negligible teeny quick brief briefly momentary isolated rare "
-    "limited mere merely tad minimal nobody noticed".split()
-)  # understatement: "only a few", "a slight hiccup"
-_ABSOLUTE = frozenset(
-    "never always every guarantee guaranteed guarantees definitely certainly absolutely zero "
-    "perfect perfectly flawless flawlessly ever forever totally completely #% promise promised "
-    "impossible nothing whatsoever single".split()
-)  # a commitment beyond anyone's control: "it will never happen again"
-_CIRCUMSTANCE = frozenset(
-    "busy stretched swamped crazy hectic mad slammed chaos chaotic overloaded understaffed "
-    "short-staffed staffed capacity holiday holidays leave sick ill illness flu week weeks month "
-    "season christmas rebrand launch launches tight backlog volume load workload traffic strike "
-    "weather snow storm rain move moving migration outage systems system server internet "
-    "broadband wifi hectic juggling unexpected unforeseen beyond circumstances".split()
-)  # the situation a failure is put down to
-_CAUSE = frozenset(
-    "because due since owing given amid between thanks hence blame caused cause result".split()
-)
+
+# Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
+# sentence whose every failure word is negated carries no excuse, blame or minimising ("Nobody on
+# your side did anything wrong"), and a problem finding rests on a word a writer can change, not on
+# an auxiliary alone ("will be", "had").
+NEGATED_FAILURE = "cue:negated+failure"
+_NEEDS_LIVE_FAILURE = frozenset({"excuse", "blame", "minimizing"})
+_FUNCTION = STOP_WORDS | frozenset(
+    "will would could should can may might must shall had has have having not no".split()
+)  # pronouns stay content here: who did it is what blame turns on ("their", "they")
+
+
+def _content(feature: str) -> bool:
+    """A word feature with a content word in it ("w:late", "b:the courier"; not "b:will be")."""
+    kind, _, rest = feature.partition(":")
+    return kind in ("w", "b") and any(t not in _FUNCTION for t in rest.split())
 
 
 @dataclass(frozen=True)
@@ -123,10 +113,8 @@ def features(
     present: dict[str, bool],
     sents: _Sentences,
     matches: dict[str, list[re.Match[str]]],
-    classes: bool = True,
 ) -> tuple[frozenset[str], list[Sentence]]:
-    """(message-level features, per-sentence features) of one analysed message. ``classes``:
-    the word-class features of the fifth round (``cls:``)."""
+    """(message-level features, per-sentence features) of one analysed message."""
     found = {h[0] for h in hits}
     draft: set[str] = set()
     draft.update(f"rule:{c}" for c in FINDING_CATEGORIES if c in found)
@@ -134,18 +122,12 @@ def features(
     n = len(sents.starts)
     per: list[set[str]] = [set() for _ in range(n)]
     who: list[str] = []
-    words: list[frozenset[str]] = []
-    caps: list[bool] = []
     lowered = text.lower().replace("\u2019", "'").translate(_DIGITS)
     for i in range(n):
         lo, hi = sents.span(i)
         toks = _TOKEN.findall(lowered, lo, hi)
         feats = per[i]
         who.append(next((_WHO[t] for t in toks if t in _WHO), ""))
-        if classes:
-            words.append(frozenset(toks))
-            # a capitalised word after the sentence's first: a name, a company, a product
-            caps.append(_CAPITALISED.search(text, lo, hi) is not None)
         feats.update("w:" + t for t in toks if t not in STOP_WORDS)
         feats.update(
             f"b:{a} {b}"
@@ -157,6 +139,12 @@ def features(
             per[sents.index(m.start())].add("cue:" + name)
     for m in matches["time"]:
         per[sents.index(m.start())].add("cue:time")
+    # a failure the rules read as negated ("Nobody on your side did anything wrong") is no failure
+    failing: dict[int, bool] = {}
+    for m in matches["cue_failure"]:
+        i = sents.index(m.start())
+        live = not _negated(text, m.start(), sents.span(i)[0], rs)
+        failing[i] = failing.get(i, False) or live
     for m in rs.negation.finditer(text):
         per[sents.index(m.start())].add("cue:negation")
     for c in FINDING_CATEGORIES:
@@ -176,86 +164,15 @@ def features(
             feats.add(f"agent:{who[i]}+failure")
         if "cue:negation" in feats and "cue:commit" in feats:
             feats.add("cue:negated+commit")
-    if classes:
-        # a failure in this sentence or the next or previous one: the context a circumstance,
-        # a cause or an understatement is read against
-        failing = ["cue:failure" in f for f in per]
-        for i, feats in enumerate(per):
-            near = failing[i] or (i > 0 and failing[i - 1]) or (i + 1 < n and failing[i + 1])
-            ws = words[i]
-            if near:
-                if ws & _SCALE:
-                    feats.add("cls:scale+failure")
-                if ws & _CIRCUMSTANCE:
-                    feats.add("cls:circumstance+failure")
-                if ws & _CAUSE:
-                    feats.add("cls:cause+failure")
-                if caps[i]:
-                    feats.add("cls:name+failure")
-            if "cue:commit" in feats and ws & _ABSOLUTE:
-                feats.add("cls:absolute+commit")
-            if ws & _SCALE and "near:minimizing" not in feats:
-                feats.add("cls:scale")
-        # who the subject of each clause with a failure is (fifth round): a first word that is
-        # the agency's, the client's, someone else's ("the courier", "their system"), or a name
-        fail_at = [m.start() for m in matches["cue_failure"]]
-        fail_at += [m.start() for m in matches["blame"]]
-        for i, feats in enumerate(per):
-            lo, hi = sents.span(i)
-            here = [p for p in fail_at if lo <= p < hi]
-            if not here:
-                continue
-            if _POSSESSIVE.search(text, lo, hi):
-                feats.add("cls:possessive+failure")
-            cuts = [lo] + [m.end() for m in _CLAUSE_BREAK.finditer(text, lo, hi)] + [hi]
-            for a, b in zip(cuts, cuts[1:], strict=False):
-                if not any(a <= p < b for p in here):
-                    continue
-                subject = _clause_subject(text, a, b, a == lo)
-                if subject:
-                    feats.add(f"subj:{subject}+failure")
+        if failing.get(i) is False:
+            feats.add(NEGATED_FAILURE)
+
     sentences = []
     for i, feats in enumerate(per):
         lo, hi = sents.span(i)
         if feats and text[lo:hi].strip():
             sentences.append(Sentence(lo, hi, frozenset(feats)))
     return frozenset(draft), sentences
-
-
-_WORD = re.compile(r"[A-Za-z][\w&'\u2019-]*")
-_NEXT_CAPITAL = re.compile(r"[ \t]+(?!I\b)[A-Z]")
-_SUBJECT = {
-    **dict.fromkeys(("we", "i", "our", "my", "we're", "we've", "i'm", "i've", "we'd", "i'd", "us"),
-                    "us"),
-    **dict.fromkeys(("you", "your", "you're", "you've", "you'd"), "you"),
-    **dict.fromkeys(("they", "their", "he", "she", "his", "her", "they're", "they've", "them"),
-                    "them"),
-    "the": "the",
-    "it": "it",
-    "this": "it",
-    "that": "it",
-}
-
-
-def _clause_subject(text: str, lo: int, hi: int, opens_sentence: bool) -> str:
-    """The first word of a clause as its rough subject: us, you, them, the, it, or name (a
-    capitalised word inside a sentence, or one with a possessive)."""
-    for m in _WORD.finditer(text, lo, hi):
-        word = m.group().replace("\u2019", "'")
-        low = word.lower()
-        if low in _LEADING:
-            continue
-        if low in _SUBJECT:
-            return _SUBJECT[low]
-        if word[0].isupper() and (
-            not opens_sentence
-            or low.endswith("'s")
-            or any(c.isupper() for c in word[1:])  # CallRail, IT, AV
-            or _NEXT_CAPITAL.match(text, m.end()) is not None  # Royal Mail, Google Ads
-        ):
-            return "name"
-        return ""
-    return ""
 
 
 def all_features(draft: frozenset[str], sentences: list[Sentence]) -> set[str]:
@@ -290,22 +207,36 @@ def score(
     of its features' weights). There is none, and so no call, when no sentence has a positive
     share; when that sentence holds a phrase of this category that the rules set aside (a
     negation, a refused promise, a kind word: ``near:<category>``), since the rules' reading of
-    context wins; or when no word of it carries weight (a finding points at words)."""
+    context wins; or when no word of it carries weight (a finding points at words). For a
+    problem (a finding) the probability is the sentence's own: the bias, the rules' calls on the
+    draft and that sentence's share; for an element, the draft's."""
     w = model.weights
     known = w.keys()
     seen = known & everything
     seen.discard(f"rule:{model.category}")
-    p = _sigmoid(model.bias + math.fsum(map(w.__getitem__, seen)))
     best: Sentence | None = None
     best_share = 0.0
     for s in sentences:
         share = math.fsum(map(w.__getitem__, known & s.features))
         if share > best_share:
             best, best_share = s, share
+    if model.category in FINDING_CATEGORIES:
+        # a problem is a finding on one sentence: its probability is that sentence's (with what
+        # the rules decided about the draft), not the draft's, so that words elsewhere (the
+        # client's own move, a kind line) cannot carry a finding onto it
+        draft = math.fsum(w[f] for f in seen if f.startswith("rule:"))
+        p = _sigmoid(model.bias + draft + best_share)
+    else:
+        p = _sigmoid(model.bias + math.fsum(map(w.__getitem__, seen)))
     if best is None or f"near:{model.category}" in best.features:
         return p, None, ()
+    if model.category in _NEEDS_LIVE_FAILURE and NEGATED_FAILURE in best.features:
+        return p, None, ()
+
     top = sorted((f for f in known & best.features if w[f] > 0), key=lambda f: (-w[f], f))[:3]
     if not any(f[:2] in ("w:", "b:") for f in top):
+        return p, None, ()
+    if model.category in FINDING_CATEGORIES and not any(map(_content, top)):
         return p, None, ()
     return p, best, tuple(top)
 
@@ -316,12 +247,13 @@ def judge(
     """The model's call on one category, or None: a probability at or above its threshold and a
     sentence to point at (``score``)."""
     w = model.weights
-    seen = w.keys() & everything
-    seen.discard(f"rule:{model.category}")
-    if _sigmoid(model.bias + math.fsum(map(w.__getitem__, seen))) < model.threshold:
-        return None  # the cheap test first: most messages stop here
+    if model.category not in FINDING_CATEGORIES:
+        seen = w.keys() & everything
+        seen.discard(f"rule:{model.category}")
+        if _sigmoid(model.bias + math.fsum(map(w.__getitem__, seen))) < model.threshold:
+            return None  # the cheap test first: most messages stop here
     p, best, top = score(model, everything, sentences)
-    if best is None:
+    if best is None or p < model.threshold:
         return None
     start, end = best.start, best.end
     while start < end and text[start].isspace():
