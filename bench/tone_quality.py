@@ -32,13 +32,14 @@ CORPUS = DATA / "tone_corpus.jsonl"
 WIDE = DATA / "tone_wide.jsonl"
 SEALED = DATA / "tone_sealed.jsonl"
 # Blind 4 (issue 21, third round): 240 drafts by a separate engineer who had not seen the rules,
-# scored once with rules and model final (docs/quality.md); never tuned on.
+# scored once with rules and model final (docs/quality.md); a tuning set since rules v8.
 BLIND4 = DATA / "tone_blind4.jsonl"
 # Train 5 (issue 21, fourth round): 500 template-built training drafts by another engineer who had
 # not seen the rules, weighted to the problem categories; tuned on (and trained on) only.
 TRAIN5 = DATA / "tone_train5.jsonl"
 # Blind 5 (issue 21, fourth round): 200 drafts by another writer who saw no rules, code or labelled
-# sets; scored once with rules v9 and the model final (docs/quality.md); never tuned on.
+# sets; scored once with rules v9 and the model final (docs/quality.md); a training and tuning set
+# since the fifth round (the problem models are trained on it).
 BLIND5 = DATA / "tone_blind5.jsonl"
 LABELS = CATEGORIES + ELEMENTS
 
@@ -257,9 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         "--split",
         choices=("tune", "test", "all", "both", "fresh", "wide", "sealed", "blind4", "train5", "blind5"),
         default="both",
-        help="both = tune, test, fresh and wide; sealed = the out-of-sight third (never tuned on); "
+        help="both = tune, test, fresh and wide; sealed = the third no rule was tuned on (the fifth round's problem models are trained on it); "
         "blind4 = the third round's independent set (tuned on since rules v8); train5 = the fourth "
-        "round's training drafts; blind5 = the fourth round's independent set (never tuned on)",
+        "round's training drafts; blind5 = the fourth round's independent set (scored once at rules "
+        "v9; trained and tuned on since the fifth round); train 6 sets: --set",
     )
     ap.add_argument("--errors", action="store_true", help="list misclassified messages")
     ap.add_argument(

@@ -2,10 +2,18 @@
 
     .venv/bin/python bench/train_tone.py [--folds 5] [--l2 0.3] [--out ownup/core/tone/learned.json]
     .venv/bin/python bench/train_tone.py --check   # cross-validate only, write nothing
+    .venv/bin/python bench/train_tone.py --problems [--check]   # the fifth round's problem models
 
-Trained on the tuned-on sets only: the first corpus (both splits), the "fresh" 40 of
-bench/tone_quality.py and the wide two thirds (tests/core/data/tone_wide.jsonl). Never on the
-sealed third or a blind set.
+The element models (apology, ownership, empathy, next step; the default run) are trained on the
+third round's tuned-on sets only: the first corpus (both splits), the "fresh" 40 of
+bench/tone_quality.py and the wide two thirds (tests/core/data/tone_wide.jsonl).
+
+``--problems`` (issue 21, fifth round; needs scikit-learn from the test extra) trains the excuse,
+blame, minimising and over-promise models on every labelled writer (``writers``: the wide set with
+its sealed third, blind 4, train 5, blind 5 and train 6 included; never the lead's held-out set,
+which is not in the repository) and writes them beside the element models already in ``--out``;
+see ``train_problems`` and bench/tone_lowo.py for the leave-one-writer-out estimate. The rest of
+this docstring describes the element models.
 
 One L2-regularised logistic regression per category (pure Python, L-BFGS; deterministic), over
 the features of learned.py: word and word-pair features seen in at least MIN_DF training drafts, the
