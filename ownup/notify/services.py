@@ -209,15 +209,17 @@ def rule_reset(*, workspace, event: str) -> None:
 
 
 def inform_directors(*, workspace, event: str, key: str, subject: str, body: str, url: str = "",
-                     client=None, incident=None, actor=None) -> None:
+                     client=None, incident=None, actor=None, leave_out=()) -> None:
     """Tell the people the rule for ``event`` names (directors by default) once the
-    transaction commits, never the person who made the change: informed, not asked."""
+    transaction commits, never the person who made the change: informed, not asked.
+    ``leave_out``: people told of the same change by a notice of their own."""
     from django.db import transaction
 
     from .rules import recipients_for
 
+    skip = {getattr(u, "pk", None) for u in (actor, *leave_out) if u is not None}
     users = [u for u in recipients_for(workspace, event, client=client, incident=incident)
-             if actor is None or u.pk != getattr(actor, "pk", None)]
+             if u.pk not in skip]
     if not users:
         return
     transaction.on_commit(lambda: notify_users(

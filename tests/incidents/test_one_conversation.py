@@ -175,3 +175,24 @@ def test_call_sheet_names_whom_to_call_and_the_invite_is_now(crisis, ws_a, clien
     start = event.decoded("dtstart")
     assert SUNDAY_NIGHT <= start <= SUNDAY_NIGHT + timedelta(hours=1)  # not Monday 13:00
     assert "Ben Lowe on +1 212 555 0100" in str(event.get("description"))
+
+
+def test_a_thread_handed_to_the_director_tells_them_once(crisis, owner, director,
+                                                          django_capture_on_commit_callbacks):
+    """Handed to the client's director: their own 'gave you a thread' notice, not also the
+    director's 'handed over' notice of the same change; the notice names people, not
+    addresses."""
+    from ownup.notify.models import Notification
+
+    thread, _traveller = crisis
+    thread_assign(thread=thread, owner=owner, user=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_assign(thread=thread, owner=director, user=None)
+    told = Notification.objects.filter(user=director, channel="in_app")
+    assert sorted(told.values_list("event", flat=True)) == ["thread_assigned"]
+    with django_capture_on_commit_callbacks(execute=True):
+        thread_assign(thread=thread, owner=owner, user=None)
+    informed = Notification.objects.get(user=director, event="thread_handed_over",
+                                        channel="in_app")
+    assert f"from {director.get_full_name()} to {owner.get_full_name()}" in informed.body
+    assert director.email not in informed.body

@@ -31,7 +31,8 @@ def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
     ).exists():
         raise ValidationError({"owner": "The owner must be a member of this workspace."})
     thread = thread_lock(thread)
-    before = thread.owner.email if thread.owner is not None else ""
+    before_owner = thread.owner
+    before = before_owner.email if before_owner is not None else ""
     thread.owner = owner
     thread.save(update_fields=["owner"])
     event = thread_event_record(thread, user, ThreadEventKind.ASSIGNED, before,
@@ -39,8 +40,8 @@ def thread_assign(*, thread: Thread, owner=None, user=None) -> Thread:
     promises_sync(thread)
     if owner is not None and owner != user:
         transaction.on_commit(lambda: _notify_owner(thread, owner, user, event.pk))
-    if before and owner is not None and before != owner.email:
-        _inform_handover(thread, before, owner, user, event.pk)
+    if before_owner is not None and owner is not None and before_owner != owner:
+        _inform_handover(thread, before_owner.get_full_name() or before, owner, user, event.pk)
     return thread
 
 
@@ -54,7 +55,8 @@ def _urgent(thread: Thread) -> bool:
 
 
 def _inform_handover(thread: Thread, before: str, owner, actor, event_id: int) -> None:
-    """The client's director is informed (not asked) when a thread changes hands."""
+    """The client's director is informed (not asked) when a thread changes hands; not the
+    new owner, who has their own notice of it (a thread handed to the director)."""
     from django.urls import reverse
 
     from ownup.notify.services import inform_directors
@@ -63,7 +65,7 @@ def _inform_handover(thread: Thread, before: str, owner, actor, event_id: int) -
     client = thread.client.name if thread.client is not None else "an unmatched sender"
     inform_directors(
         workspace=thread.workspace, event="thread_handed_over", client=thread.client,
-        actor=actor, key=f"thread-handover:{thread.pk}:{event_id}",
+        actor=actor, key=f"thread-handover:{thread.pk}:{event_id}", leave_out=[owner],
         subject=f"Handed over: {client} — {thread.subject or '(no subject)'}",
         body=(f"{who} handed the thread '{thread.subject or '(no subject)'}' with {client} "
               f"from {before} to {owner.get_full_name() or owner.email}."
