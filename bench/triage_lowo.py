@@ -6,8 +6,9 @@ Authors (tests/core/data): the first corpus, wide + sealed (one sitting, one wri
 blind 3, blind 4, blind 5 and train 6 w1 ... w10 (when present). Rules carry no per-fold
 training, so their figure for an author is simply the rules on that author's set; the rules were
 written beside the first five, so only a set scored before it was read is an estimate (see
-docs/quality.md). A learned part (ownup/core/triage_learned.py) is retrained for each fold on
-every *other* author (bench/train_triage.py) and scored on the one left out.
+docs/quality.md). With --held-out-model the learned parts (ownup/core/triage_mood.py,
+ownup/core/triage_emergency.py) are retrained for each fold on every *other* author
+(bench/train_triage.py, bench/train_triage_class.py) and score the one left out.
 
 Per author and pooled: emergency recall and precision, class and mood accuracy.
 """
@@ -89,17 +90,33 @@ def predict(items: list[dict], learned: bool = True) -> list[tuple[str, str]]:
     return out
 
 
-def predict_held_out(authors: list[tuple[str, list[dict]]]) -> dict[str, list[tuple[str, str]]]:
-    """Each author's class (rules) and mood from a mood model trained on the other authors."""
-    from train_triage import examples, train  # bench/: scikit-free trainer
+def predict_held_out(
+    authors: list[tuple[str, list[dict]]], with_class: bool = True
+) -> dict[str, list[tuple[str, str]]]:
+    """Each author's class and mood from models trained on the other authors: the mood model
+    (bench/train_triage.py) and, unless ``with_class`` is false, the emergency model
+    (bench/train_triage_class.py) with its thresholds chosen on the other authors' out-of-writer
+    scores; else the rules' class."""
+    import train_triage_class
+    from train_triage import examples, train  # bench/: scikit-free trainers
 
     from ownup.core import triage_mood
 
     data = {name: examples(items) for name, items in authors}
+    oof = {}
+    if with_class:
+        oof = train_triage_class.out_of_writer(
+            [(name, train_triage_class.examples(items)) for name, items in authors],
+            train_triage_class.L2,
+        )
     out = {}
     for name, items in authors:
         model = train([x for other, xs in data.items() if other != name for x in xs])
-        classes = [c for c, _ in predict(items, learned=False)]
+        if with_class:
+            others = [r for other, rows in oof.items() if other != name for r in rows]
+            classes = train_triage_class.apply(oof[name], *train_triage_class.choose(others))
+        else:
+            classes = [c for c, _ in predict(items, learned=False)]
         moods = [triage_mood.decide(model, feats, rule)[0] for feats, rule, _ in data[name]]
         out[name] = list(zip(classes, moods, strict=True))
     return out
@@ -115,17 +132,22 @@ def main() -> int:
     parser.add_argument(
         "--held-out-model",
         action="store_true",
-        help="mood from a model retrained without the author scored (bench/train_triage.py)",
+        help="class and mood from models retrained without the author scored "
+        "(bench/train_triage_class.py, bench/train_triage.py)",
+    )
+    parser.add_argument(
+        "--rules-class", action="store_true",
+        help="with --held-out-model: the rules' class (only the mood model is learned)",
     )
     args = parser.parse_args()
     authors = load_authors()
     mode = (
         "rules only" if args.rules_only
-        else "mood model trained on the other authors" if args.held_out_model
+        else "models trained on the other authors" if args.held_out_model
         else "as shipped (the mood model was trained on every author: in-sample)"
     )
     print(f"triage rules version {triage.RULES_VERSION}; {mode}")
-    held_out = predict_held_out(authors) if args.held_out_model else {}
+    held_out = predict_held_out(authors, not args.rules_class) if args.held_out_model else {}
     table = {}
     for name, items in authors:
         preds = held_out.get(name) or predict(items, learned=not args.rules_only)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import triage_mood
+from . import triage_emergency, triage_mood
 from .fastscan import DispatchScanner, start_chars
 
 CLASSES = ("routine", "urgent", "emergency")
@@ -551,6 +551,7 @@ def classify(
             message_class = "emergency"
             signals.extend(lean)
 
+    forced_emergency = False
     if rules is not None:
         forced = None
         for label, words in (
@@ -563,9 +564,10 @@ def classify(
             for m in scanner.finditer(lowered):
                 signals.append(Signal(label, original[m.start() : m.end()], m.start(), m.end()))
                 forced = forced or label
-        if forced == "rule:emergency_keyword" or any(
+        forced_emergency = forced == "rule:emergency_keyword" or any(
             s.label == "rule:emergency_keyword" for s in signals
-        ):
+        )
+        if forced_emergency:
             message_class = "emergency"
         elif forced and message_class == "routine":
             message_class = "urgent"
@@ -584,7 +586,15 @@ def classify(
         mood = "calm"
 
     if learned:
-        mood = _learned_mood(subject, masked, original, signals, mood, message_class)
+        others, content, tokens = triage_mood.parts_tokens(
+            masked[len(subject) + 2 :], (s.label for s in signals), mood, message_class
+        )
+        new_mood = _learned_mood(subject, masked, original, signals, mood, message_class,
+                                 others, content)
+        if not forced_emergency:
+            message_class = _learned_class(subject, lowered, original, signals, message_class,
+                                           others, content, tokens)
+        mood = new_mood
 
     signals.sort(key=lambda s: (s.start, s.end, s.label))
     return Triage(message_class, mood, signals)
@@ -624,6 +634,52 @@ def learned_features(subject: str, body: str, sender: str = "") -> tuple[set[str
     return feats, result.mood
 
 
+def class_features(subject: str, body: str, sender: str = "") -> tuple[set[str], str]:
+    """The learned emergency model's features and the rules' class, exactly as ``classify``
+    computes them (bench/train_triage_class.py trains and scores on these)."""
+    subject, body = subject or "", body or ""
+    result = classify(subject, body, sender=sender, learned=False)
+    masked = _new_text(subject, body)
+    others, _ = triage_mood.parts(
+        masked[len(subject) + 2 :], (s.label for s in result.signals), result.mood,
+        result.message_class,
+    )
+    lowered = _lower(masked)
+    feats = triage_emergency.features(others, lowered[: len(subject)], lowered[len(subject) + 2 :])
+    return feats, result.message_class
+
+
+def _learned_class(
+    subject: str,
+    lowered: str,
+    original: str,
+    signals: list[Signal],
+    message_class: str,
+    others: set[str],
+    body_words: set[str],
+    body_tokens: list[str],
+) -> str:
+    """The learned emergency model's class where it raises the rules' class to an emergency or
+    vetoes their emergency, and words carry it (``learned:emergency`` / ``learned:not_emergency``
+    signals); else the rules' class."""
+    model = triage_emergency.load()
+    if model is None:
+        return message_class
+    z = model.quick_score(others, body_words, body_tokens, lowered[: len(subject)])
+    if message_class == "emergency" and z > model.veto_at:
+        return message_class  # the common cases: no feature is named
+    if message_class != "emergency" and z < model.raise_at:
+        return message_class
+    feats = triage_emergency.features(
+        others, lowered[: len(subject)], lowered[len(subject) + 2 :]
+    )
+    new, label, placed = triage_emergency.decide(
+        model, z, message_class, feats, lambda f: triage_emergency.span(lowered, f)
+    )
+    signals.extend(Signal(label, original[s:e], s, e) for s, e in placed)
+    return new
+
+
 def _learned_mood(
     subject: str,
     masked: str,
@@ -631,15 +687,14 @@ def _learned_mood(
     signals: list[Signal],
     mood: str,
     message_class: str,
+    others: set[str],
+    words: set[str],
 ) -> str:
     """The learned model's mood where it differs from the rules' and words carry the difference
     (each becomes a ``learned:mood:<mood>`` signal); else the rules' mood."""
     model = triage_mood.load()
     if model is None:
         return mood
-    others, words = triage_mood.parts(
-        masked[len(subject) + 2 :], (s.label for s in signals), mood, message_class
-    )
     scores = model.quick_scores(others, words)
     if max(scores.values()) - scores[mood] < triage_mood.MARGIN:
         return mood  # the rules' mood stands (the common case): no feature is named

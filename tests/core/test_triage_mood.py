@@ -12,8 +12,7 @@ from ownup.core.triage import analysed_text, classify
 
 DATA = Path(__file__).parent / "data"
 SETS = ["triage_corpus", "triage_wide", "triage_sealed", "triage_blind2", "triage_blind3",
-        "triage_blind4", "triage_blind5", "triage_train6_w1", "triage_train6_w2",
-        "triage_train6_w3"]
+        "triage_blind4", "triage_blind5", *(f"triage_train6_w{n}" for n in range(1, 11))]
 
 
 def _items() -> list[dict]:
@@ -29,7 +28,7 @@ def test_shipped_weights_load_and_name_what_they_were_trained_on():
     assert model is not None
     assert set(model.weights) == set(model.bias) == set(triage_mood.MOODS)
     assert model.trained_on == ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
-                                "train6_w1", "train6_w2", "train6_w3")
+                                *(f"train6_w{n}" for n in range(1, 11)))
     path = Path(triage_mood.__file__).with_name(triage_mood.WEIGHTS_FILE)
     assert path.stat().st_size < 200 * 1024
     assert json.loads(path.read_text(encoding="utf-8"))["rules_version"] == triage.RULES_VERSION
@@ -43,7 +42,10 @@ def test_every_learned_mood_is_explained_by_words():
         rules = classify(m["subject"], m["body"], learned=False)
         shipped = classify(m["subject"], m["body"])
         learned = [s for s in shipped.signals if s.label.startswith("learned:mood:")]
-        assert shipped.message_class == rules.message_class, m["id"]  # class is the rules'
+        # the class is the rules' unless the emergency model spoke (test_triage_emergency.py)
+        assert shipped.message_class == rules.message_class or any(
+            s.label in ("learned:emergency", "learned:not_emergency") for s in shipped.signals
+        ), m["id"]
         if shipped.mood == rules.mood:
             assert not learned, m["id"]
             continue
@@ -56,14 +58,12 @@ def test_every_learned_mood_is_explained_by_words():
 
 
 def test_the_model_never_calls_calm_what_the_rules_read_a_feeling_in():
+    """Since round 5b the model never says calm where the rules read any feeling (a mood signal,
+    or concern for harm, the press, money lost): calm comes only from the rules."""
     for m in _items():
         rules = classify(m["subject"], m["body"], learned=False)
-        feeling = any(
-            s.label.startswith(("mood:angry", "mood:upset", "mood:concerned"))
-            for s in rules.signals
-        )
-        if feeling:
-            assert classify(m["subject"], m["body"]).mood != "calm" or rules.mood == "calm", m["id"]
+        if classify(m["subject"], m["body"]).mood == "calm":
+            assert rules.mood == "calm", m["id"]
 
 
 def test_the_model_needs_a_margin_and_a_place_in_the_text():

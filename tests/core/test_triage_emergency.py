@@ -1,0 +1,123 @@
+"""The learned emergency opinion of triage (ownup/core/triage_emergency.py, issue 21 round 5b)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ownup.core import triage, triage_emergency
+from ownup.core.triage import TriageRules, analysed_text, classify
+
+DATA = Path(__file__).parent / "data"
+SETS = ["triage_corpus", "triage_wide", "triage_sealed", "triage_blind2", "triage_blind3",
+        "triage_blind4", "triage_blind5", *(f"triage_train6_w{n}" for n in range(1, 11))]
+LEARNED = ("learned:emergency", "learned:not_emergency")
+
+
+def _items() -> list[dict]:
+    out = []
+    for name in SETS:
+        with (DATA / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            out += [json.loads(line) for line in fh if line.strip()]
+    return out
+
+
+def test_shipped_weights_load_and_name_what_they_were_trained_on():
+    model = triage_emergency.load()
+    assert model is not None
+    assert model.trained_on == ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
+                                *(f"train6_w{n}" for n in range(1, 11)))
+    assert model.veto_at < model.raise_at  # a veto needs stronger evidence than a raise
+    path = Path(triage_emergency.__file__).with_name(triage_emergency.WEIGHTS_FILE)
+    assert path.stat().st_size < 200 * 1024
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    assert raw["rules_version"] == triage.RULES_VERSION
+    # only words and pairs that at least two writers used: none is a single writer's phrase
+    assert raw["min_writers"] >= 2
+
+
+def test_the_quick_score_is_the_score_of_the_named_features():
+    """classify sums the weights without naming the features; the trainer names them. Both
+    must give the same number on every labelled message."""
+    model = triage_emergency.load()
+    assert model is not None
+    for m in _items()[::7]:
+        feats, _ = triage.class_features(m["subject"], m["body"], m["sender"])
+        subject = m["subject"]
+        masked = triage._new_text(subject, m["body"])
+        rules = classify(subject, m["body"], learned=False)
+        others, words, tokens = triage.triage_mood.parts_tokens(
+            masked[len(subject) + 2 :], (s.label for s in rules.signals), rules.mood,
+            rules.message_class,
+        )
+        quick = model.quick_score(others, words, tokens, triage._lower(masked)[: len(subject)])
+        assert quick == pytest.approx(model.score(feats)), m["id"]
+
+
+def test_every_learned_class_is_explained_by_words():
+    """Where the model changes the rules' class it raises to an emergency (learned:emergency) or
+    vetoes an emergency to urgent (learned:not_emergency), and those signals point at words."""
+    raised = vetoed = 0
+    for m in _items():
+        rules = classify(m["subject"], m["body"], sender=m["sender"], learned=False)
+        shipped = classify(m["subject"], m["body"], sender=m["sender"])
+        learned = [s for s in shipped.signals if s.label in LEARNED]
+        if shipped.message_class == rules.message_class:
+            assert not learned, m["id"]
+            continue
+        if shipped.message_class == "emergency":
+            raised += 1
+            assert {s.label for s in learned} == {"learned:emergency"}, m["id"]
+        else:
+            vetoed += 1
+            assert (rules.message_class, shipped.message_class) == ("emergency", "urgent")
+            assert {s.label for s in learned} == {"learned:not_emergency"}, m["id"]
+        text = analysed_text(m["subject"], m["body"])
+        for s in learned:
+            assert s.text.strip() and text[s.start : s.end] == s.text, m["id"]
+    assert raised > 0  # the model is in use
+
+
+def _toy(weights: dict[str, float]) -> triage_emergency.EmergencyModel:
+    return triage_emergency.EmergencyModel(weights, 0.0, raise_at=2.0, veto_at=-2.0)
+
+
+def test_raise_and_veto_need_their_thresholds_and_words(monkeypatch):
+    subject, body = "Kiosk", "The kiosk screen at the venue shows gibberish to visitors."
+    assert classify(subject, body, learned=False).message_class != "emergency"
+    monkeypatch.setattr(triage_emergency, "load", lambda: _toy({"w:gibberish": 1.9}))
+    assert classify(subject, body).message_class != "emergency"  # under raise_at
+    monkeypatch.setattr(triage_emergency, "load", lambda: _toy({"w:gibberish": 2.5}))
+    raised = classify(subject, body)
+    assert raised.message_class == "emergency"
+    assert [(s.label, s.text) for s in raised.signals if s.label in LEARNED] == [
+        ("learned:emergency", "gibberish")
+    ]
+    # a score without words (only the shape of the text) points at nothing: the rules stand
+    monkeypatch.setattr(triage_emergency, "load", lambda: _toy({"len:short": 2.5}))
+    assert classify(subject, body).message_class != "emergency"
+
+
+def test_a_veto_needs_strong_evidence_and_never_overrides_a_policy_keyword(monkeypatch):
+    subject, body = "Site down", "Our website is down and customers cannot pay. Fix it now."
+    assert classify(subject, body, learned=False).message_class == "emergency"
+    monkeypatch.setattr(triage_emergency, "load", lambda: _toy({"w:website": -1.5}))
+    assert classify(subject, body).message_class == "emergency"  # not below veto_at
+    monkeypatch.setattr(triage_emergency, "load", lambda: _toy({"w:website": -3.0}))
+    vetoed = classify(subject, body)
+    assert vetoed.message_class == "urgent"
+    assert [s.text for s in vetoed.signals if s.label == "learned:not_emergency"] == ["website"]
+    policy = TriageRules(emergency_keywords=("website",))
+    kept = classify(subject, body, rules=policy)
+    assert kept.message_class == "emergency"
+    assert not any(s.label in LEARNED for s in kept.signals)
+
+
+def test_pairs_are_read_within_the_subject_and_within_the_body():
+    words, pairs = triage_emergency.text_words("call me", "now please")
+    assert {"call_me", "now_please"} <= pairs and "me_now" not in pairs
+    assert "call" in words
+    assert triage_emergency.span("Please CALL me now", "p:call_me") == (7, 14)
+    assert triage_emergency.span("call you, me", "p:call_me") is None
