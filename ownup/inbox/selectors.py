@@ -292,26 +292,33 @@ _compiled_counts: dict[tuple, tuple[tuple[str, ...], str, list, str]] = {}
 
 
 def _counts_of_person(name: str, build, *, workspace: Workspace, user,
+                      times: dict[str, datetime] | None = None,
                       cap: int = COUNT_CAP) -> dict[str, int]:
-    """``capped_counts(build(workspace, user))``, its SQL compiled once per process: built
-    for stand-in values, whose parameters are swapped for this workspace's and person's at
-    each call. Compiling the inbox's eight querysets cost ~3 ms of every inbox page, and
-    only these two values differ from one page to the next. ``build`` may use the two
-    only as filter values (``name`` tells its queries apart)."""
+    """``capped_counts(build(workspace, user, **times))``, its SQL compiled once per process:
+    built for stand-in values, whose parameters are swapped for this workspace's, person's
+    and moments' at each call. Compiling the inbox's eight querysets cost ~3 ms of every
+    inbox page, and only these values differ from one page to the next. ``build`` may use
+    them only as filter values (``name`` tells its queries apart)."""
+    from datetime import UTC
+
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    key = (name, connection.alias, connection.vendor, cap)
+    times = times or {}
+    key = (name, connection.alias, connection.vendor, cap, tuple(sorted(times)))
+    stub_times = {t: datetime(1971, 1, 1 + i, tzinfo=UTC) for i, t in enumerate(sorted(times))}
     compiled = _compiled_counts.get(key)
     if compiled is None:
         stub_user = get_user_model()(pk=_STUB_USER_PK)
-        querysets = build(Workspace(pk=_STUB_WORKSPACE), stub_user)
+        querysets = build(Workspace(pk=_STUB_WORKSPACE), stub_user, **stub_times)
         compiled = (tuple(querysets), *_capped_counts_sql(querysets, cap))
         _compiled_counts[key] = compiled
     keys, sql, stub_params, using = compiled
     swap = {_STUB_WORKSPACE: workspace.pk, _STUB_WORKSPACE.hex: workspace.pk.hex,
             _STUB_USER_PK: user.pk}
-    params = [swap.get(p, p) if isinstance(p, uuid.UUID | str | int) else p
+    adapt = connection.ops.adapt_datetimefield_value  # a moment as the SQL's parameter
+    swap.update({adapt(stub_times[t]): adapt(times[t]) for t in times})
+    params = [swap.get(p, p) if isinstance(p, uuid.UUID | str | int | datetime) else p
               for p in stub_params]
     return _fetch_counts(keys, sql, params, using)
 
@@ -545,6 +552,20 @@ def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
 DUE_SOON_HOURS = 4
 
 
+def _my_work_counts(workspace: Workspace, user, *, now: datetime,
+                    soon: datetime) -> dict[str, QuerySet]:
+    """The dashboard's four counts of a person's threads: one round trip, each a range of
+    thread_my_due_idx."""
+    mine = _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "mine", user))
+    running = mine.filter(next_due__isnull=False)
+    return {
+        "owned": mine,
+        "running": running,
+        "breached": running.filter(next_due__lte=now),
+        "due_soon": running.filter(next_due__gt=now, next_due__lte=soon),
+    }
+
+
 def my_work(*, workspace: Workspace, user, limit: int = 10) -> dict:
     """What ``user`` owns that is not resolved: counts (owned, waiting on us, breached, due
     within DUE_SOON_HOURS) and the first rows by next deadline."""
@@ -553,13 +574,9 @@ def my_work(*, workspace: Workspace, user, limit: int = 10) -> dict:
     running = mine.filter(next_due__isnull=False)
     rows = list(running.select_related("client", "client__policy", "owner")
                 .order_by("next_due")[:limit])
-    soon = now + timedelta(hours=DUE_SOON_HOURS)
-    counts = capped_counts({  # one round trip; each a range of thread_my_due_idx
-        "owned": mine,
-        "running": running,
-        "breached": running.filter(next_due__lte=now),
-        "due_soon": running.filter(next_due__gt=now, next_due__lte=soon),
-    })
+    counts = _counts_of_person("my_work", _my_work_counts, workspace=workspace, user=user,
+                               times={"now": now,
+                                      "soon": now + timedelta(hours=DUE_SOON_HOURS)})
     return {
         **counts,
         "rows": thread_rows(rows, now, workspace),

@@ -65,3 +65,27 @@ def test_director_sees_the_agency_at_a_glance(pm, open_incident, director, owner
 
 def test_members_do_not_get_the_directors_panel(member_web, ws_a):
     assert 'id="h-glance"' not in member_web.get("/").content.decode()
+
+
+def test_my_work_counts_compiled_once_follow_the_moment_and_the_person(owner, member, ws_a,
+                                                                      client_a):
+    """The four counts' SQL is compiled once for stand-in values; each call counts its own
+    person at its own moment (breached and due-soon move with the clock), as the querysets
+    counted one by one do."""
+    from ownup.inbox import selectors
+    from ownup.inbox.services.assignment import thread_assign
+
+    now = timezone.now()
+    for i, hours in enumerate((-240, -30, -2, 0, 1)):
+        t = _in(ws_a, f"Question {i}", now + timedelta(hours=hours))
+        thread_assign(thread=t, owner=owner if i % 2 == 0 else member, user=owner)
+    for user in (owner, member):
+        for moment in (now, now + timedelta(hours=20), now + timedelta(days=5)):
+            times = {"now": moment, "soon": moment + timedelta(hours=selectors.DUE_SOON_HOURS)}
+            compiled = selectors._counts_of_person(
+                "my_work", selectors._my_work_counts, workspace=ws_a, user=user, times=times)
+            direct = selectors.capped_counts(selectors._my_work_counts(ws_a, user, **times))
+            assert compiled == direct, (user.email, moment)
+    at_start = selectors.my_work(workspace=ws_a, user=owner)
+    assert (at_start["owned"], at_start["running"]) == (3, 3)
+    assert 1 <= at_start["breached"] < 3
