@@ -117,6 +117,13 @@ class AttachmentOut(Schema):
     not_stored_reason: str
 
 
+class DeliveryOut(Schema):
+    state: str = Field(description="queued, sending, retrying, sent or dead")
+    to: str = Field(description="whom it goes to: the client's contacts by name, else addresses")
+    at: datetime | None = Field(description="when it was sent; while retrying, the next try")
+    problem: str = Field(description="what went wrong, in words ('' when nothing did)")
+
+
 class MessageOut(Schema):
     id: UUID
     thread_id: UUID
@@ -146,6 +153,14 @@ class MessageOut(Schema):
     tone_check: dict
     created_at: datetime
     attachments: list[AttachmentOut]
+    delivery: DeliveryOut | None = Field(None, description=(
+        "A reply sent from ownup: how its mail fared (on a thread's page; null otherwise)"))
+
+    @staticmethod
+    def resolve_delivery(obj) -> dict | None:
+        d = getattr(obj, "delivery", None)
+        return None if d is None else {"state": d["state"], "to": d["to"], "at": d["at"],
+                                       "problem": d["error"] or ""}
 
     @staticmethod
     def resolve_attachments(obj) -> list:
@@ -183,7 +198,11 @@ class ThreadDetailOut(ThreadOut):
 
     @staticmethod
     def resolve_messages(obj):
-        return list(obj.messages.all())
+        messages = list(obj.messages.all())
+        deliveries = selectors.reply_deliveries(obj, messages)
+        for m in messages:
+            m.delivery = deliveries.get(m.pk)
+        return messages
 
     @staticmethod
     def resolve_events(obj):

@@ -125,3 +125,25 @@ def test_thread_says_the_delivery_problem_in_words(owner_web, thread, owner):
     assert "Delivery problem" in html
     assert "the mail server could not be reached (it refused the connection)" in html
     assert "Errno" not in html and "ConnectionRefusedError" not in html
+
+
+def test_the_api_says_how_a_reply_fared(owner_api, thread, owner):
+    """GET /api/v1/threads/{id}: each reply sent from ownup carries its delivery - queued,
+    then the problem in words, then sent to whom and when; the client's message has none."""
+    _reply(thread, owner)
+
+    def delivery():
+        body = owner_api.get(f"threads/{thread.pk}").json()
+        by_direction = {m["direction"]: m.get("delivery") for m in body["messages"]}
+        assert by_direction["inbound"] is None
+        return by_direction["outbound"]
+
+    assert delivery()["state"] == "queued" and delivery()["to"] == "Ellie Marsh"
+    row = OutboxEmail.objects.get()
+    outbox_deliver(row=row, connection=_RealRefusal())
+    d = delivery()
+    assert d["state"] == "retrying"
+    assert d["problem"] == "the mail server could not be reached (it refused the connection)"
+    outbox_deliver(row=row, connection=_Accepting())
+    d = delivery()
+    assert d["state"] == "sent" and d["problem"] == "" and d["at"].startswith("2026-")
