@@ -16,8 +16,8 @@ from .models import Postmortem
 DEMO = {
     "Embargoed results release sent a day early": {
         "summary": "The quarterly results release went to the press list a day before the "
-                   "embargo lifted. The distribution tool was set to the wrong date and "
-                   "nothing between drafting and sending checked it.",
+                   "embargo lifted. The distribution tool held the wrong date and no step "
+                   "between drafting and sending checked it.",
         "client_impact": "Journalists had the figures early; two outlets asked whether the "
                          "embargo still held. The bank's head of comms spent the evening on "
                          "calls.",
