@@ -302,7 +302,7 @@ def _detail_context(request, thread: Thread, reply: dict | None = None,
         "thread": thread,
         "clock": selectors.clock_state(thread),
         "messages_list": messages_list,
-        "events": list(selectors.thread_events(thread)),
+        "events": _events_in_words(request, thread),
         "reply": reply,
         "tone_result": tone_result,
         "templates": [(k, t.title) for k, t in templates_for(request.workspace).items()
@@ -315,6 +315,25 @@ def _detail_context(request, thread: Thread, reply: dict | None = None,
         "log_channels": [(c.value, c.label) for c in replies.LOG_CHANNELS],
         "panels": panels_for("thread", request=request, obj=thread),
     }
+
+
+def _events_in_words(request, thread) -> list:
+    """The thread's changes as the page says things: people by name (events store their
+    addresses), statuses by their labels ('Waiting on client', not 'waiting_on_client')."""
+    from .models import ThreadEventKind, ThreadStatus
+
+    events = list(selectors.thread_events(thread))
+    labels = {ThreadEventKind.STATUS: dict(ThreadStatus.choices)}
+    if any(e.kind == ThreadEventKind.ASSIGNED for e in events):
+        labels[ThreadEventKind.ASSIGNED] = {
+            u.email: u.get_full_name() or u.email
+            for u in selectors.workspace_people(request.workspace)}
+    for e in events:
+        words = labels.get(e.kind)
+        if words:
+            e.from_value = words.get(e.from_value, e.from_value)
+            e.to_value = words.get(e.to_value, e.to_value)
+    return events
 
 
 @workspace_required

@@ -178,3 +178,17 @@ def test_thread_page_shows_judgements(owner_web, ws_a, thread):
     html = owner_web.get(f"/inbox/{thread.pk}/").content.decode()
     assert "Late</span> by 4h of business time" in html
     assert "Off-hours exception" in html and "by Olive Owner" in html
+
+
+def test_the_changes_name_people_and_states_as_the_page_does(owner_web, thread, member, owner):
+    """The thread's 'Changes' list said 'Owner changed: — → milo@…' and 'open →
+    waiting_on_client': people by name, states and classes by their labels."""
+    from ownup.inbox.services.status import thread_set_status
+
+    thread_assign(thread=thread, owner=member, user=owner)
+    thread_set_status(thread=_fresh(thread), status="waiting_on_client", user=owner)
+    html = owner_web.get(f"/inbox/{thread.pk}/").content.decode()
+    changes = html.split("Changes", 1)[1]
+    assert f"Owner changed: — → {member.get_full_name()}" in changes
+    assert member.email not in changes
+    assert "waiting_on_client" not in changes and "Waiting on client" in changes
