@@ -620,6 +620,21 @@ def mood_features(
     return feats, locate
 
 
+def _mood_locator(subject: str, masked: str, signals: list[Signal]) -> triage_mood.Locate:
+    """Where a mood feature shows in ``analysed_text`` (as ``mood_features`` locates it)."""
+    start = len(subject) + 2
+    body = masked[start:]
+
+    def locate(feature: str) -> tuple[int, int] | None:
+        if feature.startswith("sig:"):
+            label = feature[4:]
+            return next(((s.start, s.end) for s in signals if s.label == label and s.text), None)
+        span = triage_mood.word_span(body, feature)
+        return None if span is None else (span[0] + start, span[1] + start)
+
+    return locate
+
+
 def learned_features(subject: str, body: str, sender: str = "") -> tuple[set[str], str]:
     """The learned mood model's features and the rules' mood, exactly as ``classify`` computes
     them (bench/train_triage.py trains and scores on these)."""
@@ -670,11 +685,10 @@ def _learned_class(
         return message_class  # the common cases: no feature is named
     if message_class != "emergency" and z < model.raise_at:
         return message_class
-    feats = triage_emergency.features(
-        others, lowered[: len(subject)], lowered[len(subject) + 2 :]
-    )
+    feats = model.weighed_features(others, body_words, body_tokens, lowered[: len(subject)])
+    found = triage_emergency.words_of(lowered)  # once, for the (up to three) reasons
     new, label, placed = triage_emergency.decide(
-        model, z, message_class, feats, lambda f: triage_emergency.span(lowered, f)
+        model, z, message_class, feats, lambda f: triage_emergency.span(lowered, f, found)
     )
     signals.extend(Signal(label, original[s:e], s, e) for s, e in placed)
     return new
@@ -696,9 +710,13 @@ def _learned_mood(
     if model is None:
         return mood
     scores = model.quick_scores(others, words)
-    if max(scores.values()) - scores[mood] < triage_mood.MARGIN:
-        return mood  # the rules' mood stands (the common case): no feature is named
-    feats, locate = mood_features(subject, masked, signals, mood, message_class)
+    best = max(triage_mood.MOODS, key=scores.__getitem__)
+    if best == "calm" or scores[best] - scores[mood] < triage_mood.MARGIN:
+        # the rules' mood stands (the common case): no feature is named. The model never
+        # says calm where the rules read a feeling (triage_mood.decide), so its calm changes nothing
+        return mood
+    feats = others | {"w:" + w for w in words}
+    locate = _mood_locator(subject, masked, signals)
     best, placed = triage_mood.decide(model, feats, mood, locate)
     signals.extend(Signal(f"learned:mood:{best}", original[s:e], s, e) for s, e in placed)
     return best

@@ -71,28 +71,59 @@ class EmergencyModel:
         """``score`` of the same message without naming its features: ``others`` and the body's
         content words and tokens as ``triage_mood.parts_tokens`` gives them, the subject
         (lower-cased) read here. One dot product; each word and pair counts once."""
-        subject_tokens = _WORD.findall(subject) if subject.strip() else []
-        words = body_words.union(subject_tokens).difference(STOP_WORDS)
-        pairs = set(zip(body_tokens, body_tokens[1:], strict=False))
-        pairs.update(zip(subject_tokens, subject_tokens[1:], strict=False))
         # summed by map/filter (in C): this runs on every message
+        word = self.word_weights.get
+        pair_weights = self.pair_weights
+        known_pair = pair_weights.__contains__
+        z = self.bias + sum(filter(None, map(self.weights.get, others)))
+        z += sum(filter(None, map(word, body_words)))
+        pairs = set(filter(known_pair, zip(body_tokens, body_tokens[1:], strict=False)))
+        if subject.strip():
+            tokens = _WORD.findall(subject)
+            extra = {w for w in tokens if w not in body_words and w not in STOP_WORDS}
+            z += sum(filter(None, map(word, extra)))
+            pairs.update(filter(known_pair, zip(tokens, tokens[1:], strict=False)))
+        return z + sum(map(pair_weights.__getitem__, pairs))
+
+    def weighed_features(
+        self, others: Iterable[str], body_words: set[str], body_tokens: list[str], subject: str
+    ) -> set[str]:
+        """The features of ``quick_score``'s message that carry a weight, by name (what
+        ``decide`` needs to explain a change; features without a weight explain nothing)."""
+        words, pairs = self._weighed(body_words, body_tokens, subject)
         return (
-            self.bias
-            + sum(filter(None, map(self.weights.get, others)))
-            + sum(filter(None, map(self.word_weights.get, words)))
-            + sum(filter(None, map(self.pair_weights.get, pairs)))
+            {f for f in others if f in self.weights}
+            | {"w:" + w for w in words}
+            | {f"p:{a}_{b}" for a, b in pairs}
         )
+
+    def _weighed(
+        self, body_words: set[str], body_tokens: list[str], subject: str
+    ) -> tuple[set[str], set[tuple[str, str]]]:
+        """The message's content words and word pairs that have a weight (each once)."""
+        known_pair = self.pair_weights.__contains__
+        pairs = set(filter(known_pair, zip(body_tokens, body_tokens[1:], strict=False)))
+        words = body_words
+        if subject.strip():
+            subject_tokens = _WORD.findall(subject)
+            words = body_words.union(subject_tokens).difference(STOP_WORDS)
+            pairs.update(filter(known_pair, zip(subject_tokens, subject_tokens[1:], strict=False)))
+        return set(filter(self.word_weights.__contains__, words)), pairs
 
 
 def text_words(subject: str, body: str) -> tuple[set[str], set[str]]:
-    """The content words (no function words) and the consecutive word pairs ("a_b") of the
-    subject and the body, each read on its own (no pair across the two)."""
+    """The content words (no function words) and the consecutive word pairs ("a_b", not two
+    function words) of the subject and the body, each read on its own (no pair across the two)."""
     words: set[str] = set()
     pairs: set[str] = set()
     for part in (subject, body):
         tokens = _WORD.findall(part.lower())
         words.update(tokens)
-        pairs.update(f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False))
+        pairs.update(
+            f"{a}_{b}"
+            for a, b in zip(tokens, tokens[1:], strict=False)
+            if a not in STOP_WORDS or b not in STOP_WORDS  # "in the" explains nothing
+        )
     return words - STOP_WORDS, pairs
 
 
@@ -103,8 +134,11 @@ def features(others: Iterable[str], subject: str, body: str) -> set[str]:
     return set(others) | {"w:" + w for w in words} | {"p:" + p for p in pairs}
 
 
-def span(text: str, feature: str) -> tuple[int, int] | None:
-    """Where a word (``w:leaked``) or a pair (``p:call_me``) is first used in ``text``."""
+def span(
+    text: str, feature: str, found: list[re.Match[str]] | None = None
+) -> tuple[int, int] | None:
+    """Where a word (``w:leaked``) or a pair (``p:call_me``) is first used in ``text``
+    (``found``: the words of ``text`` already lower-cased and matched, to look up several)."""
     wanted: tuple[str, ...]
     if feature.startswith("w:"):
         wanted = (feature[2:],)
@@ -112,12 +146,18 @@ def span(text: str, feature: str) -> tuple[int, int] | None:
         wanted = tuple(feature[2:].split("_"))
     else:
         return None
-    found = list(_WORD.finditer(text.lower()))
+    if found is None:
+        found = words_of(text.lower())
     n = len(wanted)
     for i in range(len(found) - n + 1):
         if tuple(m.group() for m in found[i : i + n]) == wanted:
             return found[i].start(), found[i + n - 1].end()
     return None
+
+
+def words_of(lowered: str) -> list[re.Match[str]]:
+    """The words of a lower-cased text, matched (for ``span``)."""
+    return list(_WORD.finditer(lowered))
 
 
 def reasons(model: EmergencyModel, feats: set[str], sign: int, top: int = 3) -> list[str]:
