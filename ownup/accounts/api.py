@@ -4,9 +4,12 @@ profile (``GET /me``, ``PATCH /me``)."""
 
 from __future__ import annotations
 
+import re
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Router, Schema
+from pydantic import AfterValidator
 
 from . import selectors, services
 from .people import members_with_ids
@@ -45,10 +48,23 @@ class ProfileOut(Schema):
 _HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
+def _time_of_day(value: str) -> str:
+    """A sentence, not the pattern, when a working hour is no time of day."""
+    if not re.fullmatch(_HHMM, value):
+        raise ValueError(f"{value[:20]!r} is not a time of day; write it as HH:MM on a 24-hour "
+                         "clock, e.g. 09:00 or 17:30")
+    return value
+
+
+TimeOfDay = Annotated[str, AfterValidator(_time_of_day)]
+
+
 class ProfilePatch(Schema):
     timezone: str | None = Field(None, max_length=64)
-    work_start: str | None = Field(None, pattern=_HHMM, description="HH:MM")
-    work_end: str | None = Field(None, pattern=_HHMM, description="HH:MM")
+    work_start: TimeOfDay | None = Field(None, description="HH:MM",
+                                         json_schema_extra={"pattern": _HHMM})
+    work_end: TimeOfDay | None = Field(None, description="HH:MM",
+                                       json_schema_extra={"pattern": _HHMM})
     work_days: str | None = Field(None, max_length=7,
                                   description="ISO weekdays as digits: 12345 is Mon-Fri")
     phone: str | None = Field(None, max_length=40, description=(

@@ -121,3 +121,9 @@ def test_api_me_hours_are_hh_mm(member_api):
     assert r.status_code == 200 and (r.json()["work_start"], r.json()["work_end"]) == (
         "08:30", "16:00")
     assert member_api.patch("me", {"work_start": "8h30"}).status_code == 422
+    r = member_api.patch("me", {"work_start": "25:00"})
+    assert r.status_code == 422
+    text = r.content.decode()
+    assert "'25:00' is not a time of day" in text and "HH:MM" in text
+    assert "pattern" not in text  # a sentence, never the regex
+    assert member_api.get("me").json()["work_start"] == "08:30"  # nothing stored was lost
