@@ -4,10 +4,11 @@
         [--min-authors 2] [--floor 0.88] [--shipped]
 
 Every labelled set is one writer (the first corpus, fresh, wide + sealed, blind 2, blind 3,
-blind 4, train 5, blind 5, train 6 w1/w2/w3). For each writer in turn the learned problem model is
-trained on all the others and the held-out writer is scored: the rules alone, the model alone and
-rules + model (the model only adds a category the rules did not find, with a sentence to point
-at, exactly as ``check`` uses it). Train 5 is template-built: it is trained on, never held out.
+blind 4, train 5, blind 5, train 6 w1 ... w10: eighteen writers). For each writer in turn the
+learned problem model is trained on all the others and the held-out writer is scored: the rules
+alone, the model alone and rules + model (the model only adds a category the rules did not find,
+with a sentence to point at, exactly as ``check`` uses it). Train 5 is template-built: it is
+trained on, never held out.
 
 The threshold of each held-out run is chosen without the held-out writer: an inner
 leave-one-writer-out over the training writers gives out-of-writer probabilities, and the

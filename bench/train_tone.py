@@ -93,7 +93,8 @@ def training_records(sets: str = "all") -> list[dict]:
 def writers() -> dict[str, list[dict]]:
     """Every labelled tone set by writer (one writer a set; wide and its sealed third are one
     writer's). Train 5 is template-built: trained on, never held out as a measure. The train 6
-    sets (three writers of the fifth round) are used when they are in tests/core/data."""
+    sets (w1-w3 of the fifth round, w4-w10 of round 5b: ten writers) are used when they are in
+    tests/core/data."""
     out = {
         "corpus": load(CORPUS),
         "fresh": fresh_records(),
@@ -104,10 +105,10 @@ def writers() -> dict[str, list[dict]]:
         "train5": load(TRAIN5),
         "blind5": load(BLIND5),
     }
-    for w in ("w1", "w2", "w3"):
-        path = DATA / f"tone_train6_{w}.jsonl"
+    for n in range(1, 11):
+        path = DATA / f"tone_train6_w{n}.jsonl"
         if path.exists():
-            out[f"train6_{w}"] = load(path)
+            out[f"train6_w{n}"] = load(path)
     return out
 
 
@@ -302,7 +303,7 @@ def fit_sklearn(
 # Writers whose drafts no rule was written beside: the rules' figures on them are honest, and
 # the thresholds of the problem models are set on them (the rules are near-perfect on the others,
 # which hides a model's wrong calls).
-UNSEEN = ("blind5", "train6_w1", "train6_w2", "train6_w3")
+UNSEEN = ("blind5", *(f"train6_w{n}" for n in range(1, 11)))
 
 
 def oof_by_writer(
