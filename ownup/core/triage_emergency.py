@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
+from itertools import pairwise
 
 from .triage_mood import STOP_WORDS
 
@@ -77,12 +78,12 @@ class EmergencyModel:
         known_pair = pair_weights.__contains__
         z = self.bias + sum(filter(None, map(self.weights.get, others)))
         z += sum(filter(None, map(word, body_words)))
-        pairs = set(filter(known_pair, zip(body_tokens, body_tokens[1:], strict=False)))
+        pairs = set(filter(known_pair, pairwise(body_tokens)))
         if subject.strip():
             tokens = _WORD.findall(subject)
             extra = {w for w in tokens if w not in body_words and w not in STOP_WORDS}
             z += sum(filter(None, map(word, extra)))
-            pairs.update(filter(known_pair, zip(tokens, tokens[1:], strict=False)))
+            pairs.update(filter(known_pair, pairwise(tokens)))
         return z + sum(map(pair_weights.__getitem__, pairs))
 
     def weighed_features(
