@@ -289,11 +289,9 @@ def fit_sklearn(
             ys.append(int(it.labels[category]))
             sw.append(weight)
     x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(ys), len(vocab)))
-    n = sum(sw)
     # liblinear's C multiplies the summed loss; the pure-Python fit's l2 is on the summed loss too
     clf = LogisticRegression(C=1.0 / l2, solver="liblinear", max_iter=1000)
     clf.fit(x, np.array(ys), sample_weight=np.array(sw))
-    _ = n
     coef = clf.coef_[0]
     return float(clf.intercept_[0]), {
         f: float(coef[i]) for i, f in enumerate(vocab) if abs(coef[i]) >= prune

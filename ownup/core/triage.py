@@ -606,18 +606,9 @@ def mood_features(
     """The learned mood model's features of a classified message, and where each shows in
     ``analysed_text`` (a signal feature at its first signal, a word at its first use in the new
     words; looked up only for the few reasons of a changed mood)."""
-    start = len(subject) + 2
-    body = masked[start:]
+    body = masked[len(subject) + 2:]
     feats = triage_mood.features(body, (s.label for s in signals), mood, message_class)
-
-    def locate(feature: str) -> tuple[int, int] | None:
-        if feature.startswith("sig:"):
-            label = feature[4:]
-            return next(((s.start, s.end) for s in signals if s.label == label and s.text), None)
-        span = triage_mood.word_span(body, feature)
-        return None if span is None else (span[0] + start, span[1] + start)
-
-    return feats, locate
+    return feats, _mood_locator(subject, masked, signals)
 
 
 def _mood_locator(subject: str, masked: str, signals: list[Signal]) -> triage_mood.Locate:
