@@ -42,6 +42,9 @@ def test_a_new_policy_keeps_every_answer_after_one_wrong_hour(page, owner, ws_a)
     assert page.get_by_label("Make it the default").is_checked()
 
 
+SEND_ANYWAY = "Send anyway, even if the tone check flags something (audited)"
+
+
 def test_a_refused_agreement_send_comes_back_as_it_was_ticked(page, owner, ws_a, client_a):
     from ownup.clients.services import contact_create
 
@@ -51,10 +54,10 @@ def test_a_refused_agreement_send_comes_back_as_it_was_ticked(page, owner, ws_a,
     form = page.locator("form[action$='/send/']")
     for box in form.locator("input[name=contacts]").all():
         box.uncheck()  # nobody to send it to: refused, with a redirect back here
-    form.get_by_label("Send anyway, even if the tone check flags something (audited)").check()
+    form.get_by_label(SEND_ANYWAY).check()
     form.get_by_role("button", name="Send the agreement").click()
 
     page.locator(".flash .error").wait_for()
     form = page.locator("form[action$='/send/']")
-    assert form.get_by_label("Send anyway, even if the tone check flags something (audited)").is_checked()
+    assert form.get_by_label(SEND_ANYWAY).is_checked()
     assert all(not box.is_checked() for box in form.locator("input[name=contacts]").all())
