@@ -620,7 +620,7 @@ def _mood_locator(subject: str, masked: str, signals: list[Signal]) -> triage_mo
         if feature.startswith("sig:"):
             label = feature[4:]
             return next(((s.start, s.end) for s in signals if s.label == label and s.text), None)
-        span = triage_mood.word_span(body, feature)
+        span = triage_mood.span(body, feature)
         return None if span is None else (span[0] + start, span[1] + start)
 
     return locate
@@ -677,9 +677,9 @@ def _learned_class(
     if message_class != "emergency" and z < model.raise_at:
         return message_class
     feats = model.weighed_features(others, body_words, body_tokens, lowered[: len(subject)])
-    found = triage_emergency.words_of(lowered)  # once, for the (up to three) reasons
+    found = triage_mood.words_of(lowered)  # once, for the (up to three) reasons
     new, label, placed = triage_emergency.decide(
-        model, z, message_class, feats, lambda f: triage_emergency.span(lowered, f, found)
+        model, z, message_class, feats, lambda f: triage_mood.span(lowered, f, found)
     )
     signals.extend(Signal(label, original[s:e], s, e) for s, e in placed)
     return new

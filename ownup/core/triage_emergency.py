@@ -22,19 +22,16 @@ policy keyword is never vetoed.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from itertools import pairwise
 
-from .triage_mood import STOP_WORDS
+from .triage_mood import STOP_WORDS, Locate
+from .triage_mood import WORD as _WORD
 
 WEIGHTS_FILE = "triage_emergency.json"
-_WORD = re.compile(r"[a-z][a-z']+")
-
-Locate = Callable[[str], "tuple[int, int] | None"]
 
 
 @dataclass(frozen=True)
@@ -103,12 +100,12 @@ class EmergencyModel:
     ) -> tuple[set[str], set[tuple[str, str]]]:
         """The message's content words and word pairs that have a weight (each once)."""
         known_pair = self.pair_weights.__contains__
-        pairs = set(filter(known_pair, zip(body_tokens, body_tokens[1:], strict=False)))
+        pairs = set(filter(known_pair, pairwise(body_tokens)))
         words = body_words
         if subject.strip():
             subject_tokens = _WORD.findall(subject)
             words = body_words.union(subject_tokens).difference(STOP_WORDS)
-            pairs.update(filter(known_pair, zip(subject_tokens, subject_tokens[1:], strict=False)))
+            pairs.update(filter(known_pair, pairwise(subject_tokens)))
         return set(filter(self.word_weights.__contains__, words)), pairs
 
 
@@ -133,32 +130,6 @@ def features(others: Iterable[str], subject: str, body: str) -> set[str]:
     features of ``triage_mood.parts`` (signals, the rules' class and mood, shapes)."""
     words, pairs = text_words(subject, body)
     return set(others) | {"w:" + w for w in words} | {"p:" + p for p in pairs}
-
-
-def span(
-    text: str, feature: str, found: list[re.Match[str]] | None = None
-) -> tuple[int, int] | None:
-    """Where a word (``w:leaked``) or a pair (``p:call_me``) is first used in ``text``
-    (``found``: the words of ``text`` already lower-cased and matched, to look up several)."""
-    wanted: tuple[str, ...]
-    if feature.startswith("w:"):
-        wanted = (feature[2:],)
-    elif feature.startswith("p:"):
-        wanted = tuple(feature[2:].split("_"))
-    else:
-        return None
-    if found is None:
-        found = words_of(text.lower())
-    n = len(wanted)
-    for i in range(len(found) - n + 1):
-        if tuple(m.group() for m in found[i : i + n]) == wanted:
-            return found[i].start(), found[i + n - 1].end()
-    return None
-
-
-def words_of(lowered: str) -> list[re.Match[str]]:
-    """The words of a lower-cased text, matched (for ``span``)."""
-    return list(_WORD.finditer(lowered))
 
 
 def reasons(model: EmergencyModel, feats: set[str], sign: int, top: int = 3) -> list[str]:

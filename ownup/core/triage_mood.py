@@ -30,7 +30,7 @@ from importlib import resources
 
 MOODS = ("calm", "concerned", "upset", "angry")
 WEIGHTS_FILE = "triage_mood.json"
-_WORD = re.compile(r"[a-z][a-z']+")
+WORD = re.compile(r"[a-z][a-z']+")  # a word of lower-cased text (the emergency model's too)
 _QUESTIONS = ("q:0", "q:1", "q:2")
 _YOUS = ("you:0", "you:1", "you:2", "you:3")
 _YOU_WORDS = frozenset(("you", "your", "yours", "you've", "you're", "you'll", "you'd"))
@@ -111,7 +111,7 @@ def parts_tokens(
         out.add("excl")
     words = len(body.split())
     out.add("len:short" if words < 30 else "len:long" if words > 90 else "len:mid")
-    found = _WORD.findall(body.lower())
+    found = WORD.findall(body.lower())
     out.add(_YOUS[min(sum(w in _YOU_WORDS for w in found), 3)])
     sentences = [s for s in _SENTENCE_END.split(body.strip()) if s]
     if sum(len(s.split()) <= 4 for s in sentences) >= 2:
@@ -127,15 +127,31 @@ def features(
     return others | {"w:" + w for w in words}
 
 
-def word_span(body: str, feature: str) -> tuple[int, int] | None:
-    """Where a word feature (``w:expect``) is first used in ``body`` (None: not a word)."""
-    if not feature.startswith("w:"):
+def span(
+    text: str, feature: str, found: list[re.Match[str]] | None = None
+) -> tuple[int, int] | None:
+    """Where a word (``w:expect``) or a word pair (``p:call_me``, the emergency model's) is first
+    used in ``text`` (``found``: the words of ``text`` already lower-cased and matched, to look
+    up several); None for any other feature."""
+    wanted: tuple[str, ...]
+    if feature.startswith("w:"):
+        wanted = (feature[2:],)
+    elif feature.startswith("p:"):
+        wanted = tuple(feature[2:].split("_"))
+    else:
         return None
-    word = feature[2:]
-    for m in _WORD.finditer(body.lower()):
-        if m.group() == word:
-            return m.start(), m.end()
+    if found is None:
+        found = words_of(text.lower())
+    n = len(wanted)
+    for i in range(len(found) - n + 1):
+        if tuple(m.group() for m in found[i : i + n]) == wanted:
+            return found[i].start(), found[i + n - 1].end()
     return None
+
+
+def words_of(lowered: str) -> list[re.Match[str]]:
+    """The words of a lower-cased text, matched (for ``span``)."""
+    return list(WORD.finditer(lowered))
 
 
 @cache

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ownup.core import triage, triage_emergency
+from ownup.core import triage, triage_emergency, triage_mood
 from ownup.core.triage import TriageRules, analysed_text, classify
 
 DATA = Path(__file__).parent / "data"
@@ -119,5 +119,5 @@ def test_pairs_are_read_within_the_subject_and_within_the_body():
     words, pairs = triage_emergency.text_words("call me", "now please")
     assert {"call_me", "now_please"} <= pairs and "me_now" not in pairs
     assert "call" in words
-    assert triage_emergency.span("Please CALL me now", "p:call_me") == (7, 14)
-    assert triage_emergency.span("call you, me", "p:call_me") is None
+    assert triage_mood.span("Please CALL me now", "p:call_me") == (7, 14)
+    assert triage_mood.span("call you, me", "p:call_me") is None
