@@ -552,11 +552,16 @@ def reply_deliveries(thread: Thread, messages: list[Message]) -> dict:
 DUE_SOON_HOURS = 4
 
 
+def _mine(workspace: Workspace, user) -> QuerySet[Thread]:
+    """The threads ``user`` owns that are not resolved, with their next deadline."""
+    return _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "mine", user))
+
+
 def _my_work_counts(workspace: Workspace, user, *, now: datetime,
                     soon: datetime) -> dict[str, QuerySet]:
     """The dashboard's four counts of a person's threads: one round trip, each a range of
     thread_my_due_idx."""
-    mine = _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "mine", user))
+    mine = _mine(workspace, user)
     running = mine.filter(next_due__isnull=False)
     return {
         "owned": mine,
@@ -570,8 +575,7 @@ def my_work(*, workspace: Workspace, user, limit: int = 10) -> dict:
     """What ``user`` owns that is not resolved: counts (owned, waiting on us, breached, due
     within DUE_SOON_HOURS) and the first rows by next deadline."""
     now = timezone.now()
-    mine = _with_next_due(_in_view(Thread.objects.filter(workspace=workspace), "mine", user))
-    running = mine.filter(next_due__isnull=False)
+    running = _mine(workspace, user).filter(next_due__isnull=False)
     rows = list(running.select_related("client", "client__policy", "owner")
                 .order_by("next_due")[:limit])
     counts = _counts_of_person("my_work", _my_work_counts, workspace=workspace, user=user,
