@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "mailbox",
     "incident",
     "threads",
+    "agreement",
     "agenda",
     "backup",
 ]

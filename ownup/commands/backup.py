@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from . import UserError, setup_django
-from .users import add_workspace_arg, resolve_workspace
+from .users import add_workspace_arg, resolve_client, resolve_workspace
 
 
 def register(sub) -> None:
@@ -48,28 +48,12 @@ def run_restore(args) -> int:
     return 0
 
 
-def _client(workspace, ref: str):
-    from django.core.exceptions import ValidationError
-
-    from ownup.clients.models import Client
-
-    qs = Client.objects.filter(workspace=workspace)
-    try:
-        found = qs.filter(pk=ref).first()
-    except (ValueError, ValidationError):
-        found = None
-    found = found or qs.filter(name__iexact=ref).first()
-    if found is None:
-        raise UserError(f"no client {ref!r} in workspace {workspace.slug}")
-    return found
-
-
 def run_export(args) -> int:
     setup_django()
     from ownup.backup import export_json, private_file, workspace_export
 
     workspace = resolve_workspace(args.workspace)
-    client = _client(workspace, args.client) if args.client else None
+    client = resolve_client(workspace, args.client) if args.client else None
     from ownup.audit.services import audit_record
 
     text = export_json(workspace_export(workspace=workspace, client=client))

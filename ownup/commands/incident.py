@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import UserError, setup_django
-from .users import add_workspace_arg, resolve_workspace
+from .users import add_workspace_arg, resolve_member, resolve_workspace
 
 
 def register(sub) -> None:
@@ -104,17 +104,13 @@ def run_message(args) -> int:
     import sys
 
     setup_django()
-    from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
 
-    from ownup.accounts.models import Membership
     from ownup.incidents import selectors, services
 
     workspace = resolve_workspace(args.workspace)
     incident = _incident(workspace, args.id)
-    user = get_user_model().objects.filter(email__iexact=args.sender).first()
-    if user is None or not Membership.objects.filter(workspace=workspace, user=user).exists():
-        raise UserError(f"{args.sender} is not a member of workspace {workspace.slug}")
+    user = resolve_member(workspace, args.sender)
     try:
         body = (sys.stdin.read() if args.body_file == "-" else
                 open(args.body_file, encoding="utf-8").read())

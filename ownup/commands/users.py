@@ -22,6 +22,34 @@ def resolve_workspace(slug: str | None):
         raise UserError(str(exc)) from None
 
 
+def resolve_client(workspace, ref: str):
+    """The workspace's client with this id or (case-insensitive) name."""
+    from django.core.exceptions import ValidationError
+
+    from ownup.clients.models import Client
+
+    qs = Client.objects.filter(workspace=workspace)
+    try:
+        found = qs.filter(pk=ref).first()
+    except (ValueError, ValidationError):
+        found = None
+    found = found or qs.filter(name__iexact=ref).first()
+    if found is None:
+        raise UserError(f"no client {ref!r} in workspace {workspace.slug}")
+    return found
+
+
+def resolve_member(workspace, email: str):
+    """The member of the workspace with this email address."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(
+        email__iexact=email, memberships__workspace=workspace).first()
+    if user is None:
+        raise UserError(f"{email} is not a member of workspace {workspace.slug}")
+    return user
+
+
 def register(sub) -> None:
     user = sub.add_parser("user", help="manage people").add_subparsers(dest="action",
                                                                         required=True)

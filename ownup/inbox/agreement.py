@@ -27,6 +27,26 @@ def _agreement(*, client: Client, contacts=(), user=None):
                                agency_name=client.workspace.name, signed_by=signed)
 
 
+def agreement_contacts(*, client: Client, refs) -> list[Contact]:
+    """The client's live contacts named by ``refs`` (ids or email addresses), in that order;
+    a ValidationError naming the first one that is not a contact of this client."""
+    found = []
+    live = Contact.objects.filter(client=client, archived_at__isnull=True)
+    for ref in refs:
+        ref = str(ref).strip()
+        contact = live.filter(email__iexact=ref).first() if "@" in ref else None
+        if contact is None and "@" not in ref:
+            try:
+                contact = live.filter(pk=ref).first()
+            except (ValueError, ValidationError):
+                contact = None
+        if contact is None:
+            raise ValidationError({"contacts": f"{ref!r} is not a contact of {client.name}."})
+        if contact not in found:
+            found.append(contact)
+    return found
+
+
 def agreement_text(*, client: Client, contacts=(), user=None) -> str:
     return _agreement(client=client, contacts=contacts, user=user).as_text()
 

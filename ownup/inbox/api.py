@@ -5,7 +5,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from pydantic import ValidationError as PydanticValidationError
@@ -441,6 +441,47 @@ def log(request, thread_id: str, payload: LogIn):
     """Log a phone call or meeting on the thread."""
     thread = _thread(request, thread_id)
     msg = call_log(thread=thread, user=request.user, **payload.dict())
+    return Status(201, msg)
+
+
+class AgreementIn(Schema):
+    contacts: list[str] = Field(..., min_length=1, description=(
+        "The client's contacts to address it to: ids (GET /clients/{id}/contacts) or email "
+        "addresses"))
+    tone_confirmed: bool = Field(False, description="Send even with tone findings open")
+
+
+class AgreementTextOut(Schema):
+    subject: str
+    text: str = Field(description="Addressed to the contacts, signed by you and the agency")
+
+
+def _agreement_client(request, client_id: str) -> Client:
+    return get_in_workspace(Client.objects.all(), request.workspace, pk=client_id)
+
+
+@router.get("/clients/{client_id}/agreement/letter", response=AgreementTextOut)
+def agreement_letter(request, client_id: str, contacts: Query[list[str]] = None):
+    """The working agreement as it would be sent to ``contacts`` (none: "Dear …")."""
+    from .agreement import SUBJECT, agreement_contacts, agreement_text
+
+    client = _agreement_client(request, client_id)
+    chosen = agreement_contacts(client=client, refs=contacts or [])
+    return {"subject": SUBJECT,
+            "text": agreement_text(client=client, contacts=chosen, user=request.user)}
+
+
+@router.post("/clients/{client_id}/agreement/send", response={201: MessageCreatedOut})
+def agreement_send(request, client_id: str, payload: AgreementIn):
+    """Mail the working agreement to the chosen contacts through the outbox and keep it as a
+    conversation with the client; 422 with the tone check's message if it has findings and
+    tone_confirmed is false."""
+    from .agreement import agreement_contacts
+    from .agreement import agreement_send as send
+
+    client = _agreement_client(request, client_id)
+    msg = send(client=client, contacts=agreement_contacts(client=client, refs=payload.contacts),
+               user=request.user, tone_confirmed=payload.tone_confirmed)
     return Status(201, msg)
 
 

@@ -510,20 +510,12 @@ def quarantine(request):
 def agreement_send(request, client_id):
     """Send the working agreement to the chosen contacts; the conversation it starts shows
     whether it went."""
-    from ownup.clients.models import Contact
-
+    from .agreement import agreement_contacts
     from .agreement import agreement_send as send
 
     client = get_in_workspace(Client.objects.all(), request.workspace, pk=client_id)
-    ids = request.POST.getlist("contacts")
-    contacts = []
-    for pk in ids:
-        try:
-            contacts.append(Contact.objects.get(client=client, pk=pk))
-        except (Contact.DoesNotExist, ValueError, ValidationError):
-            messages.error(request, "Choose contacts of this client.")
-            return redirect("client_agreement", client_id=client.pk)
     try:
+        contacts = agreement_contacts(client=client, refs=request.POST.getlist("contacts"))
         msg = send(client=client, contacts=contacts, user=request.user,
                    tone_confirmed=confirmed_from(request.POST))
     except ValidationError as exc:
