@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     F,
+    Lookup,
     OuterRef,
     Prefetch,
     Q,
@@ -205,8 +206,35 @@ def search_filter(qs: QuerySet[Thread], q: str, workspace: Workspace,
         return qs.none()
     ids, complete = matches if matches is not None else search_matches(workspace, q)
     if complete:
-        return qs.filter(pk__in=ids)
+        return _with_ids(qs, ids)
     return qs.filter(pk__in=_match_sql(words, workspace))
+
+
+def _with_ids(qs: QuerySet[Thread], ids: list) -> QuerySet[Thread]:
+    """``qs.filter(pk__in=ids)``; on PostgreSQL as one array parameter (``id = ANY(%s)``).
+
+    A search's rows and its tabs' counts each filter on its matching threads (hundreds of
+    ids): as ``IN (%s, %s, ...)`` every id was prepared by the ORM and then found and
+    quoted in the SQL text by the driver, ~1.2 ms of CPU a query for 450 ids (measured on
+    the load benchmark's data after an import); as an array it is one parameter. The plan
+    is the same (a bitmap scan of the primary key for ``= ANY('{...}'::uuid[])``)."""
+    from django.db import connections
+
+    if not ids or connections[qs.db].vendor != "postgresql":
+        return qs.filter(pk__in=ids)
+    return qs.filter(_AnyOf(F("pk"), list(ids)))
+
+
+class _AnyOf(Lookup):
+    """``column = ANY(%s)``: the right-hand side one list, passed as one array."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def desk_threads(*, workspace: Workspace, view: str = "open", user=None, q: str = "",

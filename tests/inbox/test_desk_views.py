@@ -88,6 +88,33 @@ def test_search_finds_subject_sender_and_the_clients_words(desk, ws_a, owner):
     assert counts["everything"] == 2 and counts["unmatched"] == 1 and counts["resolved"] == 0
 
 
+def test_a_search_passes_its_matching_threads_as_one_parameter(desk, ws_a, owner):
+    """The rows and the tabs' counts of a narrow search filter on the matching threads' ids:
+    on PostgreSQL as one array (``= ANY(%s)``), not one parameter an id; same threads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    matches = selectors.search_matches(ws_a, "photo")
+    assert matches[1] and len(matches[0]) == 2
+    with CaptureQueriesContext(connection) as queries:
+        found = _subjects(selectors.desk_threads(workspace=ws_a, view="everything",
+                                                 user=owner, q="photo", matches=matches))
+        counts = selectors.view_counts(workspace=ws_a, user=owner, q="photo",
+                                       matches=matches)
+    assert set(found) == {"Launch plan", "Partnership idea"}
+    assert counts["everything"] == 2 and counts["open"] == 1 and counts["unmatched"] == 1
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) == 2
+    if connection.vendor == "postgresql":
+        assert all("= ANY(" in s and " IN (" not in s for s in sql), sql
+    # No match: no thread, every count zero, on both databases.
+    none = ([], True)
+    assert list(selectors.desk_threads(workspace=ws_a, view="everything", user=owner,
+                                       q="zzzqqq", matches=none)) == []
+    assert set(selectors.view_counts(workspace=ws_a, user=owner, q="zzzqqq",
+                                     matches=none).values()) == {0}
+
+
 def test_search_stays_in_the_workspace(desk, ws_b, owner):
     _in(ws_b, "Other agency brochure", "brochure")
     assert _subjects(selectors.desk_threads(workspace=desk["done"].workspace,
