@@ -59,8 +59,10 @@ def _filters(request) -> dict:
 
 
 def _linked(rows: list[tuple]) -> list[tuple]:
-    """The rows with each thread's link (``t.url``) and its client's (``t.client_url``),
-    reversed once a page rather than twice a row in the template (~2 ms for 50 rows)."""
+    """The rows (``selectors.list_rows``) with each thread's link (``t.url``) and its
+    client's (``t.client_url``), reversed once a page rather than twice a row in the
+    template (~2 ms for 50 rows), and its owner's name (``t.owner_name``: the full name,
+    else the address, as ``User.get_full_name`` gives it)."""
     if not rows:
         return rows
     marker = "00000000-0000-0000-0000-000000000000"
@@ -69,6 +71,8 @@ def _linked(rows: list[tuple]) -> list[tuple]:
     for t, _ in rows:
         t.url = f"{thread[0]}{t.pk}{thread[1]}"
         t.client_url = f"{client[0]}{t.client_id}{client[1]}" if t.client_id else ""
+        t.owner_name = ((f"{t.owner_first_name} {t.owner_last_name}".strip() or t.owner_email)
+                        if t.owner_id else "")
     return rows
 
 
@@ -111,6 +115,8 @@ def _waiting_context(request, limit: int | None = None) -> dict:
     qs = selectors.desk_threads(workspace=request.workspace, view=view, user=request.user,
                                 q=q, matches=matches, **f)
     ids_first = view == "open" and not q  # waiting on us: see selectors.rows_in_order
+    if not ids_first:  # (rows_in_order reads its rows as list rows itself)
+        qs = selectors.list_rows(qs)
     if limit is None:
         page = Slice(qs, request.GET.get("page"), ids_first=ids_first)
         threads = list(page)
@@ -222,7 +228,7 @@ def client_panel(request, client=None) -> dict | None:
         return None
     qs = selectors.desk_threads(workspace=request.workspace, view="everything",
                                 user=request.user, client=str(client.pk))
-    threads = list(qs[:CLIENT_ROWS + 1])
+    threads = list(selectors.list_rows(qs)[:CLIENT_ROWS + 1])
     return {
         "template": "inbox/_client_panel.html", "order": 5, "client": client,
         "rows": _linked(selectors.thread_rows(threads[:CLIENT_ROWS],

@@ -51,6 +51,15 @@ def core_policy(row: ResponsePolicy | None) -> Policy:
     return policy
 
 
+def core_policy_of(pk, updated_at) -> Policy:
+    """``core_policy`` of the row ``pk`` last saved at ``updated_at``, read from the database
+    only when that version is not cached yet (a list's rows carry the two as values)."""
+    policy = _cache.get((pk, updated_at))
+    if policy is None:
+        policy = core_policy(ResponsePolicy.objects.get(pk=pk))
+    return policy
+
+
 def effective_policy_row(client) -> ResponsePolicy | None:
     if client.policy_id:
         return client.policy

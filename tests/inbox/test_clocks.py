@@ -341,6 +341,43 @@ def test_clock_state_and_off_hours_follow_the_clients_own_policy(ws_a, client_a)
     assert reply.off_hours and reply.verdict == "late" and reply.late_by_seconds == 3 * 3600
 
 
+def test_list_rows_carry_names_and_the_clients_own_policy_as_values(
+        ws_a, client_a, owner, django_assert_num_queries):
+    """A list's rows (``list_rows``): the client's name and the owner's name as values, the
+    clock on the client's own policy as with the client object, no query a row; a new
+    version of the policy is read once."""
+    from ownup.policies.services import policy_assign, policy_create, policy_update
+
+    london = policy_create(workspace=ws_a, document={
+        "name": "London office", "timezone": "Europe/London",
+        "hours": {d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+    })
+    policy_assign(client=client_a, policy=london)
+    with time_machine.travel(utc(2, 10), tick=False):  # 10:00 in London, 05:00 in New York
+        for n in range(3):
+            thread_assign(thread=inbound(ws_a, utc(2, 10), subject=f"Topic {n}").thread,
+                          owner=owner, user=owner)
+    qs = selectors.thread_list(workspace=ws_a)
+    with django_assert_num_queries(1):
+        rows = list(selectors.list_rows(qs))
+    assert {t.client_name for t in rows} == {client_a.name}
+    assert {(t.owner_first_name, t.owner_last_name, t.owner_email) for t in rows} == {
+        (owner.first_name, owner.last_name, owner.email)}
+    with django_assert_num_queries(0):  # the policy's version is cached: nothing read
+        states = selectors.thread_rows(rows, now=utc(2, 11), workspace=ws_a)
+    by_object = selectors.thread_rows(list(qs.all()), now=utc(2, 11), workspace=ws_a)
+    assert [s for _, s in states] == [s for _, s in by_object]
+    assert all(s["left"] == 3 * H for _, s in states)  # London hours: due 14:00 London
+    doc = {**london.document, "hours": {d: ["09:00-13:00"] for d in
+                                        ("mon", "tue", "wed", "thu", "fri")}}
+    policy_update(policy=london, document=doc)
+    rows = list(selectors.list_rows(qs))
+    with django_assert_num_queries(1):  # the new version, read once for every row
+        states = selectors.thread_rows(rows, now=utc(2, 11), workspace=ws_a)
+    assert [s for _, s in states] == [s for _, s in selectors.thread_rows(
+        list(qs), now=utc(2, 11), workspace=ws_a)]
+
+
 def test_new_owner_is_notified_once(thread, owner, member, django_capture_on_commit_callbacks):
     from ownup.notify.models import Notification
 
