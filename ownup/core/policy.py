@@ -42,7 +42,7 @@ DEFAULT_POLICY: dict[str, Any] = {
     "timezone": "America/New_York",
     "hours": {day: ["08:00-18:00"] for day in WEEKDAYS[:5]},
     "classes": {
-        "routine": {"acknowledge": "4h", "respond": "24h", "clock": "business"},
+        "routine": {"acknowledge": "4h", "respond": "1 business day", "clock": "business"},
         "urgent": {"acknowledge": "1h", "respond": "8h", "clock": "business"},
         "emergency": {"acknowledge": "30m", "respond": "2h", "clock": "calendar"},
     },

@@ -74,8 +74,10 @@ def test_default_policy_validates():
     policy = policy_from_dict(DEFAULT_POLICY)
     assert policy.hours[0] == ((480, 1080),)
     assert policy.hours[5] == policy.hours[6] == ()
+    # One business day: the policy's own open hours (08:00-18:00), not 24 hours.
     assert policy.message_class("routine") == MessageClass(
-        "routine", timedelta(hours=4), timedelta(hours=24), "business"
+        "routine", timedelta(hours=4), timedelta(hours=10), "business",
+        respond_text="1 business day",
     )
     assert policy.message_class("emergency").clock == "calendar"
     assert policy.message_class("urgent").respond == timedelta(hours=8)
@@ -201,13 +203,15 @@ def test_each_error_kind():
 
 def test_business_class_needs_open_hours():
     found = problems_of(with_changes(hours={}))
-    assert "no open hours" in found["classes.routine.clock"]
+    assert "no open hours" in found["classes.routine.respond"]  # "1 business day" of none
     assert "no open hours" in found["classes.urgent.clock"]
     assert "classes.emergency.clock" not in found  # calendar classes are fine
     calendar_only = load_policy((DATA / "policy_calendar_only.toml").read_text())
     assert all(c.clock == "calendar" for c in calendar_only.classes)
-    # Special hours alone are open hours.
-    policy = policy_from_dict(with_changes(hours={}, special_hours={"2026-12-24": ["08:00-12:00"]}))
+    # Special hours alone are open hours (for targets in hours; a business day needs a week).
+    hourly = {"routine": {"acknowledge": "4h", "respond": "24h"}}
+    policy = policy_from_dict(with_changes(hours={}, classes=hourly,
+                                           special_hours={"2026-12-24": ["08:00-12:00"]}))
     assert policy.hours == ((),) * 7
 
 

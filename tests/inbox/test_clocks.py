@@ -1,8 +1,9 @@
 """Clocks in business time, judging replies, pausing, reclassifying, assigning (services).
 
-The default policy: New York, Mon-Fri 08:00-18:00 (13:00-23:00 UTC in November 2026);
-routine acknowledge 4h / respond 24h, urgent 1h / 8h, emergency 30m / 2h on the calendar clock.
-2 November 2026 is a Monday.
+The policy: the default (New York, Mon-Fri 08:00-18:00, 13:00-23:00 UTC in November 2026;
+urgent 1h / 8h, emergency 30m / 2h on the calendar clock) with routine acknowledge 4h /
+respond 24h in business hours (the default says "1 business day"), so that the arithmetic
+spans days. 2 November 2026 is a Monday.
 """
 
 from __future__ import annotations
@@ -51,6 +52,20 @@ def outbound(ws, thread, at, sender="owner@a.example", answered=False, **kw) -> 
 
 def fresh(thread) -> Thread:
     return Thread.objects.get(pk=thread.pk)
+
+
+@pytest.fixture(autouse=True)
+def routine_24_business_hours(db, request):
+    if "client_a" not in request.fixturenames:
+        return
+    from ownup.core.policy import DEFAULT_POLICY
+    from ownup.policies.services import policy_assign, policy_create
+
+    client = request.getfixturevalue("client_a")
+    classes = dict(DEFAULT_POLICY["classes"],
+                   routine={"acknowledge": "4h", "respond": "24h", "clock": "business"})
+    policy_assign(client=client, policy=policy_create(
+        workspace=client.workspace, document=dict(DEFAULT_POLICY, classes=classes)))
 
 
 @pytest.fixture
