@@ -192,3 +192,20 @@ def test_the_changes_name_people_and_states_as_the_page_does(owner_web, thread, 
     assert f"Owner changed: — → {member.get_full_name()}" in changes
     assert member.email not in changes
     assert "waiting_on_client" not in changes and "Waiting on client" in changes
+
+
+def test_thread_page_gives_every_time_one_way(owner_web, thread):
+    """Deadlines, messages and events read "Mon 2 Nov 09:00" in the workspace's zone, not
+    Django's "Nov. 2, 2026, 9 a.m." next to them."""
+    import re
+
+    from django.utils import timezone
+
+    from ownup.inbox.templatetags.desk import day_time
+
+    thread = _fresh(thread)
+    html = owner_web.get(f"/inbox/{thread.pk}/").content.decode()
+    with timezone.override(thread.workspace.timezone):
+        assert day_time(timezone.localtime(thread.acknowledge_by)) in html
+        assert day_time(timezone.localtime(thread.messages.first().sent_at)) in html
+    assert not re.search(r"\b\d{1,2}(:\d\d)? [ap]\.m\.", html.split("<form")[0])
