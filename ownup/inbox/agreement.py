@@ -61,7 +61,7 @@ def agreement_send(*, client: Client, contacts, user, tone_confirmed: bool = Fal
     from ownup.notify.outbox import outbox_enqueue
 
     from .services.messages import message_record
-    from .services.replies import message_id_domain, reply_outbox_key
+    from .services.replies import message_id_domain, reply_outbox_key, thread_open
 
     contacts = list(contacts)
     if not contacts:
@@ -84,8 +84,11 @@ def agreement_send(*, client: Client, contacts, user, tone_confirmed: bool = Fal
                    idempotency_key=reply_outbox_key(message_id),
                    headers={"Message-ID": message_id},
                    reply_to=[user.email] if getattr(user, "email", "") else [])
+    # The agency starts this conversation: it waits on the client, no clock runs until they
+    # write back, and it belongs to the account owner like any thread the agency opens.
+    thread = thread_open(workspace=client.workspace, client=client, subject=SUBJECT, user=user)
     return message_record(
-        workspace=client.workspace, client=client, thread=None, direction=Direction.OUTBOUND,
+        workspace=client.workspace, client=client, thread=thread, direction=Direction.OUTBOUND,
         channel=MessageChannel.EMAIL, message_id=message_id, in_reply_to="", references=[],
         sender=settings.DEFAULT_FROM_EMAIL, recipients=recipients, subject=SUBJECT,
         sent_at=timezone.now(), body_text=text, body_html="", is_auto_reply=False,

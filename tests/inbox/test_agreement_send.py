@@ -32,6 +32,9 @@ def test_send_to_chosen_contacts(owner_web, owner, client_a, ws_a):
     assert row.body.rstrip().endswith(ws_a.name)
     msg = Message.objects.get(direction="outbound")
     assert msg.thread.client == client_a and msg.sent_by == owner
+    # The agency started it: waiting on the client, no clock, the account owner's.
+    assert msg.thread.status == "waiting_on_client" and msg.thread.respond_by is None
+    assert msg.thread.owner == owner
     assert msg.tone_check and msg.body_text == row.body
     assert r["Location"] == f"/inbox/{msg.thread_id}/"
     # On the client's page, with its other conversations.
