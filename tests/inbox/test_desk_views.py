@@ -115,6 +115,48 @@ def test_a_search_passes_its_matching_threads_as_one_parameter(desk, ws_a, owner
                                      matches=none).values()) == {0}
 
 
+def test_a_row_is_kept_for_what_it_shows_and_never_stale(desk, ws_a, owner, owner_web):
+    """desk_row keeps each row's HTML for the values it shows: the same HTML as the
+    template renders, again when a shown value changes; every value the row's templates
+    read is part of its key."""
+    from pathlib import Path
+
+    from django.template.loader import render_to_string
+
+    from ownup.inbox.templatetags import desk as desk_tags
+
+    def rows_html():
+        return owner_web.get("/inbox/rows/?view=all").content.decode()
+
+    desk_tags._row_html.clear()
+    first = rows_html()
+    kept = len(desk_tags._row_html)
+    assert kept == 5 and rows_html() == first and len(desk_tags._row_html) == kept
+    for key, html in desk_tags._row_html.items():  # as the template renders it
+        assert html in first and html.startswith("<tr")
+    thread = desk["waiting"]
+    thread.subject = "Launch plan, revised"
+    thread.save(update_fields=["subject"])
+    thread_assign(thread=desk["answered"], owner=owner, user=owner)
+    second = rows_html()
+    assert "Launch plan, revised" in second and "Launch plan<" not in second
+    assert len(desk_tags._row_html) == kept + 2  # the two changed rows, rendered anew
+    t = selectors.list_rows(selectors.desk_threads(workspace=ws_a, view="all",
+                                                   user=owner)).get(pk=thread.pk)
+    t.url = t.client_url = "/x/"
+    t.owner_name = ""
+    clock = selectors.clock_state(t)
+    ctx = {"t": t, "clock": clock, "view": "all", "unmatched_url": "/u/"}
+    assert desk_tags.desk_row(**ctx) == render_to_string("inbox/_row.html", ctx)
+    # Every value the row and its clock read is in the key.
+    templates = Path(desk_tags.__file__).parent.parent / "templates" / "inbox"
+    text = (templates / "_row.html").read_text() + (templates / "_clock.html").read_text()
+    derived = {"get_message_class_display": "message_class", "get_status_display": "status"}
+    assert {derived.get(n, n) for n in re.findall(r"\bt\.(\w+)", text)} <= set(
+        desk_tags.ROW_FIELDS)
+    assert set(re.findall(r"\bclock\.(\w+)", text)) <= set(desk_tags.CLOCK_FIELDS)
+
+
 def test_search_stays_in_the_workspace(desk, ws_b, owner):
     _in(ws_b, "Other agency brochure", "brochure")
     assert _subjects(selectors.desk_threads(workspace=desk["done"].workspace,
