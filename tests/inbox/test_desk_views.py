@@ -132,7 +132,7 @@ def test_a_row_is_kept_for_what_it_shows_and_never_stale(desk, ws_a, owner, owne
     first = rows_html()
     kept = len(desk_tags._row_html)
     assert kept == 5 and rows_html() == first and len(desk_tags._row_html) == kept
-    for key, html in desk_tags._row_html.items():  # as the template renders it
+    for html in desk_tags._row_html.values():  # as the template renders it
         assert html in first and html.startswith("<tr")
     thread = desk["waiting"]
     thread.subject = "Launch plan, revised"
