@@ -177,8 +177,12 @@ def search_matches(workspace: Workspace, q: str) -> tuple[list, bool]:
     if connection.vendor == "postgresql":
         # A bounded probe, not the planner's estimate: for a prefix query the estimate is a
         # default guess (measured: ~11,000 rows for a word in no message of a million), and
-        # a rare word taken for a common one walked every thread (8 s).
-        rows = list(match.values_list("thread_id", flat=True)[:SEARCH_MATCH_LIMIT + 1])
+        # a rare word taken for a common one walked every thread (8 s). Unordered: which
+        # matches it reads does not matter (all of them, or "broad"), and ordered by the
+        # messages' date it fetched and sorted every match of a broad word before stopping
+        # (a word in every message of a million: 268 ms -> 7 ms).
+        rows = list(match.order_by().values_list("thread_id", flat=True)
+                    [:SEARCH_MATCH_LIMIT + 1])
     else:
         sql, params = match.sql, list(match.params)
         with connection.cursor() as cursor:

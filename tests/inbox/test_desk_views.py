@@ -157,6 +157,20 @@ def test_a_row_is_kept_for_what_it_shows_and_never_stale(desk, ws_a, owner, owne
     assert set(re.findall(r"\bclock\.(\w+)", text)) <= set(desk_tags.CLOCK_FIELDS)
 
 
+def test_the_search_probe_reads_matches_unordered(desk, ws_a):
+    """The probe that tells a narrow search from a broad one reads up to
+    SEARCH_MATCH_LIMIT + 1 matches in no order: ordered, PostgreSQL fetched and sorted every
+    match of a broad word first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        ids, complete = selectors.search_matches(ws_a, "photo")
+    assert complete and len(ids) == 2
+    (probe,) = [q["sql"] for q in queries.captured_queries]
+    assert "ORDER BY" not in probe.upper() and "LIMIT" in probe.upper()
+
+
 def test_search_stays_in_the_workspace(desk, ws_b, owner):
     _in(ws_b, "Other agency brochure", "brochure")
     assert _subjects(selectors.desk_threads(workspace=desk["done"].workspace,
