@@ -1,10 +1,11 @@
 """Leave-one-writer-out estimate of the tone check's problem categories (issue 21, fifth round).
 
     .venv/bin/python bench/tone_lowo.py [--categories excuse,blame,...] [--l2 1.0]
-        [--min-authors 2] [--floor 0.88] [--shipped]
+        [--min-authors 2] [--floor 0.88] [--inner-folds 5] [--no-classes] [--shipped]
 
 Every labelled set is one writer (the first corpus, fresh, wide + sealed, blind 2, blind 3,
-blind 4, train 5, blind 5, train 6 w1 ... w10: eighteen writers). For each writer in turn the
+blind 4, train 5, blind 5, train 6 w1 ... w10, blind 6 b1 ... b4 and every train 7 writer in
+tests/core/data: twenty-eight writers in round 7; train_tone.writers). For each writer in turn the
 learned problem model is trained on all the others and the held-out writer is scored: the rules
 alone, the model alone and rules + model (the model only adds a category the rules did not find,
 with a sentence to point at, exactly as ``check`` uses it). Train 5 is template-built: it is
@@ -14,7 +15,10 @@ The threshold of each held-out run is chosen without the held-out writer: an inn
 leave-one-writer-out over the training writers gives out-of-writer probabilities, and the
 threshold is the one with the best rules + model F1 at which the model's own additions are right
 at least ``--floor`` of the time on the training writers no rule was written beside
-(``--select unseen``, train_tone.UNSEEN). ``--shipped`` scores the shipped check
+(``--select unseen``, train_tone.unseen). ``--inner-folds 5`` (round 7) holds the training
+writers out in five groups for that inner reading instead of one at a time (27 fits become 5).
+The table ends with three pools: every held-out writer, the unseen writers, and the writers new
+in round 7 (blind 6 and train 7). ``--shipped`` scores the shipped check
 (``learned.json``) per writer instead (not a leave-one-out figure: the shipped models were
 trained on every writer).
 
@@ -36,7 +40,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import train_tone  # noqa: E402
 from train_tone import (  # noqa: E402
-    UNSEEN,
     Item,
     call,
     choose_threshold,
@@ -44,8 +47,10 @@ from train_tone import (  # noqa: E402
     oof_by_writer,
     writers,
 )
+from train_tone import unseen as is_unseen  # noqa: E402
 
 from ownup.core.tone import CATEGORIES, check  # noqa: E402
+from ownup.core.tone import learned as learned_module  # noqa: E402
 
 RESIDUAL = False
 
@@ -83,7 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--residual", action="store_true", help="train on what the rules passed")
     ap.add_argument("--stems", action="store_true", help="add five-letter word prefixes")
     ap.add_argument("--fixed", type=float, default=None, help="a fixed threshold (no inner loop)")
+    ap.add_argument(
+        "--inner-folds", type=int, default=None,
+        help="choose each threshold from this many writer groups instead of one writer at a time",
+    )
+    ap.add_argument(
+        "--no-classes", action="store_true",
+        help="without round 7's word classes (agents.py): the features of rounds 5 and 5b",
+    )
     args = ap.parse_args(argv)
+    learned_module.CLASSES = not args.no_classes
     started = time.process_time()
     train_tone.STEMS = args.stems
     global RESIDUAL
@@ -113,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     for category in cats:
         pooled = {"rules": Counter(), "model": Counter(), "both": Counter()}
         unseen = {"rules": Counter(), "model": Counter(), "both": Counter()}
+        new = {"rules": Counter(), "model": Counter(), "both": Counter()}
         print(f"\n{category}: writer (support)  rules P/R/F1   model alone   rules+model  [t]")
         for held in held_out:
             train = {w: its for w, its in groups.items() if w != held}
@@ -121,10 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 inner = oof_by_writer(
                     category, train, args.l2, args.min_authors, args.weighting, RESIDUAL,
-                    args.prune,
+                    args.prune, args.inner_folds,
                 )
                 pool = [it for w, its in train.items() for it in its
-                        if args.select == "all" or w in UNSEEN]
+                        if args.select == "all" or is_unseen(w)]
                 t = choose_threshold(category, pool, inner, args.floor)
             bias, weights = fit_sklearn(
                 category, train, args.l2, args.min_authors, args.weighting, RESIDUAL, args.prune
@@ -139,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
                 tally(cb, it.rules[category] or said, y)
             for k, c in (("rules", cr), ("model", cm), ("both", cb)):
                 pooled[k].update(c)
-                if held in UNSEEN:
+                if is_unseen(held):
                     unseen[k].update(c)
+                if held.startswith(("blind6", "train7")):
+                    new[k].update(c)
             sup = cr["tp"] + cr["fn"]
             print(f"  {held:<12} ({sup:>3})  " + "   ".join(
                 fmt(c) for c in (cr, cm, cb)) + f"  [{t}]")
@@ -148,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             fmt(pooled[k]) for k in ("rules", "model", "both")))
         print(f"  {'unseen':<12}        " + "   ".join(
             fmt(unseen[k]) for k in ("rules", "model", "both")))
+        print(f"  {'blind6+train7':<12}        " + "   ".join(
+            fmt(new[k]) for k in ("rules", "model", "both")))
         sys.stdout.flush()
     print(f"\nCPU {time.process_time() - started:.0f} s")
     return 0

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -94,7 +95,9 @@ def writers() -> dict[str, list[dict]]:
     """Every labelled tone set by writer (one writer a set; wide and its sealed third are one
     writer's). Train 5 is template-built: trained on, never held out as a measure. The train 6
     sets (w1-w3 of the fifth round, w4-w10 of round 5b: ten writers) are used when they are in
-    tests/core/data."""
+    tests/core/data. Blind 6 (scored once, a known set since) is four writers, told apart by the
+    id prefix (b6a... = b1 ... b6d... = b4). Train 7 (``tone_train7_w*.jsonl``, landed by the lead
+    during round 7) is read by glob, one writer a file, so more can be added."""
     out = {
         "corpus": load(CORPUS),
         "fresh": fresh_records(),
@@ -109,7 +112,25 @@ def writers() -> dict[str, list[dict]]:
         path = DATA / f"tone_train6_w{n}.jsonl"
         if path.exists():
             out[f"train6_w{n}"] = load(path)
+    blind6 = DATA / "tone_blind6.jsonl"
+    if blind6.exists():
+        recs = load(blind6)
+        for n, letter in enumerate("abcd", start=1):
+            mine = [r for r in recs if r["id"].startswith(f"b6{letter}")]
+            if mine:
+                out[f"blind6_b{n}"] = mine
+    for path in sorted(DATA.glob("tone_train7_w*.jsonl"), key=_writer_number):
+        out[f"train7_w{_writer_number(path)}"] = load(path)
     return out
+
+
+def _writer_number(path: Path) -> int:
+    return int(re.search(r"_w(\d+)\.jsonl$", path.name).group(1))  # type: ignore[union-attr]
+
+
+# The writers the rules were written beside (their figures there say little) and the template-built
+# train 5: every other writer is unseen (``unseen``).
+RULE_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", "train5")
 
 
 class Item:
@@ -298,10 +319,12 @@ def fit_sklearn(
     }
 
 
-# Writers whose drafts no rule was written beside: the rules' figures on them are honest, and
-# the thresholds of the problem models are set on them (the rules are near-perfect on the others,
-# which hides a model's wrong calls).
-UNSEEN = ("blind5", *(f"train6_w{n}" for n in range(1, 11)))
+def unseen(writer: str) -> bool:
+    """A writer no rule was written beside: the rules' figures on them are honest, and the
+    thresholds of the problem models are set on them (the rules are near-perfect on the others,
+    which hides a model's wrong calls). Every writer not in RULE_WRITERS: blind 5, train 6 w1-w10,
+    blind 6 b1-b4 and any train 7 writer."""
+    return writer not in RULE_WRITERS
 
 
 def oof_by_writer(
@@ -312,17 +335,27 @@ def oof_by_writer(
     weighting: str = "writer",
     residual: bool = False,
     prune: float = 0.0,
+    folds: int | None = None,
 ) -> dict[str, tuple[float, bool]]:
     """(probability, whether a sentence carries the call) of each draft, from a model not trained
-    on its writer. Train 5 (template-built) is trained on, never held out."""
+    on its writer. Train 5 (template-built) is trained on, never held out. ``folds``: the writers
+    are held out in that many groups (round-robin in name order) instead of one at a time: the
+    same out-of-writer reading at a fraction of the fits (round 7, 28 writers)."""
     out: dict[str, tuple[float, bool]] = {}
-    for held in groups:
-        if held == "train5":
+    held_out = [w for w in groups if w != "train5"]
+    if folds:
+        order = sorted(held_out)
+        batches = [order[k::folds] for k in range(folds)]
+    else:
+        batches = [[w] for w in held_out]
+    for batch in batches:
+        if not batch:
             continue
-        train = {w: its for w, its in groups.items() if w != held}
+        train = {w: its for w, its in groups.items() if w not in batch}
         bias, weights = fit_sklearn(category, train, l2, min_authors, weighting, residual, prune)
-        for it in groups[held]:
-            out[it.id] = call(category, bias, weights, it)
+        for held in batch:
+            for it in groups[held]:
+                out[it.id] = call(category, bias, weights, it)
     return out
 
 
@@ -424,20 +457,25 @@ def cross_validate(items: list[Item], folds: int, l2: float) -> dict[str, dict]:
     return out
 
 
-def train_problems(out: Path, floor: float, check_only: bool) -> int:
+def train_problems(
+    out: Path, floor: float, check_only: bool, categories: tuple[str, ...] = FINDING_CATEGORIES,
+    folds: int | None = None,
+) -> int:
     """The fifth round's problem models: trained on every writer (train 5 weighted down to 200
     drafts), word features seen by two writers at least, L2 = PROBLEM_L2, weights under
     PROBLEM_MIN_WEIGHT dropped; each threshold the one
     with the best rules + model F1 whose precision, out of writer, is at least ``floor`` on the
-    writers no rule was written beside (UNSEEN). A category without such a threshold ships no
-    model. The element models already in ``out`` are kept as they are."""
+    writers no rule was written beside (``unseen``). A category without such a threshold ships no
+    model. The element models already in ``out`` are kept as they are, and so are the problem
+    models not in ``categories``; ``folds``: the out-of-writer reading of the thresholds holds the
+    writers out in that many groups (see oof_by_writer)."""
     groups = {w: [Item(r) for r in recs] for w, recs in writers().items()}
     print("writers: " + ", ".join(f"{w} {len(v)}" for w, v in groups.items()))
     data = json.loads(out.read_text(encoding="utf-8"))
-    models = {c: m for c, m in data["models"].items() if c not in FINDING_CATEGORIES}
-    for category in FINDING_CATEGORIES:
-        oof = oof_by_writer(category, groups, PROBLEM_L2, prune=PROBLEM_MIN_WEIGHT)
-        pool = [it for w in UNSEEN if w in groups for it in groups[w]]
+    models = {c: m for c, m in data["models"].items() if c not in categories}
+    for category in categories:
+        oof = oof_by_writer(category, groups, PROBLEM_L2, prune=PROBLEM_MIN_WEIGHT, folds=folds)
+        pool = [it for w, its in groups.items() if unseen(w) for it in its]
         t = choose_threshold(category, pool, oof, floor)
         if t is None:
             print(f"{category:<12} no threshold keeps precision >= {floor} out of writer: no model")
@@ -449,10 +487,19 @@ def train_problems(out: Path, floor: float, check_only: bool) -> int:
     if check_only:
         return 0
     data["models"] = models
-    data["problems_trained_on"] = sorted(f"{w} ({len(v)})" for w, v in groups.items())
+    trained_on = sorted(f"{w} ({len(v)})" for w, v in groups.items())
+    if set(categories) == set(FINDING_CATEGORIES):
+        data["problems_trained_on"] = trained_on
+    else:  # some problem models keep an earlier training: say which writers each model saw
+        earlier = data.get("problems_trained_on_by_model") or dict.fromkeys(
+            FINDING_CATEGORIES, data["problems_trained_on"]
+        )
+        data["problems_trained_on_by_model"] = {**earlier, **dict.fromkeys(categories, trained_on)}
+        data["problems_trained_on"] = sorted({w for ws in data["problems_trained_on_by_model"]
+                                              .values() for w in ws})
     data["problems_l2"] = PROBLEM_L2
     out.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size / 1024:.0f} KiB)")
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB)")
     return 0
 
 
@@ -473,9 +520,14 @@ def main(argv: list[str] | None = None) -> int:
         "--out beside its element models, which stay as they are",
     )
     ap.add_argument("--floor", type=float, default=PROBLEM_FLOOR)
+    ap.add_argument("--categories", default=",".join(FINDING_CATEGORIES),
+                    help="with --problems: the problem models to retrain (the others are kept)")
+    ap.add_argument("--inner-folds", type=int, default=None,
+                    help="with --problems: writer groups for the thresholds' out-of-writer reading")
     args = ap.parse_args(argv)
     if args.problems:
-        return train_problems(args.out, args.floor, args.check)
+        cats = tuple(c for c in args.categories.split(",") if c)
+        return train_problems(args.out, args.floor, args.check, cats, args.inner_folds)
     records = training_records(args.sets)
     items = [Item(r) for r in records]
     print(

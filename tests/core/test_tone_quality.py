@@ -149,17 +149,19 @@ def test_blind4_set_is_well_formed():
 
 
 TRAIN6 = tuple(f"tone_train6_w{n}.jsonl" for n in range(1, 11))
-ROUND_SETS = ("tone_train5.jsonl", "tone_blind5.jsonl", *TRAIN6)
+# round 7: train 7 writers as the lead lands them (bench/train_tone.py writers() reads them by glob)
+TRAIN7 = tuple(sorted(p.name for p in DATA.glob("tone_train7_w*.jsonl")))
+ROUND_SETS = ("tone_train5.jsonl", "tone_blind5.jsonl", "tone_blind6.jsonl", *TRAIN6, *TRAIN7)
 
 
 @pytest.mark.parametrize(("name", "size"), [("tone_train5.jsonl", 500), ("tone_blind5.jsonl", 200),
-                                            *((name, 200) for name in TRAIN6)])
+                                            *((name, 200) for name in (*TRAIN6, *TRAIN7))])
 def test_fourth_and_fifth_round_sets_are_well_formed(name, size):
     """Train 5 (tuned and trained on); blind 5 (issue 21, fourth round: another writer who saw no
     rules, code or labelled sets; scored once with rules v9 final, a training and tuning set since
     the fifth round); train 6 w1/w2/w3 (fifth round) and w4-w10 (round 5b): ten more independent
     writers, training and tuning sets, each one writer in the leave-one-writer-out estimate of
-    bench/tone_lowo.py.
+    bench/tone_lowo.py; train 7 w11- (round 7) likewise.
     Shape only: their figures live in docs/quality.md."""
     rows = _load(DATA / name)
     assert len(rows) == size
