@@ -41,6 +41,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from . import agents
 from .engine import Hit, _negated, _Sentences, accepted
 from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
 
@@ -61,6 +62,12 @@ STOP_WORDS = frozenset(
     "been being am do does did of to in on at by for with from as into about over up out off "
     "very really also too here there what which who whom when where all some".split()
 )  # pronouns stay: who the agent is ("we", "you", "they") is what ownership and blame turn on
+
+
+# Round 7: the word classes of agents.py (who is the subject of a failure, a possessive, a cause, a
+# circumstance, a passive failure) next to a failure, and the neighbours' subjects. False gives
+# the features of rounds 5 and 5b (bench/tone_lowo.py --no-classes).
+CLASSES = True
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -158,6 +165,11 @@ def features(
             rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
             if not accepted(text, m, rule, sents, rs):
                 per[sents.index(m.start())].add("near:" + e)
+    if CLASSES:  # round 7: who failed and why, by word class (agents.py)
+        classes = [agents.sentence_features(text, *sents.span(i)) for i in range(n)]
+        near = agents.with_context(classes, ["cue:failure" in feats for feats in per])
+        for i in range(n):
+            per[i] |= near[i]
     for i, feats in enumerate(per):
         # who the sentence is about, next to a failure: the agent of the failure, roughly
         if who[i] and "cue:failure" in feats:
@@ -275,6 +287,8 @@ def describe(feature: str) -> str:
         return {"commit": "a commitment", "time": "a time"}.get(rest, f"a {rest} word")
     if prefix == "near":
         return f"a {rest.replace('_', ' ')} phrase the rules set aside"
+    if feature in agents.DESCRIBE:
+        return agents.DESCRIBE[feature]
     return rest.replace("_", " ")
 
 
