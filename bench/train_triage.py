@@ -4,7 +4,8 @@
     .venv/bin/python bench/train_triage.py --lowo   # leave one writer out, write nothing
 
 Trained on every labelled triage set (bench/triage_lowo.py's authors: the first corpus, wide +
-sealed, blind 2-5, train 6 w1-w3); never on a set the lead holds back. One L2-regularised logistic
+sealed, blind 2-5, train 6 w1-w10, blind 6's four writers, train 7 w11...); never on a set the
+lead holds back. One L2-regularised logistic
 regression per mood, one-vs-rest (pure Python, L-BFGS: bench/train_tone.py's `fit`), over the
 features of triage_mood.features seen in at least MIN_DF messages. At run time the highest score
 wins, and the model's mood replaces the rules' only where a reason with words carries it
