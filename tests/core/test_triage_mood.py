@@ -11,8 +11,14 @@ from ownup.core import triage, triage_mood
 from ownup.core.triage import analysed_text, classify
 
 DATA = Path(__file__).parent / "data"
+TRAIN7 = sorted(DATA.glob("triage_train7_w*.jsonl"), key=lambda p: int(p.stem.split("_w")[1]))
 SETS = ["triage_corpus", "triage_wide", "triage_sealed", "triage_blind2", "triage_blind3",
-        "triage_blind4", "triage_blind5", *(f"triage_train6_w{n}" for n in range(1, 11))]
+        "triage_blind4", "triage_blind5", *(f"triage_train6_w{n}" for n in range(1, 11)),
+        "triage_blind6", *(p.stem for p in TRAIN7)]
+# The authors the weights name: blind 6 is four writers (by id prefix), train 7 one a file.
+AUTHORS = ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
+           *(f"train6_w{n}" for n in range(1, 11)), "b6a", "b6b", "b6c", "b6d",
+           *(p.stem.removeprefix("triage_") for p in TRAIN7))
 
 
 def _items() -> list[dict]:
@@ -27,10 +33,13 @@ def test_shipped_weights_load_and_name_what_they_were_trained_on():
     model = triage_mood.load()
     assert model is not None
     assert set(model.weights) == set(model.bias) == set(triage_mood.MOODS)
-    assert model.trained_on == ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
-                                *(f"train6_w{n}" for n in range(1, 11)))
+    # every author up to blind 6 and the train 7 writers there were at training time (a writer
+    # landed since is in AUTHORS, not yet in the weights: retrain with bench/)
+    fixed = AUTHORS[: AUTHORS.index("train7_w11") + 1]
+    assert model.trained_on[: len(fixed)] == fixed
+    assert set(model.trained_on) <= set(AUTHORS)
     path = Path(triage_mood.__file__).with_name(triage_mood.WEIGHTS_FILE)
-    assert path.stat().st_size < 200 * 1024
+    assert path.stat().st_size < 256 * 1024  # 29 authors: 214 KiB (mood), 132 KiB (emergency)
     assert json.loads(path.read_text(encoding="utf-8"))["rules_version"] == triage.RULES_VERSION
 
 
@@ -81,6 +90,40 @@ def test_the_model_needs_a_margin_and_a_place_in_the_text():
         weights={**model.weights, "angry": {"w:livid": 0.5}}, bias=model.bias, trained_on=()
     )
     assert triage_mood.decide(weak, {"w:livid"}, "calm", lambda f: (3, 8)) == ("calm", [])
+
+
+def test_the_words_must_carry_the_change_not_the_shape_of_the_text():
+    """Round 7: the words and signals alone must favour the model's mood by the margin. Trained
+    on 29 authors, the model read "two people were taken to hospital" as angry for having no
+    question mark and being short, and named "stage" and "afternoon" as its reasons."""
+    model = triage_mood.MoodModel(
+        weights={"calm": {}, "concerned": {}, "upset": {},
+                 "angry": {"w:stage": 0.5, "q:0": 1.2, "len:short": 0.5}},
+        bias={"calm": 0.0, "concerned": 0.0, "upset": 0.0, "angry": 0.0},
+        trained_on=(),
+    )
+    feats = {"w:stage", "q:0", "len:short"}
+    # 2.2 above concerned in all, but the words say only 0.5 of it: the rules' mood stands
+    assert triage_mood.decide(model, feats, "concerned", lambda f: (0, 5)) == ("concerned", [])
+    assert triage_mood.decide(model, feats, "concerned", lambda f: (0, 5), word_margin=None) == (
+        "angry", [(0, 5)])
+    strong = triage_mood.MoodModel(
+        weights={**model.weights, "angry": {"w:stage": 1.5, "q:0": 1.2}}, bias=model.bias,
+        trained_on=(),
+    )
+    assert triage_mood.decide(strong, feats, "concerned", lambda f: (0, 5)) == ("angry", [(0, 5)])
+
+
+def test_every_learned_mood_change_is_carried_by_words():
+    """As shipped, on every labelled message: where the model changed the rules' mood, the words
+    and signals alone favour its mood by at least the margin."""
+    model = triage_mood.load()
+    assert model is not None
+    for m in _items()[::3]:
+        result = classify(m["subject"], m["body"])
+        feats, rule_mood = triage.learned_features(m["subject"], m["body"], m["sender"])
+        if result.mood != rule_mood:
+            assert triage_mood.said(model, feats, result.mood, rule_mood) > triage_mood.MARGIN
 
 
 @pytest.mark.parametrize(
