@@ -22,7 +22,7 @@ from ownup.core.drafts import render_draft
 from ownup.core.tone.gate import confirmed_from
 from ownup.errors import Conflict
 from ownup.pagination import MAX_OFFSET
-from ownup.ui.forms import select_options
+from ownup.ui.forms import select_options, select_options_kept
 from ownup.ui.panels import panels_for
 from ownup.ui.tone_field import tone_field_context
 
@@ -176,8 +176,9 @@ def inbox(request):
         tabs=tabs,
         broad=bool(ctx["q"]) and tabs[0]["count"] is None,
         match_limit=selectors.SEARCH_MATCH_LIMIT,
-        client_options=select_options(
-            [(str(pk), name) for pk, name in clients.values_list("pk", "name")], f["client"]),
+        client_options=select_options_kept(
+            ("inbox-clients", request.workspace.pk),
+            tuple(clients.values_list("pk", "name")), f["client"]),
         owner_options=select_options(
             [(uid, name) for uid, _, name in people], f["owner"]),
         class_options=select_options(MessageClass.choices, f["message_class"]),

@@ -44,6 +44,25 @@ def test_waiting_on_us_filters_and_polls(owner_web, member_web, ws_a, thread, lu
     assert f"client={lumen.pk}" in body  # the poll keeps the filter
 
 
+def test_client_filter_follows_new_renamed_and_archived_clients(owner_web, ws_a, lumen):
+    """The filter's options are kept per process: they follow every change of the clients."""
+    from ownup.clients.services import client_archive, client_create, client_update
+
+    def options():
+        html = owner_web.get("/inbox/").content.decode()
+        return html.split('<select name="client">', 1)[1].split("</select>", 1)[0]
+
+    assert f'<option value="{lumen.pk}">{lumen.name}</option>' in options()
+    new = client_create(workspace=ws_a, name="Zephyr & Sons")
+    assert f'<option value="{new.pk}">Zephyr &amp; Sons</option>' in options()
+    client_update(client=new, name="Zephyr Ltd")
+    assert "Zephyr Ltd" in options() and "Zephyr &amp; Sons" not in options()
+    client_archive(client=new)
+    assert str(new.pk) not in options()
+    chosen = owner_web.get("/inbox/", {"client": str(lumen.pk)}).content.decode()
+    assert f'<option value="{lumen.pk}" selected>' in chosen
+
+
 def test_filters_with_foreign_ids_are_404(outsider_web, owner_web, client_a, member, anon_web):
     assert outsider_web.get("/inbox/", {"client": str(client_a.pk)}).status_code == 404
     assert outsider_web.get("/inbox/rows/", {"owner": pid(member)}).status_code == 404
