@@ -216,7 +216,8 @@ def dashboard_panel(request, obj=None) -> dict | None:
         "rows": _linked(selectors.thread_rows(threads, workspace=request.workspace)),
         "panel": True,
         "query": "",
-        "more": max(qs.count() - DASHBOARD_ROWS, 0) if more else 0,
+        "more": max(selectors.waiting_count(request.workspace) - DASHBOARD_ROWS, 0)
+        if more else 0,
     }
 
 

@@ -63,6 +63,33 @@ def test_client_filter_follows_new_renamed_and_archived_clients(owner_web, ws_a,
     assert f'<option value="{lumen.pk}" selected>' in chosen
 
 
+def test_dashboard_counts_every_thread_waiting_beyond_its_rows(owner_web, ws_a, ws_b, client_a):
+    """The panel's "N more" is the exact number of threads waiting on us after its rows: not
+    the unmatched, the answered, or another workspace's (its count's SQL is kept per
+    process, with this workspace's id)."""
+    from ownup.clients.services import client_create
+    from ownup.inbox import selectors
+    from ownup.inbox.services.status import thread_set_status
+    from ownup.inbox.views import DASHBOARD_ROWS
+
+    def inbound(ws, sender, subject):
+        return message_create(workspace=ws, direction="inbound", sender=sender,
+                              subject=subject, body_text=CALM).thread
+
+    client_create(workspace=ws_b, name="Other", email_domains=["other.example"])
+    for n in range(3):
+        inbound(ws_b, f"o{n}@other.example", f"Elsewhere {n}")
+    threads = [inbound(ws_a, f"p{n}@harbour.example", f"Plan {n}")
+               for n in range(DASHBOARD_ROWS + 3)]
+    inbound(ws_a, "stranger@nowhere.example", "Who is this")  # unmatched: not waiting
+    assert selectors.waiting_count(ws_a) == DASHBOARD_ROWS + 3
+    assert "3 more</a>" in owner_web.get("/").content.decode()
+    thread_set_status(thread=threads[0], status="answered")
+    assert selectors.waiting_count(ws_a) == DASHBOARD_ROWS + 2
+    assert selectors.waiting_count(ws_b) == 3
+    assert "2 more</a>" in owner_web.get("/").content.decode()
+
+
 def test_filters_with_foreign_ids_are_404(outsider_web, owner_web, client_a, member, anon_web):
     assert outsider_web.get("/inbox/", {"client": str(client_a.pk)}).status_code == 404
     assert outsider_web.get("/inbox/rows/", {"owner": pid(member)}).status_code == 404
