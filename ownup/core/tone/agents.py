@@ -163,8 +163,10 @@ _COMMON_STARTS = frozenset(
 )
 
 
-def sentence_features(text: str, lo: int, hi: int) -> set[str]:
-    """The word-class features of ``text[lo:hi]`` (one sentence), without the failure context."""
+def sentence_features(text: str, lo: int, hi: int, full: bool = True) -> set[str]:
+    """The word-class features of ``text[lo:hi]`` (one sentence), without the failure context.
+    ``full=False``: the clause subjects only (all a sentence away from any failure lends its
+    neighbours, see ``with_context``)."""
     chunk = text[lo:hi]
     out: set[str] = set()
     start = 0
@@ -178,6 +180,8 @@ def sentence_features(text: str, lo: int, hi: int) -> set[str]:
                 out.add("subject:" + kind)
             first = False
         start = m.end() if m is not None else len(chunk)
+    if not full:
+        return out
     words = _WORD.findall(chunk)
     lows = [w.lower() for w in words]
     for k, (a, b) in enumerate(zip(words, words[1:], strict=False)):

@@ -166,8 +166,13 @@ def features(
             if not accepted(text, m, rule, sents, rs):
                 per[sents.index(m.start())].add("near:" + e)
     if CLASSES:  # round 7: who failed and why, by word class (agents.py)
-        classes = [agents.sentence_features(text, *sents.span(i)) for i in range(n)]
-        near = agents.with_context(classes, ["cue:failure" in feats for feats in per])
+        fails = ["cue:failure" in feats for feats in per]
+        # away from a failure a sentence only lends its subject to its neighbours
+        classes = [
+            agents.sentence_features(text, *sents.span(i), full=any(fails[max(0, i - 1) : i + 2]))
+            for i in range(n)
+        ]
+        near = agents.with_context(classes, fails)
         for i in range(n):
             per[i] |= near[i]
     for i, feats in enumerate(per):
