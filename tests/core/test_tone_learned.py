@@ -43,8 +43,12 @@ def _prf(c: Counter) -> tuple[float, float]:
     return p, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-FIFTH_ROUND_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", "train5",
-                       "blind5", *(f"train6_w{n}" for n in range(1, 11)))  # 18 (round 5b)
+# 18 in round 5b; round 7 adds blind 6's four writers and train 7 w11-w20 (the excuse and blame
+# models; a train 7 writer landed later is not trained on until the next retrain)
+ROUND7_WRITERS = (*(f"blind6_b{n}" for n in range(1, 5)), *(f"train7_w{n}" for n in range(11, 21)))
+PROBLEM_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", "train5",
+                   "blind5", *(f"train6_w{n}" for n in range(1, 11)), *ROUND7_WRITERS)
+TRAIN7 = tuple(f"tone_{w}.jsonl" for w in ROUND7_WRITERS if w.startswith("train7"))
 
 
 def test_the_shipped_weights_load_with_a_threshold_each():
@@ -54,7 +58,13 @@ def test_the_shipped_weights_load_with_a_threshold_each():
     # thresholds set out of writer (docs/quality.md, "Round 5")
     assert not any("sealed" in s or "blind" in s for s in raw["trained_on"])
     writers = [s.split(" (")[0] for s in raw["problems_trained_on"]]
-    assert sorted(writers) == sorted(FIFTH_ROUND_WRITERS)
+    assert set(writers) <= set(PROBLEM_WRITERS)
+    # the excuse and blame models of round 7 saw every writer (minimising and over-promise keep
+    # round 5b's eighteen)
+    by_model = raw.get("problems_trained_on_by_model", {})
+    for category in ("excuse", "blame"):
+        seen = {s.split(" (")[0] for s in by_model.get(category, raw["problems_trained_on"])}
+        assert seen == set(PROBLEM_WRITERS), category
     models = default_models()
     assert set(models) == set(LABELS)  # see quality.md
     for category, m in models.items():
@@ -86,22 +96,28 @@ def test_rules_and_model_keep_the_recorded_figures_on_the_tuned_on_sets(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["tone_blind5.jsonl", *(f"tone_train6_w{n}.jsonl" for n in range(1, 11))]
+    "name",
+    ["tone_blind5.jsonl", *(f"tone_train6_w{n}.jsonl" for n in range(1, 11)), "tone_blind6.jsonl",
+     *TRAIN7],
 )
 def test_the_problem_models_add_recall_on_the_outside_writers_without_costing_precision(name):
     """docs/quality.md, Round 5: on the writers no rule was written beside (trained on, so a
     floor, not an estimate) rules + model never fall below the rules alone in F1 for a problem,
-    and lose at most 0.05 of the rules' precision."""
+    and lose at most 0.05 of the rules' precision. Blind 6 and train 7 (round 7) were trained on
+    by the excuse and blame models only: the floor holds for those two there."""
     records = _load(name)
     both, alone = _counts(records, True), _counts(records, False)
+    labels = ("excuse", "blame") if name == "tone_blind6.jsonl" or name in TRAIN7 else CATEGORIES
     low = {}
-    for label in CATEGORIES:
+    for label in labels:
         p, f1 = _prf(both[label])
         p_rules, f1_rules = _prf(alone[label])
         if f1 < f1_rules or p < p_rules - 0.05:
             low[label] = (round(p, 2), round(f1, 2), round(p_rules, 2), round(f1_rules, 2))
     assert not low, low
-    assert sum(both[label]["tp"] - alone[label]["tp"] for label in CATEGORIES) >= 10
+    # at least 10 right calls added over the four problems (5 where only two models speak)
+    added = sum(both[label]["tp"] - alone[label]["tp"] for label in labels)
+    assert added >= (10 if labels == CATEGORIES else 5)
 
 
 def test_a_learned_call_always_points_at_words():
