@@ -10,7 +10,7 @@ from . import services
 from .models import ResponsePolicy
 
 _CLASSES = {
-    "routine": {"acknowledge": "4h", "respond": "24h", "clock": "business"},
+    "routine": {"acknowledge": "4h", "respond": "1 business day", "clock": "business"},
     "urgent": {"acknowledge": "1h", "respond": "8h", "clock": "business"},
     "emergency": {"acknowledge": "30m", "respond": "2h", "clock": "calendar"},
 }
