@@ -19,10 +19,11 @@ def register(sub) -> None:
                        help="a contact of the client to address (repeat for several)")
         p.add_argument("--as", dest="sender", required=action == "send", metavar="EMAIL",
                        help="the member who signs and sends it")
+        if action == "send":
+            p.add_argument("--send-anyway", action="store_true",
+                           help="send despite tone findings (audited)")
         add_workspace_arg(p)
         p.set_defaults(func=run_send if action == "send" else run_show)
-    p.add_argument("--send-anyway", action="store_true",
-                   help="send despite tone findings (audited)")
 
 
 def _resolve(args):

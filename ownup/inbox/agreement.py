@@ -34,8 +34,9 @@ def agreement_contacts(*, client: Client, refs) -> list[Contact]:
     live = Contact.objects.filter(client=client, archived_at__isnull=True)
     for ref in refs:
         ref = str(ref).strip()
-        contact = live.filter(email__iexact=ref).first() if "@" in ref else None
-        if contact is None and "@" not in ref:
+        if "@" in ref:
+            contact = live.filter(email__iexact=ref).first()
+        else:
             try:
                 contact = live.filter(pk=ref).first()
             except (ValueError, ValidationError):
