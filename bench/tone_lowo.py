@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                 pooled[k].update(c)
                 if is_unseen(held):
                     unseen[k].update(c)
-                if held.startswith(("blind6", "train7")):
+                if held.startswith(("blind6", "train7", "blind7", "train8")):
                     new[k].update(c)
             sup = cr["tp"] + cr["fn"]
             print(f"  {held:<12} ({sup:>3})  " + "   ".join(
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             fmt(pooled[k]) for k in ("rules", "model", "both")))
         print(f"  {'unseen':<12}        " + "   ".join(
             fmt(unseen[k]) for k in ("rules", "model", "both")))
-        print(f"  {'blind6+train7':<12}        " + "   ".join(
+        print(f"  {'rounds 6-8':<12}        " + "   ".join(
             fmt(new[k]) for k in ("rules", "model", "both")))
         sys.stdout.flush()
     print(f"\nCPU {time.process_time() - started:.0f} s")

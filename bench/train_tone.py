@@ -96,8 +96,9 @@ def writers() -> dict[str, list[dict]]:
     writer's). Train 5 is template-built: trained on, never held out as a measure. The train 6
     sets (w1-w3 of the fifth round, w4-w10 of round 5b: ten writers) are used when they are in
     tests/core/data. Blind 6 (scored once, a known set since) is four writers, told apart by the
-    id prefix (b6a... = b1 ... b6d... = b4). Train 7 (``tone_train7_w*.jsonl``, landed by the lead
-    during round 7) is read by glob, one writer a file, so more can be added."""
+    id prefix (b6a... = b1 ... b6d... = b4); so is blind 7 (scored once in round 7, b7a ... b7d).
+    Train 7 and train 8 (``tone_train7_w*.jsonl``, ``tone_train8_w*.jsonl``) are read by glob, one
+    writer a file, so more can be added."""
     out = {
         "corpus": load(CORPUS),
         "fresh": fresh_records(),
@@ -112,15 +113,16 @@ def writers() -> dict[str, list[dict]]:
         path = DATA / f"tone_train6_w{n}.jsonl"
         if path.exists():
             out[f"train6_w{n}"] = load(path)
-    blind6 = DATA / "tone_blind6.jsonl"
-    if blind6.exists():
-        recs = load(blind6)
+    for round_ in (6, 7):  # blind 6 and blind 7: four writers each, b6a... / b7a...
+        path = DATA / f"tone_blind{round_}.jsonl"
+        recs = load(path) if path.exists() else []
         for n, letter in enumerate("abcd", start=1):
-            mine = [r for r in recs if r["id"].startswith(f"b6{letter}")]
+            mine = [r for r in recs if r["id"].startswith(f"b{round_}{letter}")]
             if mine:
-                out[f"blind6_b{n}"] = mine
-    for path in sorted(DATA.glob("tone_train7_w*.jsonl"), key=_writer_number):
-        out[f"train7_w{_writer_number(path)}"] = load(path)
+                out[f"blind{round_}_b{n}"] = mine
+    for round_ in (7, 8):  # one writer a file: train 7 w11-w20, train 8 w21...
+        for path in sorted(DATA.glob(f"tone_train{round_}_w*.jsonl"), key=_writer_number):
+            out[f"train{round_}_w{_writer_number(path)}"] = load(path)
     return out
 
 
