@@ -80,6 +80,15 @@ def _negated(text: str, start: int, sentence_start: int, rs: Ruleset) -> bool:
     return bool(words) and rs.negation.search(" ".join(words)) is not None
 
 
+def _said_before(text: str, start: int, sentence_start: int, rule: Rule) -> bool:
+    """A phrase of the rule's ``unless_before`` right before the match ("We published before
+    your legal team had approved", "we'll hold it until your director has signed off": the order
+    of events, not a culprit)."""
+    assert rule.unless_before is not None
+    before = " ".join(text[max(sentence_start, start - 60) : start].split()[-4:])
+    return rule.unless_before.search(before) is not None
+
+
 _CLIENT_WORD = re.compile(
     r"\b(?:you|your|yours|you're|you've|you'd|you\u2019re|you\u2019ve)\b", re.IGNORECASE
 )
@@ -129,6 +138,8 @@ def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Rule
     idx = sents.index(m.start())
     sentence_start = sents.span(idx)[0]
     if rule.negatable and _negated(text, m.start(), sentence_start, rs):
+        return False
+    if rule.unless_before is not None and _said_before(text, m.start(), sentence_start, rule):
         return False
     if rule.category in _REFUSABLE and _in_scope_of_refusal(
         text, m.start(), sentence_start, rs, sents

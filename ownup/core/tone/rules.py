@@ -33,6 +33,9 @@ class Rule:
     needs: str | None = None
     unless_after: re.Pattern[str] | None = None
     unless_comfort: bool = False
+    # a phrase in the clause just before the match that takes it back ("before your legal team
+    # had approved": the order of events, not the client's fault)
+    unless_before: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,13 @@ def _group(category: str, entries: list[Mapping[str, Any]], macros: Mapping[str,
             if unless
             else None
         )
+        before = entry.get("unless_before") or []
+        before_re = (
+            re.compile(r"(?<![\w'])(?:" + compile_alternation(list(before), macros) + r")\W*$",
+                       _FLAGS)
+            if before
+            else None
+        )
         needs = entry.get("needs")
         if needs not in (None, "failure"):
             raise PatternError(f"{category} rule {entry.get('id')!r}: unknown needs {needs!r}")
@@ -124,6 +134,7 @@ def _group(category: str, entries: list[Mapping[str, Any]], macros: Mapping[str,
                 needs=needs,
                 unless_after=unless_re,
                 unless_comfort=bool(entry.get("unless_comfort", False)),
+                unless_before=before_re,
             )
         )
         alternatives.extend((f"r{i}", compile_phrase(p, macros)) for p in patterns)
