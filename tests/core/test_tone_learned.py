@@ -49,10 +49,10 @@ ROUND7_WRITERS = (*(f"blind6_b{n}" for n in range(1, 5)), *(f"train7_w{n}" for n
 PROBLEM_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", "train5",
                    "blind5", *(f"train6_w{n}" for n in range(1, 11)), *ROUND7_WRITERS)
 TRAIN7 = tuple(f"tone_{w}.jsonl" for w in ROUND7_WRITERS if w.startswith("train7"))
-# round 8: the blame and minimising models saw blind 7's four writers and train 8 w21-w28 too (44
-# writers); over-promise keeps round 5b's eighteen (the retrained one flagged a default template)
+# round 8: the blame, minimising and over-promise models saw blind 7's four writers and train 8
+# w21-w28 too (44 writers)
 ROUND8_WRITERS = (*(f"blind7_b{n}" for n in range(1, 5)), *(f"train8_w{n}" for n in range(21, 29)))
-ROUND8_MODELS = ("blame", "minimizing")
+ROUND8_MODELS = ("blame", "minimizing", "overpromise")
 TRAIN8 = tuple(f"tone_{w}.jsonl" for w in ROUND8_WRITERS if w.startswith("train8"))
 
 
@@ -64,8 +64,8 @@ def test_the_shipped_weights_load_with_a_threshold_each():
     assert not any("sealed" in s or "blind" in s for s in raw["trained_on"])
     writers = [s.split(" (")[0] for s in raw["problems_trained_on"]]
     assert set(writers) <= set(PROBLEM_WRITERS) | set(ROUND8_WRITERS)
-    # the excuse model of round 7 saw its 32 writers; blame and minimising were retrained on all 44
-    # in round 8
+    # the excuse model of round 7 saw its 32 writers; blame, minimising and over-promise were
+    # retrained on all 44 in round 8
     by_model = raw.get("problems_trained_on_by_model", {})
     for category in ("excuse", *ROUND8_MODELS):
         seen = {s.split(" (")[0] for s in by_model.get(category, raw["problems_trained_on"])}
@@ -111,14 +111,12 @@ def test_the_problem_models_add_recall_on_the_outside_writers_without_costing_pr
     """docs/quality.md, Round 5: on the writers no rule was written beside (trained on, so a
     floor, not an estimate) rules + model never fall below the rules alone in F1 for a problem,
     and lose at most 0.05 of the rules' precision (or stay at 0.90 or above). Blind 6 and train
-    7 were trained on by the excuse and blame models in round 7 and by minimising in round 8;
-    blind 7 and train 8 by blame and minimising (round 8)."""
+    7 were trained on by the excuse and blame models in round 7 and by minimising and
+    over-promise in round 8; blind 7 and train 8 by all but excuse (round 8)."""
     records = _load(name)
     both, alone = _counts(records, True), _counts(records, False)
     if name == "tone_blind7.jsonl" or name in TRAIN8:
         labels: tuple[str, ...] = ROUND8_MODELS  # the excuse model has not seen them
-    elif name == "tone_blind6.jsonl" or name in TRAIN7:
-        labels = ("excuse", *ROUND8_MODELS)
     else:
         labels = CATEGORIES
     low = {}
@@ -157,13 +155,25 @@ def _toy(category: str, bias: float, weights: dict[str, float]) -> dict[str, Mod
 
 
 def test_a_problem_the_model_adds_is_a_finding_on_its_sentence_with_a_better_wording():
-    text = "Thanks for the notes. The rollout was zorbly handled. Talk soon."
+    text = "Thanks for the notes. The rollout will be zorbly handled. Talk soon."
     report = check(text, "other", learned=_toy("overpromise", -2.0, {"w:zorbly": 4.0}))
     [finding] = [f for f in report.findings if f.category == "overpromise"]
-    assert text[finding.start : finding.end] == "The rollout was zorbly handled."
+    assert text[finding.start : finding.end] == "The rollout will be zorbly handled."
     assert "learned check" in finding.message and "\u201czorbly\u201d" in finding.message
     assert finding.suggestion
     assert check(text, "other", learned=False).findings == []
+
+
+def test_an_over_promise_call_needs_a_promise_word():
+    """Round 8: a process change ("every release now gets a second check") is not a promise;
+    the same words with a future or a guarantee are."""
+    models = _toy("overpromise", -1.0, {"w:again": 2.0, "w:every": 2.0})
+    text = "To stop it happening again, every release now gets a second check of the embargo time."
+    assert "overpromise" not in check(text, "other", learned=models).categories()
+    text = "To stop it happening again, every release will get a second check from now on."
+    [finding] = [f for f in check(text, "other", learned=models).findings
+                 if f.category == "overpromise"]
+    assert text[finding.start : finding.end] == text and finding.suggestion
 
 
 def test_no_span_no_call_whatever_the_score():

@@ -81,6 +81,18 @@ _FUNCTION = STOP_WORDS | frozenset(
 )  # pronouns stay content here: who did it is what blame turns on ("their", "they")
 
 
+# Round 8: an over-promise is a promise. The model's call needs a promise word in its sentence
+# (a future, an absolute or a guarantee); "To stop it happening again, every release now gets a
+# second person's check" is a process change, not a promise.
+_PROMISE_WORDS = frozenset(
+    "will won't wont i'll we'll it'll you'll that'll shall never always ever forever guarantee "
+    "guaranteed guarantees guaranteeing promise promised promises promising ensure ensures assure "
+    "certainly definitely absolutely surely impossible cannot can't zero permanently ### "
+    "going gonna".split()
+)
+_PROMISE_FEATURES = frozenset({"cue:commit", *(f"w:{w}" for w in _PROMISE_WORDS)})
+
+
 def _content(feature: str) -> bool:
     """A word feature with a content word in it ("w:late", "b:the courier"; not "b:will be")."""
     kind, _, rest = feature.partition(":")
@@ -248,6 +260,8 @@ def score(
     if best is None or f"near:{model.category}" in best.features:
         return p, None, ()
     if model.category in _NEEDS_LIVE_FAILURE and NEGATED_FAILURE in best.features:
+        return p, None, ()
+    if model.category == "overpromise" and best.features.isdisjoint(_PROMISE_FEATURES):
         return p, None, ()
 
     top = sorted((f for f in known & best.features if w[f] > 0), key=lambda f: (-w[f], f))[:3]
