@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from train_tone import fit  # noqa: E402
+from fastfit import fit  # noqa: E402
 from triage_lowo import load_authors  # noqa: E402
 
 from ownup.core import triage, triage_mood  # noqa: E402
