@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from train_tone import fit  # noqa: E402
+from fastfit import fit  # noqa: E402
 from triage_lowo import RULES_TUNED_ON, load_authors  # noqa: E402
 
 from ownup.core import triage, triage_emergency  # noqa: E402
@@ -82,7 +82,9 @@ def scored(model: triage_emergency.EmergencyModel, xs: list[Example]) -> list[Sc
     for feats, rule_class, gold in xs:
         z = score(model, feats)
         up = bool(triage_emergency.reasons(model, feats, 1))
-        down = bool(triage_emergency.reasons(model, feats, -1))
+        down = bool(triage_emergency.reasons(model, feats, -1)) and (
+            triage_emergency.words_weight(model, feats) <= -triage_emergency.VETO_WORDS
+        )
         out.append((z, rule_class, gold, up if rule_class != "emergency" else down))
     return out
 

@@ -468,7 +468,11 @@ def _lean(
     kinds: set[str] = set()
     for s in signals:
         kinds |= _RULES.lean_from_rules.get(s.label, frozenset())
-    taken_back = [(s.start, s.end) for s in signals if s.label.startswith(("context:", "routine:"))]
+    taken_back = [
+        (s.start, s.end)
+        for s in signals
+        if s.label.startswith(("context:", "routine:")) and s.label != "context:quoted_term"
+    ]
     found: list[tuple[int, int, int]] = []
     for kind, _ in _RULES.lean_scanners:
         if kind in kinds:

@@ -46,6 +46,14 @@ MARGIN = 1.0
 # How far the features with a place in the text (words, rule signals) alone must favour the
 # model's mood over the rules': the question marks, length and bias cannot carry a change.
 WORD_MARGIN = MARGIN  # leave one writer out, 29 authors: mood 0.824 -> 0.823, 26 changes fewer
+# Anger is hostility aimed at someone (the labelling convention): the model may call a message
+# angry only where it says "you"/"your", asks a question, exclaims, or the rules read a sign of
+# anger (the message is aimed at someone). Trained on 42 authors it
+# read "We're losing bookings every hour the calendar is down." as angry on "losing" and "down"
+# (round 8); of 767 angry messages in the labelled sets, 705 have a "you" or an anger signal.
+AIMED_ANGER = True  # leave one writer out, 42 authors: mood 0.814 -> 0.809 (20 of 3,857)
+_ANGER_SIGNALS = ("sig:mood:angry:", "sig:urgent:relationship_risk")
+_AIMED_SHAPES = frozenset(("q:1", "q:2", "excl"))  # a question put, an exclamation
 # Features without a place in the text: they weigh in the score but cannot explain it.
 _SHAPES = ("q:", "excl", "len:", "you:", "curt", "rule_mood:", "class:", "kind:")
 
@@ -202,6 +210,15 @@ def said(model: MoodModel, feats: set[str], chosen: str, other: str) -> float:
     return total
 
 
+def aimed(feats: Iterable[str]) -> bool:
+    """Whether the message is aimed at someone: a "you" word, a question or an exclamation, or a
+    sign of anger the rules read."""
+    return any(
+        f.startswith(_ANGER_SIGNALS) or f in _AIMED_SHAPES or (f[:4] == "you:" and f != "you:0")
+        for f in feats
+    )
+
+
 def decide(
     model: MoodModel,
     feats: set[str],
@@ -223,6 +240,8 @@ def decide(
         # the model may not unsay it. Trained on sixteen writers it learned to call a crisis
         # told plainly calm (round 5b); barring calm costs 3 of 1,517 out of writer.
         return rule_mood, []
+    if best == "angry" and AIMED_ANGER and not aimed(feats):
+        return rule_mood, []  # unhappy or worried, but aimed at no one: not anger by the convention
     if word_margin is not None and said(model, feats, best, rule_mood) <= word_margin:
         # the shape of the text (no question mark, short) carried it, not what was said: a
         # plain "two people were taken to hospital" read as angry for having no "?" (round 7)

@@ -828,3 +828,123 @@ def test_asking_for_something_again_is_a_request_not_an_accusation():
     # said at the agency, "again?" still counts
     edge = classify("Files", "The venue map is wrong again? Can you send the right one today.")
     assert "mood:angry:accusing" in labels(edge) and edge.mood != "calm"
+
+
+# --- rules v12 (issue 21, round 8) -------------------------------------------------------------
+# Kinds of emergency the newest writers told without a word the rules knew, each worded afresh
+# here (in none of the labelled sets), with a near miss that must stay below emergency.
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'The volunteer rota is shared as "anyone with the link" and it has every volunteer\'s'
+        " mobile number and shift times.",
+        "Our grant applicants' tracker was switched to public last week. It has their bank"
+        " account references in column F.",
+        "The survey export in your Dropbox is open to anyone with the link - it holds 900"
+        " members' answers.",
+    ],
+)
+def test_a_file_anyone_can_open_is_an_emergency(body):
+    result = classify("Shared file", body)
+    assert result.message_class == "emergency", result.signals
+    assert "emergency:open_link" in labels(result)
+    assert_offsets("Shared file", body, result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Anyone with the link can join the webinar from 2pm - could you add it to the invite?",
+        "The sculpture garden is open to the public on Sunday; can the post say so?",
+        "Please set the event page to public on Monday morning, not before.",
+    ],
+)
+def test_a_link_to_join_or_an_open_day_is_not_an_open_file(body):
+    result = classify("Link", body)
+    assert "emergency:open_link" not in labels(result)
+    assert result.message_class != "emergency", result.signals
+
+
+@pytest.mark.parametrize(
+    ("body", "label", "mood"),
+    [
+        ("If one more of these letters reaches my father I will be going to the papers.",
+         "mood:angry:threat", "angry"),
+        ("A neighbour of the site says she is going to the press about the skip lorries unless"
+         " the hoarding comes down.", "emergency:threat_exposure", None),
+        ("Two members are threatening to complain to the ombudsman about the renewal letter.",
+         "emergency:threat_exposure", None),
+    ],
+)
+def test_a_threat_to_go_to_the_press_or_a_regulator_is_an_emergency(body, label, mood):
+    result = classify("Letters", body)
+    assert result.message_class == "emergency", result.signals
+    assert label in labels(result)
+    if mood:  # the sender's own threat, aimed at the agency, is anger by the convention
+        assert result.mood == mood
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The annual return has to go to the regulator by Friday; will you proof it first?",
+        "She'll go to the press conference at 10 with the CEO - can you brief her?",
+        "We're going to the media launch together, see you at the door.",
+    ],
+)
+def test_going_to_a_press_event_or_filing_with_a_regulator_is_not_a_threat(body):
+    result = classify("Friday", body)
+    assert not labels(result) & {"mood:angry:threat", "emergency:threat_exposure"}
+    assert result.message_class != "emergency", result.signals
+
+
+@pytest.mark.parametrize(
+    ("body", "cue"),
+    [
+        # people outside already reacting: now, and the stake
+        ("The renewal email quotes the wrong direct debit date and several members have already"
+         " replied asking why.", "lean:now:reacting"),
+        ("The bin collection leaflet gives the wrong day. My phone hasn't stopped.",
+         "lean:now:reacting"),
+        # it went out moments ago and cannot be unsent
+        ("The spring catalogue went out this morning with the wrong opening hours for customers"
+         " in every region.", "lean:now:out"),
+    ],
+)
+def test_something_wrong_already_out_with_people_reacting_leans_to_emergency(body, cue):
+    result = classify("Mailing", body)
+    assert result.message_class == "emergency", result.signals
+    assert cue in labels(result)
+    assert_offsets("Mailing", body, result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the client acting, not people reacting
+        "We have already emailed the guests about the wrong parking info; could you fix the web"
+        " page by Friday?",
+        # due to go out, not out: a deadline
+        "The spring catalogue goes out tomorrow morning and the opening hours on page 2 are"
+        " wrong - can you fix them before it prints?",
+    ],
+)
+def test_wrong_but_not_yet_out_or_only_the_client_acting_is_not_an_emergency(body):
+    result = classify("Mailing", body)
+    assert result.message_class != "emergency", result.signals
+    assert not labels(result) & {"lean:now:reacting", "lean:now:out"}
+
+
+def test_a_cue_in_quotes_still_counts_for_the_lean():
+    # the word quoted is what went out: "failed" in quotes is still something wrong
+    body = ('The push alert that went to every customer says "your payment failed" to people'
+            " who paid fine. Customers are ringing us now.")
+    result = classify("Alert", body)
+    assert result.message_class == "emergency", result.signals
+    assert "lean:wrong:failure" in labels(result)
+    # a context rule other than a quotation still swallows the cue inside it (round 5)
+    calm = classify("Note", "I shouldn't have to police this myself: the wrong logo is on the"
+                    " pitch deck. Today, now.")
+    assert calm.message_class != "emergency"

@@ -12,13 +12,17 @@ from ownup.core.triage import analysed_text, classify
 
 DATA = Path(__file__).parent / "data"
 TRAIN7 = sorted(DATA.glob("triage_train7_w*.jsonl"), key=lambda p: int(p.stem.split("_w")[1]))
+TRAIN8 = sorted(DATA.glob("triage_train8_w*.jsonl"), key=lambda p: int(p.stem.split("_w")[1]))
 SETS = ["triage_corpus", "triage_wide", "triage_sealed", "triage_blind2", "triage_blind3",
         "triage_blind4", "triage_blind5", *(f"triage_train6_w{n}" for n in range(1, 11)),
         "triage_blind6", *(p.stem for p in TRAIN7)]
-# The authors the weights name: blind 6 is four writers (by id prefix), train 7 one a file.
+# The authors the weights name: blind 6 and blind 7 are four writers each (by id prefix), train 7
+# and train 8 one a file.
 AUTHORS = ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
            *(f"train6_w{n}" for n in range(1, 11)), "b6a", "b6b", "b6c", "b6d",
-           *(p.stem.removeprefix("triage_") for p in TRAIN7))
+           "b7a", "b7b", "b7c", "b7d",
+           *(p.stem.removeprefix("triage_") for p in TRAIN7),
+           *(p.stem.removeprefix("triage_") for p in TRAIN8))
 
 
 def _items() -> list[dict]:
@@ -33,13 +37,13 @@ def test_shipped_weights_load_and_name_what_they_were_trained_on():
     model = triage_mood.load()
     assert model is not None
     assert set(model.weights) == set(model.bias) == set(triage_mood.MOODS)
-    # every author up to blind 6 and the train 7 writers there were at training time (a writer
-    # landed since is in AUTHORS, not yet in the weights: retrain with bench/)
-    fixed = AUTHORS[: AUTHORS.index("train7_w11") + 1]
+    # every author up to blind 7 and the train 7 and 8 writers there were at training time (a
+    # writer landed since is in AUTHORS, not yet in the weights: retrain with bench/)
+    fixed = AUTHORS[: AUTHORS.index("train8_w21") + 1]
     assert model.trained_on[: len(fixed)] == fixed
     assert set(model.trained_on) <= set(AUTHORS)
     path = Path(triage_mood.__file__).with_name(triage_mood.WEIGHTS_FILE)
-    assert path.stat().st_size < 256 * 1024  # 29 authors: 214 KiB (mood), 132 KiB (emergency)
+    assert path.stat().st_size < 320 * 1024  # 29 authors: 214 KiB; 42 authors (round 8): 267 KiB
     assert json.loads(path.read_text(encoding="utf-8"))["rules_version"] == triage.RULES_VERSION
 
 
@@ -82,14 +86,15 @@ def test_the_model_needs_a_margin_and_a_place_in_the_text():
         trained_on=(),
     )
     # a word with a place: the model's mood, and the span
-    assert triage_mood.decide(model, {"w:livid"}, "calm", lambda f: (3, 8)) == ("angry", [(3, 8)])
+    aimed = {"w:livid", "you:1"}  # said to someone ("you"): anger can be read (round 8)
+    assert triage_mood.decide(model, aimed, "calm", lambda f: (3, 8)) == ("angry", [(3, 8)])
     # only a shape (two question marks) carries it: nothing to point at, the rules' mood stands
     assert triage_mood.decide(model, {"q:2"}, "calm", lambda f: None) == ("calm", [])
     # under the margin: the rules' mood stands
     weak = triage_mood.MoodModel(
         weights={**model.weights, "angry": {"w:livid": 0.5}}, bias=model.bias, trained_on=()
     )
-    assert triage_mood.decide(weak, {"w:livid"}, "calm", lambda f: (3, 8)) == ("calm", [])
+    assert triage_mood.decide(weak, aimed, "calm", lambda f: (3, 8)) == ("calm", [])
 
 
 def test_the_words_must_carry_the_change_not_the_shape_of_the_text():
@@ -102,7 +107,7 @@ def test_the_words_must_carry_the_change_not_the_shape_of_the_text():
         bias={"calm": 0.0, "concerned": 0.0, "upset": 0.0, "angry": 0.0},
         trained_on=(),
     )
-    feats = {"w:stage", "q:0", "len:short"}
+    feats = {"w:stage", "q:0", "len:short", "you:1"}
     # 2.2 above concerned in all, but the words say only 0.5 of it: the rules' mood stands
     assert triage_mood.decide(model, feats, "concerned", lambda f: (0, 5)) == ("concerned", [])
     assert triage_mood.decide(model, feats, "concerned", lambda f: (0, 5), word_margin=None) == (
@@ -112,6 +117,25 @@ def test_the_words_must_carry_the_change_not_the_shape_of_the_text():
         trained_on=(),
     )
     assert triage_mood.decide(strong, feats, "concerned", lambda f: (0, 5)) == ("angry", [(0, 5)])
+
+
+def test_anger_must_be_aimed_at_someone():
+    """Round 8: by the convention anger is hostility aimed at someone. Trained on 42 authors the
+    model read "We're losing bookings every hour the calendar is down." as angry; it may call a
+    message angry only where it says "you", asks, exclaims, or the rules read anger."""
+    model = triage_mood.MoodModel(
+        weights={"calm": {}, "concerned": {}, "upset": {}, "angry": {"w:losing": 4.0}},
+        bias={"calm": 0.0, "concerned": 0.0, "upset": 0.0, "angry": 0.0},
+        trained_on=(),
+    )
+    plain = {"w:losing", "you:0", "q:0"}
+    assert triage_mood.decide(model, plain, "concerned", lambda f: (0, 6)) == ("concerned", [])
+    for aim in ("you:2", "q:1", "excl", "sig:mood:angry:accusing"):
+        assert triage_mood.decide(model, plain | {aim}, "concerned", lambda f: (0, 6)) == (
+            "angry", [(0, 6)]), aim
+    # and as shipped, the told-plainly loss stays concerned
+    assert classify("Calendar", "We're losing bookings every hour the calendar is down.").mood == (
+        "concerned")
 
 
 def test_every_learned_mood_change_is_carried_by_words():
