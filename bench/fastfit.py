@@ -1,7 +1,8 @@
 """``train_tone.fit`` in NumPy: the same L2 logistic regression by the same L-BFGS (history 7, the
 same backtracking line search and stopping rule), with the loss and gradient as sparse matrix
-products instead of Python loops. Same weights up to float rounding, about 50x faster: the
-triage trainers fit 5 models per author for a leave-one-writer-out run (40 authors, 200 fits).
+products instead of Python loops. Same weights up to float rounding (1e-14 on a 600-row test
+problem, 13x faster there): the triage trainers fit 5 models per author for a leave-one-writer-out
+run (42 authors, 210 fits).
 """
 
 from __future__ import annotations
