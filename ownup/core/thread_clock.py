@@ -225,10 +225,13 @@ def on_outbound(
     auto_reply: bool = False,
 ) -> tuple[ThreadClock, Judgement]:
     """One of our replies: its judgement, and the clocks it acknowledges or stops (an answer
-    also ends a pause and leaves the thread waiting on the client)."""
+    also ends a pause and leaves the thread waiting on the client). A reply written before the
+    clock started (its Date earlier than the message that started it) neither acknowledges nor
+    answers that message: it is judged, not counted."""
     judgement = judge(state, policy, sent_at=sent_at, now=now, answers=answers,
                       auto_reply=auto_reply, acknowledged_at=state.acknowledged_at)
-    if auto_reply or not state.running:
+    before_start = state.started_at is None or sent_at < state.started_at
+    if auto_reply or not state.running or before_start:
         return state, judgement
     if judgement.acknowledges:
         state = replace(state, acknowledged_at=sent_at)

@@ -293,6 +293,19 @@ def test_unmatched_mail_takes_the_class_and_starts_nothing():
         tc.set_status(state, POLICY, "open", now=ny(2, 11))
 
 
+def test_a_reply_written_before_the_clock_started_neither_answers_nor_acknowledges():
+    """Found by the random sequences: a thread opened at 10:00, then our answer dated 09:15
+    (written before, recorded after) left it answered but never acknowledged."""
+    opened = tc.set_status(ThreadClock(has_client=True), POLICY, "open", now=ny(2, 10))
+    state, judgement = tc.on_outbound(opened, POLICY, sent_at=ny(2, 9, 15), now=ny(2, 10),
+                                      answers=True)
+    assert state == opened and state.running
+    assert judgement.verdict == NOT_JUDGED and not judgement.acknowledges
+    later, _ = tc.on_outbound(opened, POLICY, sent_at=ny(2, 10, 30), now=ny(2, 10, 30),
+                              answers=True)
+    assert later.answered_at == later.acknowledged_at == ny(2, 10, 30)
+
+
 def test_mail_sent_later_than_now_starts_the_clock_now():
     state = tc.on_inbound(ThreadClock(), POLICY, sent_at=ny(3, 10), now=ny(2, 10),
                           message_class="routine")
