@@ -1,7 +1,7 @@
 """Leave-one-writer-out estimate of the tone check's problem categories (issue 21, fifth round).
 
     .venv/bin/python bench/tone_lowo.py [--categories excuse,blame,...] [--l2 1.0]
-        [--min-authors 2] [--floor 0.88] [--inner-folds 5] [--no-classes] [--shipped]
+        [--min-authors 2] [--floor 0.88] [--inner-folds 5] [--no-classes] [--frames] [--shipped]
 
 Every labelled set is one writer (the first corpus, fresh, wide + sealed, blind 2, blind 3,
 blind 4, train 5, blind 5, train 6 w1 ... w10, blind 6 b1 ... b4 and every train 7 writer in
@@ -102,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         "--no-classes", action="store_true",
         help="without round 7's word classes (agents.py): the features of rounds 5 and 5b",
     )
+    ap.add_argument(
+        "--frames", action="store_true",
+        help="with round 8's excuse frames (agents.excuse_frames; a trial, not shipped)",
+    )
     args = ap.parse_args(argv)
     learned_module.CLASSES = not args.no_classes
+    learned_module.FRAMES = args.frames
     started = time.process_time()
     train_tone.STEMS = args.stems
     global RESIDUAL

@@ -49,10 +49,10 @@ ROUND7_WRITERS = (*(f"blind6_b{n}" for n in range(1, 5)), *(f"train7_w{n}" for n
 PROBLEM_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", "train5",
                    "blind5", *(f"train6_w{n}" for n in range(1, 11)), *ROUND7_WRITERS)
 TRAIN7 = tuple(f"tone_{w}.jsonl" for w in ROUND7_WRITERS if w.startswith("train7"))
-# round 8: the blame, minimising and over-promise models saw blind 7's four writers and train 8
-# w21-w28 too (44 writers)
+# round 8: all four problem models saw blind 7's four writers and train 8 w21-w28 too (44
+# writers)
 ROUND8_WRITERS = (*(f"blind7_b{n}" for n in range(1, 5)), *(f"train8_w{n}" for n in range(21, 29)))
-ROUND8_MODELS = ("blame", "minimizing", "overpromise")
+ROUND8_MODELS = ("excuse", "blame", "minimizing", "overpromise")
 TRAIN8 = tuple(f"tone_{w}.jsonl" for w in ROUND8_WRITERS if w.startswith("train8"))
 
 
@@ -64,10 +64,9 @@ def test_the_shipped_weights_load_with_a_threshold_each():
     assert not any("sealed" in s or "blind" in s for s in raw["trained_on"])
     writers = [s.split(" (")[0] for s in raw["problems_trained_on"]]
     assert set(writers) <= set(PROBLEM_WRITERS) | set(ROUND8_WRITERS)
-    # the excuse model of round 7 saw its 32 writers; blame, minimising and over-promise were
-    # retrained on all 44 in round 8
+    # excuse, blame, minimising and over-promise were retrained on all 44 writers in round 8
     by_model = raw.get("problems_trained_on_by_model", {})
-    for category in ("excuse", *ROUND8_MODELS):
+    for category in ROUND8_MODELS:
         seen = {s.split(" (")[0] for s in by_model.get(category, raw["problems_trained_on"])}
         assert seen >= set(PROBLEM_WRITERS), category
         if category in ROUND8_MODELS:
@@ -112,13 +111,10 @@ def test_the_problem_models_add_recall_on_the_outside_writers_without_costing_pr
     floor, not an estimate) rules + model never fall below the rules alone in F1 for a problem,
     and lose at most 0.05 of the rules' precision (or stay at 0.90 or above). Blind 6 and train
     7 were trained on by the excuse and blame models in round 7 and by minimising and
-    over-promise in round 8; blind 7 and train 8 by all but excuse (round 8)."""
+    over-promise in round 8; blind 7 and train 8 by all four problem models (round 8)."""
     records = _load(name)
     both, alone = _counts(records, True), _counts(records, False)
-    if name == "tone_blind7.jsonl" or name in TRAIN8:
-        labels: tuple[str, ...] = ROUND8_MODELS  # the excuse model has not seen them
-    else:
-        labels = CATEGORIES
+    labels = CATEGORIES  # every problem model has seen every one of these writers (round 8)
     low = {}
     for label in labels:
         p, f1 = _prf(both[label])

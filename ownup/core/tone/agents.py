@@ -240,3 +240,98 @@ def with_context(per: list[set[str]], failing: list[bool]) -> list[set[str]]:
                              if f.startswith("subject:") and f != "subject:us")
         out.append(extra)
     return out
+
+
+# Round 8 (excuse): the framing of a circumstance as the reason for a failure, by kind. Each is a
+# feature only as ``<frame>+fail`` (the sentence or a neighbour holds a failure word or a
+# setback, learned.py), and ``frame:link+circ`` when a circumstance and a causal link share the
+# sentence ("it's harvest and half the district's gone quiet, so things have dragged").
+_FRAMES = {
+    # a hard stretch of time, a season or a date everyone was busy with
+    "frame:period": re.compile(
+        r"\b(?:(?:busy|busiest|hectic|crazy|mad|manic|chaotic|long|huge|massive|full|frantic|"
+        r"packed|wet|rough|tough|heavy|intense|brutal|big|nightmare|wild|insane|mental)\s+"
+        r"(?:day|days|week|weeks|fortnight|month|months|period|season|stretch|spell|quarter)|"
+        r"one of those|madhouse|scramble|crunch|crush|rush|peak|busy season|silly season|"
+        r"(?:end|close)[- ]of[- ](?:the[- ])?(?:quarter|month|year|financial year)|month[- ]end|"
+        r"year[- ]end|quarter[- ]end|time of (?:the )?year|this time of year|season|harvest|"
+        r"christmas|xmas|easter|thanksgiving|black friday|new year|ramadan|eid|diwali|"
+        r"holidays?|festive|summer|august|december|january|back[- ]to[- ]back|non[- ]stop|"
+        r"all hands|heads? down|juggling|so much on|a lot on|too many|three|four|several)\b",
+        re.IGNORECASE,
+    ),
+    # who was missing or how few we were
+    "frame:staff": re.compile(
+        r"\b(?:small team|tiny team|skeleton|short[- ]staffed|understaffed|short of|"
+        r"(?:a|one)\s+\w+\s+down|people (?:out|off|away)|(?:just|only) me|on my own|"
+        r"off sick|out sick|sick|ill|unwell|poorly|flu|covid|leave|pto|holiday|vacation|"
+        r"away|off work|out of (?:the )?office|ooo|nursery|school run|childcare|wedding|funeral|"
+        r"hospital|appointment|family|kids?|little one|baby|mum|mom|dad|partner|"
+        r"new (?:starter|hire|joiner|team member)|left the (?:company|agency|team)|handover)\b",
+        re.IGNORECASE,
+    ),
+    # a tool, process or role still new to us
+    "frame:new": re.compile(
+        r"\b(?:new (?:system|tool|platform|software|scheduler|crm|cms|portal|process|setup|"
+        r"set-up|account|role|job|team|office|starter|hire)|first (?:week|day|days|month|time|"
+        r"send|campaign)|second (?:week|day)|only been|just been|still (?:learning|getting|"
+        r"finding|settling|figuring)|getting used to|up to speed|learning curve|bedding in|"
+        r"teething|migrat\w*|switch(?:ed|ing) (?:over|to)|moved (?:over|to)|upgrade|changeover|"
+        r"rebrand|restructure|reorg|office move|moving (?:office|offices|our))\b",
+        re.IGNORECASE,
+    ),
+    # outside events: weather, travel, power, a third party's slowness
+    "frame:outside": re.compile(
+        r"\b(?:weather|rain|rains|storm|storms|snow|flood|floods|flooding|typhoon|monsoon|"
+        r"hurricane|cyclone|heatwave|wind|fog|fires?|strike|strikes|traffic|roadworks|"
+        r"road (?:was )?(?:closed|cut)|trains?|flights?|ferry|airport|queue|power|brownouts?|"
+        r"blackout|internet|wifi|wi-fi|signal|network|connection|outage|down|offline|glitch\w*|"
+        r"bug|crash\w*|broke|broken|breakdown|freight|customs|courier|post|shipping|supplier|"
+        r"backlog|approvals?|sign-?offs?|committee|legal|compliance|red tape|permit|paperwork)\b",
+        re.IGNORECASE,
+    ),
+    # a causal link from the circumstance to the failure
+    "frame:link": re.compile(
+        r"\b(?:so|which (?:meant|means|is why|was why|set|slowed|pushed|held|threw)|meant (?:that|"
+        r"we|i|it|the)|that's why|this is why|is why|hence|as a result|what with|with (?:the|all|so"
+        r"|everything|how|it|our|a|three|two|four|harvest)|between|after (?:the|a|our)|on top of|"
+        r"plus|in my defen[cs]e|honest reason|to be (?:honest|fair)|honestly|i'm afraid|"
+        r"because|since|due to|owing to|thanks to|given|amid|during|while|when|as you know|"
+        r"if i'm honest|the reason|caused|left (?:us|me)|kept (?:us|me)|got (?:swallowed|eaten)|"
+        r"ate|took over|slowed|set (?:us|me|things) back|held (?:us|things|it) up|"
+        r"out of (?:our|my) (?:hands|control)|nothing (?:we|i|anyone) could)\b",
+        re.IGNORECASE,
+    ),
+    # it always happens: the failure made normal
+    "frame:always": re.compile(
+        r"\b(?:always|every (?:year|time|campaign|site|agency|printer|employer)|typical(?:ly)?|"
+        r"inevitabl[ey]|unavoidabl[ey]|happens?|nature of|standard|common|usual|normal|"
+        r"these things|that's \w+ for you|as ever|as always|par for the course|territory|"
+        r"what can you do|it is what it is|only so (?:much|many)|at (?:their|its) mercy|"
+        r"out of (?:our|my) (?:hands|control))\b",
+        re.IGNORECASE,
+    ),
+}
+_CIRC_FRAMES = ("frame:period", "frame:staff", "frame:new", "frame:outside")
+
+
+def excuse_frames(text: str, lo: int, hi: int) -> set[str]:
+    """The round-8 excuse frames of ``text[lo:hi]`` (one sentence), without the failure context
+    (learned.py adds ``+fail``)."""
+    chunk = text[lo:hi].replace("\u2019", "'")
+    out = {name for name, rx in _FRAMES.items() if rx.search(chunk)}
+    if "frame:link" in out and any(f in out for f in _CIRC_FRAMES):
+        out.add("frame:link+circ")
+    return out
+
+
+_FRAME_NAMES = {
+    "frame:period": "a hard stretch of time or a season",
+    "frame:staff": "someone away or a small team",
+    "frame:new": "something new to us (a tool, a role)",
+    "frame:outside": "an outside event (weather, travel, an outage)",
+    "frame:link": "a causal link (so, which meant, with ...)",
+    "frame:always": "a failure made normal (always, typical, these things)",
+    "frame:link+circ": "a circumstance linked to the failure as its cause",
+}
+DESCRIBE.update({f"{k}+fail": f"{v} next to a failure or setback" for k, v in _FRAME_NAMES.items()})

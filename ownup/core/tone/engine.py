@@ -109,12 +109,17 @@ def _clients_own(text: str, start: int, sentence_start: int) -> bool:
     ) is not None
 
 
-def _has_failure_context(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
+def _has_failure_context(
+    text: str, sents: _Sentences, idx: int, rs: Ruleset, setback: bool = False
+) -> bool:
     """A failure cue in the sentence, the one before or the one after ("We were stretched
-    last week. Sorry for the typos." is an excuse whichever comes first)."""
+    last week. Sorry for the typos." is an excuse whichever comes first). ``setback``: a
+    setback cue counts too ("Bit swamped with the fairs, so it'll take me a while")."""
     lo = sents.span(max(0, idx - 1))[0]
     hi = sents.span(min(len(sents.starts) - 1, idx + 1))[1]
-    return rs.failure.search(text, sents.scan_starts, lo, hi) is not None
+    if rs.failure.search(text, sents.scan_starts, lo, hi) is not None:
+        return True
+    return setback and rs.setback.search(text, sents.scan_starts, lo, hi) is not None
 
 
 def _comforting(text: str, sents: _Sentences, idx: int, rs: Ruleset) -> bool:
@@ -145,7 +150,9 @@ def _accept(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Rule
         text, m.start(), sentence_start, rs, sents
     ):
         return False
-    if rule.needs == "failure" and not _has_failure_context(text, sents, idx, rs):
+    if rule.needs == "failure" and not _has_failure_context(
+        text, sents, idx, rs, setback=rule.category == "excuse"
+    ):
         return False
     if rule.needs == "failure" and rule.category == "excuse" and _clients_own(
         text, m.start(), sentence_start

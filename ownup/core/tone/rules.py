@@ -60,6 +60,9 @@ class Ruleset:
     name_rule: Rule = field(repr=False)
     comfort: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
     refusal: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
+    # round 8: a setback that is no failure word ("it'll take me a while", "another week", "set
+    # us back"): excuse circumstances may lean on it as on a failure (engine._has_failure_context)
+    setback: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
     agent: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     not_agents: frozenset[str] = field(repr=False, default=frozenset())
     agent_rule: Rule | None = field(repr=False, default=None)
@@ -167,6 +170,7 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
         missing.setdefault(e, (f"The message has no {e.replace('_', ' ')}.", ""))
     comfort = _scanner(list(cues.get("comfort", [])), macros)
     refusal = _scanner(list(cues.get("refusal", [])), macros)
+    setback = _scanner(list(cues.get("setback", [])), macros)
     agents = data.get("agents", {})
     not_agents = frozenset(w.lower() for w in agents.get("not_agents", []))
     agent = _agent_regex(list(agents.get("failure_verbs", [])), macros, not_agents)
@@ -203,6 +207,7 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
         name_rule=name_rule,
         comfort=comfort,
         refusal=refusal,
+        setback=setback,
         agent=agent,
         not_agents=not_agents,
         agent_rule=agent_rule,
