@@ -59,13 +59,17 @@ from ownup.core.tone import placeholders, quoted  # noqa: E402
 from ownup.core.tone.engine import analyse_parts  # noqa: E402
 from ownup.core.tone.learned import (  # noqa: E402
     LABELS,
+    VETOED,
     Model,
     Sentence,
     all_features,
+    cue_features,
     features,
     model_features,
     score,
+    stands,
 )  # noqa: E402
+from ownup.core.tone.learned import veto_features as _veto_features  # noqa: E402
 from ownup.core.tone.rules import FINDING_CATEGORIES, load_default_rules  # noqa: E402
 
 OUT = ROOT / "ownup" / "core" / "tone" / "learned.json"
@@ -81,6 +85,7 @@ PROBLEM_MIN_WEIGHT = 0.1  # weights smaller than this do not ship (learned.json 
 PROBLEM_FLOOR = 0.85  # the issue's precision target, for what the model adds
 STEMS = False  # a trial of the fifth round (bench/tone_lowo.py --stems): not shipped
 MIN_WEIGHT = 0.02
+VETO_L2 = 3.0  # the veto of a rules-found element (round 8)
 
 
 def training_records(sets: str = "all") -> list[dict]:
@@ -138,7 +143,7 @@ RULE_WRITERS = ("corpus", "fresh", "wide+sealed", "blind2", "blind3", "blind4", 
 class Item:
     """One training draft, analysed once by the rules."""
 
-    __slots__ = ("id", "text", "labels", "rules", "draft", "sentences")
+    __slots__ = ("id", "text", "labels", "rules", "draft", "sentences", "cues")
 
     def __init__(self, rec: dict) -> None:
         rs = load_default_rules()
@@ -152,6 +157,10 @@ class Item:
         self.draft, self.sentences = features(
             text, rs, hits, dict(present), sents, matches
         )
+        self.cues = {
+            e: cue_features(text, rs, sents, matches, self.sentences, e)
+            for e in VETOED if present[e]
+        }
         if STEMS:  # a trial: five-letter prefixes of content words
             self.sentences = [
                 Sentence(s.start, s.end, s.features | {
@@ -319,6 +328,102 @@ def fit_sklearn(
     return float(clf.intercept_[0]), {
         f: float(coef[i]) for i, f in enumerate(vocab) if abs(coef[i]) >= prune
     }
+
+
+def veto_features(category: str, it: Item) -> set[str]:
+    """What the veto of a rules-found element reads on one training draft."""
+    return _veto_features(category, it.draft, it.sentences, it.cues.get(category, frozenset()))
+
+
+def fit_veto(
+    category: str, groups: dict[str, list[Item]], l2: float, prune: float = PROBLEM_MIN_WEIGHT
+) -> tuple[float, dict[str, float]]:
+    """The veto of a rules-found element (round 8): L2 logistic regression on the drafts where the
+    rules found ``category``, labelled by the writers; words and pairs seen in MIN_DF drafts by two
+    writers; each writer weighted to 200 drafts at most, as fit_sklearn."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    rows: list[tuple[set[str], int, float]] = []
+    df: Counter[str] = Counter()
+    authors: dict[str, set[str]] = {}
+    for w, items in groups.items():
+        weight = min(1.0, 200.0 / max(1, len(items)))
+        for it in items:
+            if not it.rules[category]:
+                continue
+            feats = veto_features(category, it)
+            rows.append((feats, int(it.labels[category]), weight))
+            df.update(feats)
+            for f in feats:
+                authors.setdefault(f, set()).add(w)
+    vocab = sorted(f for f, k in df.items() if k >= MIN_DF and len(authors[f]) >= 2)
+    index = {f: i for i, f in enumerate(vocab)}
+    indptr, indices = [0], []
+    for feats, _, _ in rows:
+        indices.extend(sorted(index[f] for f in feats if f in index))
+        indptr.append(len(indices))
+    x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))
+    clf = LogisticRegression(C=1.0 / l2, solver="liblinear", max_iter=1000)
+    clf.fit(x, np.array([y for _, y, _ in rows]), sample_weight=np.array([w for _, _, w in rows]))
+    coef = clf.coef_[0]
+    return float(clf.intercept_[0]), {
+        f: float(coef[i]) for i, f in enumerate(vocab) if abs(coef[i]) >= prune
+    }
+
+
+VETO_THRESHOLDS = [0.0] + [round(0.05 * i, 2) for i in range(2, 19)]
+
+
+def veto_prob(bias: float, weights: dict[str, float], category: str, it: Item) -> float:
+    """The veto's probability that a rules-found element stands, as the check computes it."""
+    model = Model(category, bias, 0.0, weights)
+    return stands(model, veto_features(category, it))[1]
+
+
+def oof_veto(
+    category: str, groups: dict[str, list[Item]], l2: float, folds: int
+) -> dict[str, float]:
+    """The veto's out-of-writer probability on each rules-found draft, the writers held out in
+    ``folds`` groups (round-robin in name order; train 5 is trained on, never held out)."""
+    out: dict[str, float] = {}
+    held = sorted(w for w in groups if w != "train5")
+    for batch in [held[k::folds] for k in range(folds)]:
+        train = {w: its for w, its in groups.items() if w not in batch}
+        bias, weights = fit_veto(category, train, l2)
+        for w in batch:
+            for it in groups[w]:
+                if it.rules[category]:
+                    out[it.id] = veto_prob(bias, weights, category, it)
+    return out
+
+
+def choose_veto(
+    category: str, items: list[Item], adds: dict[str, bool], vp: dict[str, float], floor: float
+) -> float:
+    """The veto threshold with the best F1 of the whole (rules kept by the veto, plus the element
+    model's additions ``adds``) at precision >= ``floor`` on ``items``; else the most precise.
+    0.0: no veto."""
+    best: tuple[float, float] | None = None
+    fallback: tuple[float, float] | None = None
+    for t in VETO_THRESHOLDS:
+        c: Counter[str] = Counter()
+        for it in items:
+            if it.rules[category]:
+                said = it.id not in vp or vp[it.id] >= t
+            else:
+                said = adds.get(it.id, False)
+            y = bool(it.labels[category])
+            c[("tp" if y else "fp") if said else ("fn" if y else "tn")] += 1
+        p, _, f1 = prf(c["tp"], c["fp"], c["fn"])
+        if p >= floor and (best is None or f1 > best[1] + 1e-9):
+            best = (t, f1)
+        if fallback is None or p > fallback[1] + 1e-9:
+            fallback = (t, p)
+    if best is not None:
+        return best[0]
+    return fallback[0] if fallback else 0.0
 
 
 def unseen(writer: str) -> bool:
@@ -505,6 +610,62 @@ def train_problems(
     return 0
 
 
+ELEMENT_FLOOR = 0.85  # the issue's precision target, for the element models and vetoes (round 8)
+
+
+def train_elements(
+    out: Path, floor: float, check_only: bool, elements: tuple[str, ...], folds: int = 5
+) -> int:
+    """Round 8: the element models trained on every writer (the problem models' procedure:
+    fit_sklearn, L2 = PROBLEM_L2, words seen by two writers, weights under PROBLEM_MIN_WEIGHT
+    dropped), each threshold the best rules + model F1 at which its additions are right ``floor``
+    of the time out of writer on the unseen writers (None: no model); and for ownership and
+    empathy (VETOED) a veto over what the rules found (fit_veto), its threshold the best F1 of
+    rules kept + additions at precision >= ``floor`` out of writer on the unseen writers (0: no
+    veto ships). The out-of-writer readings hold the writers out in ``folds`` groups. The problem
+    models in ``out`` are kept as they are."""
+    groups = {w: [Item(r) for r in recs] for w, recs in writers().items()}
+    print("writers: " + ", ".join(f"{w} {len(v)}" for w, v in groups.items()))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    models = dict(data["models"])
+    vetoes = dict(data.get("vetoes", {}))
+    pool = [it for w, its in groups.items() if unseen(w) for it in its]
+    for category in elements:
+        oof = oof_by_writer(category, groups, PROBLEM_L2, prune=PROBLEM_MIN_WEIGHT, folds=folds)
+        t = choose_threshold(category, pool, oof, floor)
+        if t is None:
+            print(f"{category:<12} no threshold keeps its additions at P >= {floor}: no model")
+            models.pop(category, None)
+        else:
+            bias, weights = fit_sklearn(category, groups, PROBLEM_L2, prune=PROBLEM_MIN_WEIGHT)
+            kept = {f: round(v, 4) for f, v in sorted(weights.items())}
+            models[category] = {"bias": round(bias, 4), "threshold": t, "weights": kept}
+            print(f"{category:<12} t={t:.2f}, {len(kept)} weights")
+        if category not in VETOED:
+            continue
+        adds = {it.id: bool(not it.rules[category] and t is not None and oof[it.id][0] >= t
+                            and oof[it.id][1]) for it in pool}
+        vp = oof_veto(category, groups, VETO_L2, folds)
+        tv = choose_veto(category, pool, adds, vp, floor)
+        if tv <= 0:
+            print(f"{category:<12} veto: none keeps the F1 at precision >= {floor}")
+            vetoes.pop(category, None)
+            continue
+        vb, vw = fit_veto(category, groups, VETO_L2)
+        kept = {f: round(v, 4) for f, v in sorted(vw.items())}
+        vetoes[category] = {"bias": round(vb, 4), "threshold": tv, "weights": kept}
+        print(f"{category:<12} veto t={tv:.2f}, {len(kept)} weights")
+    if check_only:
+        return 0
+    data["models"] = models
+    data["vetoes"] = vetoes
+    data["elements_trained_on"] = sorted(f"{w} ({len(v)})" for w, v in groups.items())
+    data["elements_trained"] = sorted(set(data.get("elements_trained", [])) | set(elements))
+    out.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KiB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--folds", type=int, default=5)
@@ -526,7 +687,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --problems: the problem models to retrain (the others are kept)")
     ap.add_argument("--inner-folds", type=int, default=None,
                     help="with --problems: writer groups for the thresholds' out-of-writer reading")
+    ap.add_argument(
+        "--elements", default=None,
+        help="round 8: retrain these element models (e.g. ownership,empathy,next_step) on every "
+        "writer, with the vetoes of rules-found ownership and empathy, into --out",
+    )
     args = ap.parse_args(argv)
+    if args.elements:
+        return train_elements(args.out, ELEMENT_FLOOR, args.check,
+                              tuple(e for e in args.elements.split(",") if e),
+                              args.inner_folds or 5)
     if args.problems:
         cats = tuple(c for c in args.categories.split(",") if c)
         return train_problems(args.out, args.floor, args.check, cats, args.inner_folds)

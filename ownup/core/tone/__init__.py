@@ -138,15 +138,31 @@ def check(
     findings = [Finding("placeholder", p.start, p.end, placeholders.MESSAGE,
                         placeholders.SUGGESTION) for p in gaps]
     findings += [Finding(cat, s, e, rule.message, rule.suggestion) for cat, s, e, rule in hits]
-    models = (_learned.default_models() if learned is True else learned) if learned else {}
+    models: Mapping[str, _learned.Model] = (
+        (_learned.default_models() if learned is True else learned) if learned else {}
+    )
+    vetoes: Mapping[str, _learned.Model] = {}
+    if learned is True:
+        vetoes = _learned.default_vetoes()
+    elif learned:  # a mapping: "veto:<element>" keys are vetoes
+        vetoes = {k[5:]: m for k, m in models.items() if k.startswith("veto:")}
+        models = {k: m for k, m in models.items() if not k.startswith("veto:")}
     calls: list[_learned.LearnedCall] = []
     extra: list[Finding] = []
-    if models:
+    if models or vetoes:
         found = {h[0] for h in hits}
         todo = [m for c, m in models.items() if c not in found and not present.get(c, False)]
-        if todo:
+        check_vetoes = [(e, v) for e, v in vetoes.items() if present.get(e, False)]
+        if todo or check_vetoes:
             draft, sentences = _learned.features(blanked, rs, hits, present, sents, matches)
             everything = _learned.all_features(draft, sentences)
+            for element, veto in check_vetoes:
+                # round 8: a rules-found ownership or empathy the veto does not believe (a
+                # "sorry" that goes on to blame the supplier; a bare "I understand, but ...")
+                cue = _learned.cue_features(blanked, rs, sents, matches, sentences, element)
+                if not _learned.stands(veto, _learned.veto_features(element, draft, sentences,
+                                                                     cue))[0]:
+                    present[element] = False
             for model in todo:
                 call = _learned.judge(model, blanked, everything, sentences)
                 if call is None:

@@ -218,6 +218,46 @@ def features(
     return frozenset(draft), sentences
 
 
+# Round 8: the veto over what the rules found for an element (ownership, empathy). The draft's
+# features and those of the sentence that carried the rules' cue, prefixed "c:"; "shift" when the
+# rules also found a problem that moves the failure off the writer (an excuse, blame, minimising).
+SHIFTS = ("excuse", "blame", "minimizing")
+VETOED = ("ownership", "empathy")
+
+
+def cue_features(
+    text: str,
+    rs: Ruleset,
+    sents: _Sentences,
+    matches: dict[str, list[re.Match[str]]],
+    sentences: list[Sentence],
+    element: str,
+) -> frozenset[str]:
+    """The features of the sentences where the rules accepted a cue of ``element``, as ``c:``."""
+    group = rs.elements[element]
+    where = set()
+    for m in matches[element]:
+        rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
+        if accepted(text, m, rule, sents, rs):
+            where.add(sents.span(sents.index(m.start()))[0])
+    out: set[str] = set()
+    for s in sentences:
+        if s.start in where:
+            out.update("c:" + f for f in s.features)
+    return frozenset(out)
+
+
+def veto_features(
+    element: str, draft: frozenset[str], sentences: list[Sentence], cue: frozenset[str]
+) -> set[str]:
+    """What the veto of a rules-found ``element`` reads (see VETOED)."""
+    out = model_features(element, draft, sentences) | cue
+    if any(f"rule:{c}" in draft for c in SHIFTS):
+        out.add("shift")
+        out.update("shift+" + f for f in cue if f.startswith("c:agent") or f.startswith("c:subj"))
+    return out
+
+
 def all_features(draft: frozenset[str], sentences: list[Sentence]) -> set[str]:
     """Every feature of a message: its own and its sentences'."""
     out = set(draft)
@@ -342,6 +382,32 @@ def parse(data: dict[str, Any]) -> dict[str, Model]:
             weights={str(k): float(v) for k, v in m["weights"].items()},
         )
     return models
+
+
+def parse_vetoes(data: dict[str, Any]) -> dict[str, Model]:
+    """The vetoes of rules-found elements (round 8, ``"vetoes"`` in learned.json): a Model each,
+    whose threshold is the probability below which the rules' element does not stand."""
+    out = {}
+    for element, m in data.get("vetoes", {}).items():
+        if element not in VETOED:
+            raise ValueError(f"learned tone veto for unknown element {element!r}")
+        out[element] = Model(element, float(m["bias"]), float(m["threshold"]),
+                             {str(k): float(v) for k, v in m["weights"].items()})
+    return out
+
+
+def stands(veto: Model, features: set[str]) -> tuple[bool, float]:
+    """(whether a rules-found element stands under its veto, the veto's probability)."""
+    w = veto.weights
+    p = _sigmoid(veto.bias + math.fsum(map(w.__getitem__, w.keys() & features)))
+    return p >= veto.threshold, p
+
+
+@cache
+def default_vetoes() -> dict[str, Model]:
+    """The packaged vetoes (``learned.json``), read once."""
+    text = resources.files(__package__).joinpath("learned.json").read_text(encoding="utf-8")
+    return parse_vetoes(json.loads(text))
 
 
 @cache
