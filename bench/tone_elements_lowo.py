@@ -3,10 +3,10 @@
     .venv/bin/python bench/tone_elements_lowo.py [--elements ownership,empathy,...]
         [--outer-folds N] [--inner-folds 5] [--floor 0.85] [--no-veto] [--shipped-only]
 
-Every labelled writer (train_tone.writers: 44 sets in round 8, train 5 among them) is held out in turn (or, with
-``--outer-folds N``, in N groups of writers taken round-robin in name order: the same
-out-of-writer reading at a fraction of the fits); train 5 (template-built) is trained on, never
-held out. For each held-out writer, per element:
+Every labelled writer (train_tone.writers: 44 sets in round 8, train 5 among them) is held out
+in turn (or, with ``--outer-folds N``, in N groups of writers taken round-robin in name order:
+the same out-of-writer reading at a fraction of the fits); train 5 (template-built) is trained
+on, never held out. For each held-out writer, per element:
 
 * ``rules``: the rules alone (``check(..., learned=False)``'s ``present``);
 * ``shipped``: rules + the shipped element model (``learned.json``; trained on the third round's
