@@ -1,6 +1,6 @@
 """The labelled sets of independent writers (issue 21, rounds 5-8; docs/quality.md): each writer
 saw no rules, code or labelled sets and wrote 200 labelled drafts and 90 inbound messages in an
-assigned voice. Blind 6 and blind 7 (four writers each, told apart by id prefix b6a ... b7d) were
+assigned voice. Blind 6, 7 and 8 (four writers each, told apart by id prefix b6a ... b8d) were
 kept out of every engineer's sight and scored once by the lead with a round's final; train 7
 (w11-w20) and train 8 (w21-w28, one writer a file) were scored once on arrival, then trained on.
 All are known sets now: the next estimate needs a set written apart again. Shape only here: a
@@ -22,7 +22,7 @@ MOODS = {"calm", "concerned", "upset", "angry"}
 
 # (name, tone file, triage file, id prefix or "" for a file of one writer)
 BLIND = [(f"b{n}{w}", f"tone_blind{n}.jsonl", f"triage_blind{n}.jsonl", f"b{n}{w}")
-         for n in (6, 7) for w in "abcd"]
+         for n in (6, 7, 8) for w in "abcd"]
 TRAIN = [(f"w{n}", f"tone_train{r}_w{n}.jsonl", f"triage_train{r}_w{n}.jsonl", "")
          for r, ns in ((7, range(11, 21)), (8, range(21, 29))) for n in ns]
 WRITERS = BLIND + TRAIN
@@ -53,7 +53,7 @@ def test_each_writer_wrote_200_labelled_drafts_and_90_messages(writer, tone, tri
 
 
 def test_blind_sets_hold_four_writers_each_and_nothing_else():
-    for n in (6, 7):
+    for n in (6, 7, 8):
         assert len(_rows(f"tone_blind{n}.jsonl")) == 800
         assert len(_rows(f"triage_blind{n}.jsonl")) == 360
 
