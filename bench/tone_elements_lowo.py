@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import train_tone  # noqa: E402
+from tone_lowo import fmt, tally  # noqa: E402
 from train_tone import (  # noqa: E402
     Item,
     call,
@@ -60,21 +61,6 @@ from ownup.core.tone import learned as learned_module  # noqa: E402
 from ownup.core.tone.learned import VETOED  # noqa: E402
 
 CACHE = ROOT / ".cache" / "tone_items.pkl"
-
-
-def prf(c: Counter) -> tuple[float, float, float]:
-    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def fmt(c: Counter) -> str:
-    p, r, f1 = prf(c)
-    return f"{p:.2f}/{r:.2f}/{f1:.2f}"
-
-
-def tally(c: Counter, said: bool, actual: bool) -> None:
-    c[("tp" if actual else "fp") if said else ("fn" if actual else "tn")] += 1
 
 
 def items_by_writer() -> dict[str, list[Item]]:
