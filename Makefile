@@ -81,11 +81,14 @@ bench: $(STAMP)
 measure: $(STAMP) system-deps
 	$(BIN)/python bench/hardening.py
 
-# Re-pin after changing dependencies in pyproject.toml (pip-tools in a throwaway venv).
+# Re-pin after changing dependencies in pyproject.toml (pip-tools in a throwaway venv). Extras
+# stay in the pins: with --require-hashes, a dependency asked for with an extra
+# ("CacheControl[filecache]>=0.13", pip-audit's) must be pinned with that extra, or a fresh
+# venv's pip (23.2) looks for the newest release and refuses the install once one is out.
 lock:
 	$(PYTHON) -m venv /tmp/ownup-piptools && /tmp/ownup-piptools/bin/pip install --quiet pip-tools
 	/tmp/ownup-piptools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra test \
-	  --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	  --no-strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # Known vulnerabilities in the pinned dependencies (needs PyPI's or OSV's vulnerability API).
 audit: $(STAMP)
