@@ -69,9 +69,7 @@ def test_the_shipped_weights_load_with_a_threshold_each():
     by_model = raw.get("problems_trained_on_by_model", {})
     for category in ROUND8_MODELS:
         seen = {s.split(" (")[0] for s in by_model.get(category, raw["problems_trained_on"])}
-        assert seen >= set(PROBLEM_WRITERS), category
-        if category in ROUND8_MODELS:
-            assert seen == set(PROBLEM_WRITERS) | set(ROUND8_WRITERS), category
+        assert seen == set(PROBLEM_WRITERS) | set(ROUND8_WRITERS), category
     models = default_models()
     assert set(models) == set(LABELS)  # see quality.md
     for category, m in models.items():
