@@ -1,8 +1,8 @@
-"""The labelled sets of independent writers (issue 21, rounds 5-8; docs/quality.md): each writer
+"""The labelled sets of independent writers (issue 21, rounds 5-9; docs/quality.md): each writer
 saw no rules, code or labelled sets and wrote 200 labelled drafts and 90 inbound messages in an
 assigned voice. Blind 6, 7 and 8 (four writers each, told apart by id prefix b6a ... b8d) were
 kept out of every engineer's sight and scored once by the lead with a round's final; train 7
-(w11-w20) and train 8 (w21-w28, one writer a file) were scored once on arrival, then trained on.
+(w11-w20), train 8 (w21-w28) and train 9 (w29-w32; one writer a file) were scored once on arrival, then trained on.
 All are known sets now: the next estimate needs a set written apart again. Shape only here: a
 floor test on them would invite tuning on them."""
 
@@ -24,7 +24,7 @@ MOODS = {"calm", "concerned", "upset", "angry"}
 BLIND = [(f"b{n}{w}", f"tone_blind{n}.jsonl", f"triage_blind{n}.jsonl", f"b{n}{w}")
          for n in (6, 7, 8) for w in "abcd"]
 TRAIN = [(f"w{n}", f"tone_train{r}_w{n}.jsonl", f"triage_train{r}_w{n}.jsonl", "")
-         for r, ns in ((7, range(11, 21)), (8, range(21, 29))) for n in ns]
+         for r, ns in ((7, range(11, 21)), (8, range(21, 29)), (9, range(29, 33))) for n in ns]
 WRITERS = BLIND + TRAIN
 
 
