@@ -2,7 +2,8 @@
 saw no rules, code or labelled sets and wrote 200 labelled drafts and 90 inbound messages in an
 assigned voice. Blind 6, 7 and 8 (four writers each, told apart by id prefix b6a ... b8d) were
 kept out of every engineer's sight and scored once by the lead with a round's final; train 7
-(w11-w20), train 8 (w21-w28) and train 9 (w29-w32; one writer a file) were scored once on arrival, then trained on.
+(w11-w20), train 8 (w21-w28) and train 9 (w29-w32; one writer a file) were scored once on
+arrival, then trained on.
 All are known sets now: the next estimate needs a set written apart again. Shape only here: a
 floor test on them would invite tuning on them."""
 
@@ -66,3 +67,15 @@ def test_no_draft_or_message_is_shared_between_labelled_sets():
             if len(text) < 80:
                 continue  # short replies ("thanks, all good") can honestly recur
             assert seen.setdefault(text, path.name) == path.name, (path.name, seen[text])
+
+
+def test_the_second_labellers_sample_names_300_drafts_of_round_8s_writers():
+    """bench/label_agreement.py: a second reader's labels for drafts the writers labelled."""
+    second = _rows("tone_relabel9.jsonl")
+    known = {r["id"] for name in ["tone_blind8.jsonl", *(f"tone_train8_w{n}.jsonl"
+                                                          for n in range(21, 29))]
+             for r in _rows(name)}
+    assert len({r["id"] for r in second}) == len(second) == 300
+    assert {r["id"] for r in second} <= known
+    assert all(set(r["labels"]) == TONE_LABELS and set(r["labels"].values()) <= {0, 1}
+               for r in second)
