@@ -1,9 +1,8 @@
-"""``train_tone.fit`` in NumPy: the same L2 logistic regression by the same L-BFGS (history 7, the
-same backtracking line search and stopping rule), with the loss and gradient as sparse matrix
-products instead of Python loops. Same weights up to float rounding (1e-14 on a 600-row test
-problem, 13x faster there): the triage trainers fit 5 models per author for a leave-one-writer-out
-run (42 authors, 210 fits).
-"""
+"""The L2 logistic regression of the tone and triage trainers (bench/train_tone.py,
+bench/train_triage.py, bench/train_triage_class.py), by L-BFGS (history 7, a backtracking line
+search, stop when the loss moves by under 1e-7 of itself), with the loss and gradient as sparse
+matrix products. It replaced train_tone.py's pure-Python copy of the same loop in round 9: same
+weights up to float rounding (1e-14 on a 600-row test problem, 13x faster there)"""
 
 from __future__ import annotations
 

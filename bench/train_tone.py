@@ -15,7 +15,7 @@ which is not in the repository) and writes them beside the element models alread
 see ``train_problems`` and bench/tone_lowo.py for the leave-one-writer-out estimate. The rest of
 this docstring describes the element models.
 
-One L2-regularised logistic regression per category (pure Python, L-BFGS; deterministic), over
+One L2-regularised logistic regression per category (L-BFGS, bench/fastfit.py; deterministic), over
 the features of learned.py: word and word-pair features seen in at least MIN_DF training drafts, the
 rules' cues, near misses and their calls on the other categories. The threshold of each category is
 chosen by k-fold cross-validation on the same sets, exactly as the check uses the model: the rules
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 from collections import Counter
@@ -43,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from fastfit import fit  # noqa: E402
 from tone_quality import (  # noqa: E402
     BLIND4,
     BLIND5,
@@ -168,82 +168,6 @@ class Item:
                 })
                 for s in self.sentences
             ]
-
-
-def fit(rows: list[list[int]], ys: list[int], dim: int, l2: float, iters: int = 150) -> list[float]:
-    """L2-regularised logistic regression (index ``dim`` is the unregularised bias) by L-BFGS."""
-    n = dim + 1
-
-    def loss_grad(w: list[float]) -> tuple[float, list[float]]:
-        g = [0.0] * n
-        loss = 0.0
-        for row, y in zip(rows, ys, strict=True):
-            z = w[dim] + sum(w[j] for j in row)
-            if z >= 0:
-                e = math.exp(-z)
-                p = 1.0 / (1.0 + e)
-                loss += math.log1p(e) + (1 - y) * z
-            else:
-                e = math.exp(z)
-                p = e / (1.0 + e)
-                loss += math.log1p(e) - y * z
-            err = p - y
-            for j in row:
-                g[j] += err
-            g[dim] += err
-        for j in range(dim):
-            loss += 0.5 * l2 * w[j] * w[j]
-            g[j] += l2 * w[j]
-        return loss, g
-
-    w = [0.0] * n
-    f, g = loss_grad(w)
-    s_hist: list[list[float]] = []
-    y_hist: list[list[float]] = []
-    for _ in range(iters):
-        q = g[:]
-        alphas = []
-        for s, yv in zip(reversed(s_hist), reversed(y_hist), strict=True):
-            rho = 1.0 / sum(a * b for a, b in zip(yv, s, strict=True))
-            a = rho * sum(x * y for x, y in zip(s, q, strict=True))
-            alphas.append((a, rho, s, yv))
-            q = [qi - a * yi for qi, yi in zip(q, yv, strict=True)]
-        if s_hist:
-            s, yv = s_hist[-1], y_hist[-1]
-            gamma = sum(a * b for a, b in zip(s, yv, strict=True)) / sum(b * b for b in yv)
-        else:
-            gamma = 1.0 / max(1.0, math.sqrt(sum(x * x for x in g)))
-        r = [gamma * x for x in q]
-        for a, rho, s, yv in reversed(alphas):
-            b = rho * sum(x * y for x, y in zip(yv, r, strict=True))
-            r = [ri + si * (a - b) for ri, si in zip(r, s, strict=True)]
-        d = [-x for x in r]
-        slope = sum(a * b for a, b in zip(g, d, strict=True))
-        if slope >= 0:  # not a descent direction: restart from the gradient
-            s_hist.clear()
-            y_hist.clear()
-            d = [-x for x in g]
-            slope = sum(a * b for a, b in zip(g, d, strict=True))
-        step = 1.0
-        while True:
-            w_new = [wi + step * di for wi, di in zip(w, d, strict=True)]
-            f_new, g_new = loss_grad(w_new)
-            if f_new <= f + 1e-4 * step * slope or step < 1e-8:
-                break
-            step *= 0.5
-        s_vec = [a - b for a, b in zip(w_new, w, strict=True)]
-        y_vec = [a - b for a, b in zip(g_new, g, strict=True)]
-        if sum(a * b for a, b in zip(s_vec, y_vec, strict=True)) > 1e-10:
-            s_hist.append(s_vec)
-            y_hist.append(y_vec)
-            if len(s_hist) > 7:
-                s_hist.pop(0)
-                y_hist.pop(0)
-        converged = abs(f - f_new) <= 1e-7 * max(1.0, abs(f))
-        w, f, g = w_new, f_new, g_new
-        if converged:
-            break
-    return w
 
 
 def vocabulary(items: list[Item]) -> list[str]:
@@ -741,7 +665,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     size = args.out.stat().st_size
     names = ", ".join(models) or "no models"
-    print(f"wrote {args.out.relative_to(ROOT)} ({size / 1024:.0f} KiB; {names})")
+    shown = args.out.resolve()
+    shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
+    print(f"wrote {shown} ({size / 1024:.0f} KiB; {names})")
     return 0
 
 
