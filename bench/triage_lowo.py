@@ -5,10 +5,10 @@
 Authors (tests/core/data): the first corpus, wide + sealed (one sitting, one writer), blind 2,
 blind 3, blind 4, blind 5, train 6 w1 ... w10, the four writers of blind 6, blind 7 and blind 8
 (b6a ... b8d, split by id prefix) and every train 7, 8 and 9 writer file present
-(triage_train7_w11.jsonl, ..., triage_train8_w21.jsonl, ..., triage_train9_w29.jsonl, ...). Rules carry
-no per-fold training, so their figure for an author is simply the rules on that author's set; the
-rules were written beside the first nine (RULES_TUNED_ON), so only a set scored before it was read
-is an estimate (see docs/quality.md). With --held-out-model the learned parts
+(triage_train7_w11.jsonl, ..., triage_train8_w21.jsonl, ..., triage_train9_w29.jsonl, ...). Rules
+carry no per-fold training, so their figure for an author is simply the rules on that author's
+set; the rules were written beside the first nine (RULES_TUNED_ON), so only a set scored before it
+was read is an estimate (see docs/quality.md). With --held-out-model the learned parts
 (ownup/core/triage_mood.py, ownup/core/triage_emergency.py) are retrained for each fold on every
 *other* author (bench/train_triage.py, bench/train_triage_class.py) and score the one left out.
 
@@ -131,7 +131,7 @@ def predict_held_out(
     """Each author's class and mood from models trained on the other authors: the mood model
     (bench/train_triage.py) and, unless ``with_class`` is false, the emergency model
     (bench/train_triage_class.py) with its thresholds chosen on the out-of-writer scores of the
-    other authors the rules were never tuned on (train_triage_class.threshold_rows); else the
+    other authors the rules were never tuned on (train_triage_class.threshold_pool); else the
     rules' class."""
     import train_triage_class
     from train_triage import examples, train  # bench/: scikit-free trainers
@@ -149,7 +149,7 @@ def predict_held_out(
     for name, items in authors:
         model = train([x for other, xs in data.items() if other != name for x in xs])
         if with_class:
-            others = train_triage_class.threshold_rows(oof, name)
+            others = train_triage_class.threshold_pool(oof, name)
             classes = train_triage_class.apply(oof[name], *train_triage_class.choose(others))
         else:
             classes = [c for c, _ in predict(items, learned=False)]
