@@ -59,6 +59,8 @@ def test_shipped_weights_load_and_name_what_they_were_trained_on():
     assert not {"train8_w21", "train8_w24"} & set(chosen_on)
     # blind 8's and train 9's writers are rules-unseen writers like the others (round 9)
     assert {"b8a", "b8b", "b8c", "b8d", "train9_w29"} <= set(chosen_on)
+    # and chosen with a per-writer precision floor (round 9, bench/train_triage_class.choose)
+    assert raw["min_writer_precision"] >= 0.7
 
 
 def test_the_quick_score_is_the_score_of_the_named_features():
