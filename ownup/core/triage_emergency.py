@@ -21,13 +21,12 @@ policy keyword is never vetoed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 from itertools import pairwise
 
+from . import weights
 from .triage_mood import STOP_WORDS, Locate
 from .triage_mood import WORD as _WORD
 
@@ -179,11 +178,9 @@ def decide(
 @cache
 def load() -> EmergencyModel | None:
     """The packaged weights, read once (None when the file is absent: the rules alone)."""
-    try:
-        text = resources.files(__package__).joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
+    data = weights.packaged(__package__, WEIGHTS_FILE)
+    if data is None:
         return None
-    data = json.loads(text)
     return EmergencyModel(
         weights={k: float(v) for k, v in data["weights"].items()},
         bias=float(data["bias"]),

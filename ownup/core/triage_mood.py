@@ -21,12 +21,12 @@ explained by ``learned:mood:<mood>`` signals on the words that carried it most.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
+
+from . import weights
 
 MOODS = ("calm", "concerned", "upset", "angry")
 WEIGHTS_FILE = "triage_mood.json"
@@ -168,11 +168,9 @@ def words_of(lowered: str) -> list[re.Match[str]]:
 @cache
 def load() -> MoodModel | None:
     """The packaged weights, read once (None when the file is absent: the rules alone)."""
-    try:
-        text = resources.files(__package__).joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
+    data = weights.packaged(__package__, WEIGHTS_FILE)
+    if data is None:
         return None
-    data = json.loads(text)
     return MoodModel(
         weights={m: {k: float(v) for k, v in data["weights"][m].items()} for m in MOODS},
         bias={m: float(data["bias"][m]) for m in MOODS},
