@@ -106,7 +106,14 @@ def main(argv: list[str] | None = None) -> int:
         "--frames", action="store_true",
         help="with round 8's excuse frames (agents.excuse_frames; a trial, not shipped)",
     )
+    ap.add_argument(
+        "--clauses", action=argparse.BooleanOptionalAction, default=None,
+        help="with (--clauses) or without (--no-clauses) round 9's clause features "
+        "(agents.clause_features); default: as learned.CLAUSES ships",
+    )
     args = ap.parse_args(argv)
+    if args.clauses is not None:
+        learned_module.CLAUSES = args.clauses
     learned_module.CLASSES = not args.no_classes
     learned_module.FRAMES = args.frames
     started = time.process_time()

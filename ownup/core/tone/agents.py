@@ -335,3 +335,135 @@ _FRAME_NAMES = {
     "frame:link+circ": "a circumstance linked to the failure as its cause",
 }
 DESCRIBE.update({f"{k}+fail": f"{v} next to a failure or setback" for k, v in _FRAME_NAMES.items()})
+
+
+# Round 9: clause structure. Which clause a sentence offers as the reason for a failure, who is
+# the subject of that reason, and whether a clause pins a trouble on a subject that is not the
+# agency ("the panel provider had technical problems", "your builder hasn't finished"). Each is a
+# feature only as ``<feature>+fail`` (the sentence or a neighbour holds a failure word or a
+# setback, learned.py), like the word classes above.
+_REASON_AFTER = (
+    r"because(?:\s+of)?|cos|coz|since|as(?=\s+(?:we|i|our|my|the|your|they|it|there|he|she)\b)|"
+    r"due to|owing to|caused by|thanks to|down to|given(?:\s+that)?|between|"
+    r"from the fact(?:\s+that)?|(?:is|was) that|came from|comes from|as per|after(?=\s+(?:the|a|an|"
+    r"your|our|their|we|they|it)\b)|with(?=\s+(?:the|a|an|your|their|half|two|three|all|so)\b)"
+)
+_REASON_BEFORE = (
+    r"so|hence|which (?:is|was) (?:why|how|what)|which (?:meant|means|made|left|caused|led|threw|"
+    r"slowed|pushed|held|set)|that's (?:why|how)|this is why|meaning|and so"
+)
+_SPLIT = re.compile(
+    rf"(?P<after>\b(?:{_REASON_AFTER})\b)|(?P<before>\b(?:{_REASON_BEFORE})\b)|"
+    r"(?P<plain>[,;:\u2014\u2013()]|\s-\s|\b(?:but|and|who|although|though|while)\b)",
+    re.IGNORECASE,
+)
+# What a clause says went wrong with its subject (the predicate of a trouble).
+_TROUBLE = re.compile(
+    r"\b(?:(?:had|has|have|having|was having|were having|ran into|hit)\s+(?:\w+\s+){0,2}?"
+    r"(?:problems?|issues?|trouble|difficult(?:y|ies)|outage|glitch|bug|hiccup|delays?|backlog|"
+    r"shortage|breakdown|mix-up|crash|fault)|"
+    r"(?:was|were|is|are|'s|'re|has been|have been|had been)\s+"
+    r"(?:\w+ly\s+|very\s+|quite\s+|a bit\s+|so\s+|too\s+)?"
+    r"(?:slow|late|down|buggy|hopeless|unpredictable|unresponsive|offline|"
+    r"short[- ](?:staffed|handed)|a nightmare|hard to reach|wrong|to blame|responsible|at fault|"
+    r"off message|on (?:vacation|holiday|leave)|unavailable|away|sick|delayed|behind|broken|"
+    r"overloaded|swamped|stuck|unclear|missing|incomplete|inaccurate)|"
+    r"(?:didn't|did not|hadn't|had not|hasn't|has not|haven't|have not|never|couldn't|"
+    r"wouldn't|failed to|forgot(?: to)?|neglected to|refused to)\b|"
+    r"(?:changed|removed|pushed|sent|supplied|gave|provided|approved|uploaded|shared)\b[^.,;]{0,40}?"
+    r"\b(?:wrong|without|late|outdated|old|incorrect|broken)\b|"
+    r"without (?:telling|informing|notifying|letting|checking|asking|warning)|"
+    r"timed out|went (?:down|off|dark|quiet)|crashed|broke|dropped (?:out|off)|expired|jumped|"
+    r"misread|misquoted|misspoke|misunderstood|mixed up|ad-libbed|lost|stopped|restricted|"
+    r"suspended|declined|flagged|blocked|cancell?ed|pulled out|backed out|moved (?:up|forward)|"
+    r"changed (?:the|their|its|it)|caused|blam\w+)",
+    re.IGNORECASE,
+)
+# The agency owning the failure in so many words ("that's on me", "I should have", "our error").
+_OWNED = re.compile(
+    r"\b(?:(?:my|our)\s+(?:\w+\s+)?(?:mistake|error|fault|failure|oversight|bad|miss|call)|"
+    r"on (?:me|us)\b|(?:i|we) should(?:n't)? have|(?:i|we) (?:didn't|forgot|missed|dropped|"
+    r"messed|got (?:it|that) wrong)|(?:i|we) take (?:full )?responsibility|no excuse)",
+    re.IGNORECASE,
+)
+# A party's side or policy named as where the fault sits ("on Linktree's side, not ours").
+_NOT_OURS = re.compile(
+    r"\b(?:not (?:ours|us|on us|our (?:fault|doing|end|side))|(?:on|at|from) (?:their|your|the "
+    r"\w+'s|\w+'s) (?:side|end)|rather than (?:anything )?(?:on )?our (?:end|side)|through no "
+    r"fault of (?:ours|our own)|as per (?:the |your |their )?\w+|outside (?:our|anyone's|my) "
+    r"control|not something (?:we|an agency) (?:could|can))\b",
+    re.IGNORECASE,
+)
+_BY_AGENT = re.compile(
+    r"\b(?:was|were|got|been|is|are)\s+(?:\w+ly\s+)?\w+ed\s+by\s+((?:[\w'\u2019\-]+\s+){0,3}"
+    r"[\w'\u2019\-]+)",
+    re.IGNORECASE,
+)
+
+
+def clause_features(text: str, lo: int, hi: int) -> set[str]:
+    """The round-9 clause features of ``text[lo:hi]`` (one sentence), without the failure
+    context (learned.py adds ``+fail``): ``why:<who>`` the subject of the clause offered as the
+    reason (after because / since / due to ..., before so / which is why ...), ``why:trouble``
+    and ``why:circ`` what that clause holds, ``trouble:<who>`` a trouble predicate on a clause's
+    subject, ``by:<who>`` the agent of a passive, ``notours`` the fault placed on another side,
+    ``owned`` the agency owning it, ``why+owned`` a reason given beside the agency's own fault."""
+    chunk = text[lo:hi].replace("\u2019", "'")
+    out: set[str] = set()
+    pieces: list[tuple[str, str]] = []  # (the connective before the clause, the clause)
+    start, kind = 0, ""
+    for m in _SPLIT.finditer(chunk):
+        clause = chunk[start : m.start()]
+        if clause.strip():
+            pieces.append((kind, clause))
+            kind = m.lastgroup or ""
+        elif m.lastgroup != "plain":  # ", so" / ", because": the connective wins over the comma
+            kind = m.lastgroup or ""
+        start = m.end()
+    pieces.append((kind, chunk[start:]))
+    reasons: list[str] = []
+    for k, (before, clause) in enumerate(pieces):
+        if before == "after":
+            reasons.append(clause)
+        nxt = pieces[k + 1][0] if k + 1 < len(pieces) else ""
+        if nxt == "before":
+            reasons.append(clause)
+        words = _WORD.findall(clause)
+        if not words:
+            continue
+        who = _subject(words, k == 0) or "none"
+        if _TROUBLE.search(clause):
+            out.add("trouble:" + who)
+    for clause in reasons:
+        words = _WORD.findall(clause)
+        if not words:
+            continue
+        out.add("why:" + (_subject(words, False) or "none"))
+        if _TROUBLE.search(clause):
+            out.add("why:trouble")
+        if _CIRCUMSTANCE.search(clause):
+            out.add("why:circ")
+    for m in _BY_AGENT.finditer(chunk):
+        out.add("by:" + (_subject(m.group(1).split(), False) or "none"))
+    if _NOT_OURS.search(chunk):
+        out.add("notours")
+    if _OWNED.search(chunk):
+        out.add("owned")
+        if reasons:
+            out.add("why+owned")
+    return out
+
+
+_WHO_NAMES = {**_KINDS, "none": "no one"}
+_CLAUSE_NAMES = {
+    **{f"why:{k}": f"a reason whose subject is {v}" for k, v in _WHO_NAMES.items()},
+    "why:trouble": "a reason that names a trouble",
+    "why:circ": "a circumstance given as the reason",
+    **{f"trouble:{k}": f"a trouble pinned on {v}" for k, v in _WHO_NAMES.items()},
+    **{f"by:{k}": f"{v} as the doer of a passive" for k, v in _WHO_NAMES.items()},
+    "notours": "the fault placed on another side", "owned": "the agency owning the failure",
+    "why+owned": "a reason given beside the agency's own failure",
+}
+DESCRIBE.update(
+    {f"{k}+fail": f"{v}, next to a failure or setback" for k, v in _CLAUSE_NAMES.items()}
+)

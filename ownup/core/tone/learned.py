@@ -73,6 +73,11 @@ CLASSES = True
 # or a setback. Out of writer they cost excuse two points of F1 and ~10% of the check's speed
 # (docs/quality.md, round 8); True for the trial (bench/tone_lowo.py --frames).
 FRAMES = False
+# Round 9: clause structure (agents.clause_features: which clause is offered as the reason and
+# whose it is, a trouble pinned on a subject that is not the agency) next to a failure or setback.
+# Shipped in round 9 (excuse +1 point out of writer, +3 on blind 8); False for the before figures
+# (bench/tone_lowo.py --no-clauses).
+CLAUSES = True
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -192,7 +197,7 @@ def features(
         near = agents.with_context(classes, fails)
         for i in range(n):
             per[i] |= near[i]
-    if FRAMES:  # round 8: how a circumstance is framed as the reason, next to a failure or setback
+    if FRAMES or CLAUSES:
         setback = [False] * n
         for m in rs.setback.finditer(text, sents.scan_starts):
             setback[sents.index(m.start())] = True
@@ -200,7 +205,10 @@ def features(
         for i in range(n):
             if any(hurt[max(0, i - 1) : i + 2]):
                 lo, hi = sents.span(i)
-                per[i].update(f + "+fail" for f in agents.excuse_frames(text, lo, hi))
+                if FRAMES:  # round 8: how a circumstance is framed as the reason
+                    per[i].update(f + "+fail" for f in agents.excuse_frames(text, lo, hi))
+                if CLAUSES:  # round 9: the reason clause and the subject of a trouble
+                    per[i].update(f + "+fail" for f in agents.clause_features(text, lo, hi))
     for i, feats in enumerate(per):
         # who the sentence is about, next to a failure: the agent of the failure, roughly
         if who[i] and "cue:failure" in feats:
