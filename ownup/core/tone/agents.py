@@ -422,24 +422,23 @@ def clause_features(text: str, lo: int, hi: int) -> set[str]:
         start = m.end()
     pieces.append((kind, chunk[start:]))
     reasons: list[str] = []
+    troubled = _TROUBLE.search(chunk) is not None  # no trouble in the sentence: none in a clause
     for k, (before, clause) in enumerate(pieces):
         if before == "after":
             reasons.append(clause)
         nxt = pieces[k + 1][0] if k + 1 < len(pieces) else ""
         if nxt == "before":
             reasons.append(clause)
-        words = _WORD.findall(clause)
-        if not words:
-            continue
-        who = _subject(words, k == 0) or "none"
-        if _TROUBLE.search(clause):
-            out.add("trouble:" + who)
+        if troubled and _TROUBLE.search(clause):
+            words = _WORD.findall(clause)
+            if words:
+                out.add("trouble:" + (_subject(words, k == 0) or "none"))
     for clause in reasons:
         words = _WORD.findall(clause)
         if not words:
             continue
         out.add("why:" + (_subject(words, False) or "none"))
-        if _TROUBLE.search(clause):
+        if troubled and _TROUBLE.search(clause):
             out.add("why:trouble")
         if _CIRCUMSTANCE.search(clause):
             out.add("why:circ")
