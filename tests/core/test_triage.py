@@ -948,3 +948,82 @@ def test_a_cue_in_quotes_still_counts_for_the_lean():
     calm = classify("Note", "I shouldn't have to police this myself: the wrong logo is on the"
                     " pitch deck. Today, now.")
     assert calm.message_class != "emergency"
+
+
+# Round 9: emergencies told flatly. Each is something public, sent or about to be (the stake and
+# the moment) in a state nobody meant (the wrong), composed by the lean; none names a crisis.
+@pytest.mark.parametrize(
+    ("subject", "body", "cue"),
+    [
+        # already sent to many people, and not what was meant
+        ("Renewals", "The renewal reminder has gone to 12,500 members by mistake - it was the test"
+         " version with dummy prices.", "lean:now:sent_to_many"),
+        # asked as a question, minutes after it went out
+        ("loyalty email", "Was the loyalty email meant to go to every customer with the staff"
+         " discount code in it? It went out 15 min ago.", "lean:wrong:unintended"),
+        # public before it should be
+        ("Results", "The interim results page is already live on our investor site. We have not"
+         " announced yet - that's Thursday.", "lean:now:already_public"),
+        ("odd", "Is it normal that the spring lookbook is already on a fashion blog? I thought the"
+         " embargo was next week.", "lean:now:already_public"),
+        # wrong, in someone else's hands within hours: can it still be stopped?
+        ("Radio spot", "Tonight's radio spot says the offer ends Sunday. It ends Friday. Can it"
+         " still be pulled?", "lean:wrong:stop_in_time"),
+        # the press publishing at a set time unless the client speaks
+        ("Herald", "The Herald's reporter says she'll publish the story at 6 unless we give her a"
+         " comment on the closures.", "emergency:press_deadline"),
+        ("Re: the feature", "He has given us till 4pm to respond before it goes online.",
+         "emergency:press_deadline"),
+        # a claim the client denies, out and spreading
+        ("Oat milk", "A trade newsletter says we're recalling the oat milk. We are not. It is being"
+         " reposted everywhere.", "emergency:viral"),
+        # something nobody on the client's side did, running now
+        ("Promo", "Our Instagram just posted a giveaway link asking for bank logins. Nobody on our"
+         " side posted that.", "lean:wrong:unintended"),
+        # staff abused now
+        ("Store team", "Our store team are being sent hateful messages and harassed on TikTok right"
+         " now.", "lean:wrong:harmful_content"),
+    ],
+)
+def test_flat_emergencies_compose_public_wrong_and_now(subject, body, cue):
+    result = classify(subject, body, learned=False)
+    assert result.message_class == "emergency", result.signals
+    assert cue in labels(result)
+    assert_offsets(subject, body, result)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        # alarming words about a topic: an exercise, a scenario, a dish, a sale
+        ("Spring plans", "Could you help us run a mock recall exercise in the spring? No rush."),
+        ("Tabletop", "Would your team join our ransomware tabletop exercise in October? We'd like a"
+         " comms lead for the scenario where customer data is stolen."),
+        ("Supper club", "We're launching a fire-pit supper club in March. Any ideas for a press"
+         " angle?"),
+        # a question, a send and a paper that are routine
+        ("Opens", "Is it normal for open rates to dip in August? Just curious for the report."),
+        ("Newsletter", "The newsletter goes to 8,000 subscribers on Thursday; copy attached."),
+        ("Brochure", "The autumn brochure went to 3,000 customers last week and bookings are up."),
+        ("Notes", "Three times now the meeting notes have my title wrong. Small thing, but please"
+         " fix."),
+        ("Proofs", "We're already on it with the printers, thanks. The proofs were meant to be"
+         " ready Tuesday."),
+        # our own mailing due out at a time can still be held: urgent at most
+        ("Mailer", "The members' mailer goes out at 8am and the date on it is wrong. Can you fix"
+         " it tonight?"),
+    ],
+)
+def test_routine_words_about_sending_publishing_or_disasters_do_not_lean(subject, body):
+    result = classify(subject, body, learned=False)
+    assert result.message_class != "emergency", result.signals
+
+
+def test_a_paper_is_the_times_not_three_times():
+    def press(text: str) -> list[str]:
+        lowered = triage._lower(text)
+        return [lowered[s:e] for i, s, e in triage._cues(lowered, "stake")
+                if triage._RULES.lean_cues[i][1] == "lean:stake:press"]
+
+    assert press("The Times has the story tonight.") == ["the times"]
+    assert press("Three times now the notes have my title wrong.") == []
