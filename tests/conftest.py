@@ -196,6 +196,46 @@ def _mail_through_outbox(settings):
     settings.EMAIL_URL = "locmem://"
 
 
+def other_test_db_connections(wait: float = 5.0) -> list[tuple]:
+    """Connections to the PostgreSQL test database besides this thread's own (pid,
+    application_name, backend_start, state, query), after up to ``wait`` seconds for closing
+    ones to go; always empty on SQLite."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    deadline = time.monotonic() + wait
+    while True:
+        with connection.cursor() as cursor:
+            # pg_stat_activity is read once per transaction (a test's own is one) unless cleared
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT pid, application_name, backend_start, state, left(query, 200) "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")
+            rows = cursor.fetchall()
+        if not rows or time.monotonic() >= deadline:
+            return rows
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, checked before it is dropped: a connection a test
+    left open (a thread that never closed its own, a server or worker still running) would
+    keep PostgreSQL from dropping it ("is being accessed by other users"), and is an error
+    here, named by its backend_start and last query, rather than a warning at the end."""
+    yield
+    with django_db_blocker.unblock():
+        left = other_test_db_connections()
+    if left:
+        pytest.fail("connections to the test database left open by the tests "
+                    "(pid, application_name, backend_start, state, query):\n"
+                    + "\n".join(map(repr, left)), pytrace=False)
+
+
 def _postgres_url(url: str, db: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + db
 

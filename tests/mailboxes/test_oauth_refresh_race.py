@@ -4,7 +4,7 @@ a working token, and a rotated refresh token never makes the grant look revoked.
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 
 from ownup.mailboxes.models import GrantStatus, OAuthGrant
 from ownup.mailboxes.oauth import access_token
@@ -26,7 +26,10 @@ def test_concurrent_refresh_happens_once(oauth_account, oauth_mailbox, oauth_ser
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
-            close_old_connections()
+            # close_old_connections() keeps a connection younger than CONN_MAX_AGE: the
+            # thread's one stayed open until garbage collection, and past the session's end
+            # it kept Django from dropping the PostgreSQL test database.
+            connections.close_all()
 
     threads = [threading.Thread(target=work) for _ in range(3)]
     for t in threads:
