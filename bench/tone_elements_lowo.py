@@ -22,7 +22,8 @@ on, never held out. For each held-out writer, per element:
   out of writer on the unseen training writers: the best F1 of the whole at precision >=
   ``--floor`` (0 = no veto when none reaches it).
 
-Pools at the end: every held-out writer, the unseen writers (train_tone.unseen) and rounds 6-8.
+Pools at the end: every held-out writer, the unseen writers (train_tone.unseen), rounds 6-8 and
+round 9 (blind 8 and train 9, new training writers in round 9).
 Needs scikit-learn (the test extra). Items are cached in .cache/tone_items.pkl (delete it after a
 rules change).
 """
@@ -155,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                 tally(per[w]["shipped"], shipped[it.id][e], y)
         print(f"\n{e}: writer (support)  " + "   ".join(f"{k} P/R/F1" for k in kinds)
               + "  [t_add, t_veto]")
-        pools = {n: {k: Counter() for k in kinds} for n in ("all", "unseen", "rounds 6-8")}
+        pools = {n: {k: Counter() for k in kinds}
+                 for n in ("all", "unseen", "unseen to round 8", "rounds 6-8", "round 9")}
         for w in held_out:
             c = per[w]
             sup = c["rules"]["tp"] + c["rules"]["fn"]
@@ -165,8 +167,12 @@ def main(argv: list[str] | None = None) -> int:
                 pools["all"][k].update(c[k])
                 if is_unseen(w):
                     pools["unseen"][k].update(c[k])
+                    if not w.startswith(("blind8", "train9")):
+                        pools["unseen to round 8"][k].update(c[k])
                 if w.startswith(("blind6", "train7", "blind7", "train8")):
                     pools["rounds 6-8"][k].update(c[k])
+                if w.startswith(("blind8", "train9")):
+                    pools["round 9"][k].update(c[k])
         for n, pc in pools.items():
             print(f"  {n:<20} " + "   ".join(fmt(pc[k]) for k in kinds))
         sys.stdout.flush()

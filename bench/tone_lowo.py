@@ -17,8 +17,9 @@ threshold is the one with the best rules + model F1 at which the model's own add
 at least ``--floor`` of the time on the training writers no rule was written beside
 (``--select unseen``, train_tone.unseen). ``--inner-folds 5`` (round 7) holds the training
 writers out in five groups for that inner reading instead of one at a time (27 fits become 5).
-The table ends with three pools: every held-out writer, the unseen writers, and the writers new
-in round 7 (blind 6 and train 7). ``--shipped`` scores the shipped check
+The table ends with four pools: every held-out writer, the unseen writers, rounds 6-8 (blind 6,
+train 7, blind 7, train 8) and round 9 (blind 8 b1-b4 and train 9 w29-, new training writers in
+round 9). ``--shipped`` scores the shipped check
 (``learned.json``) per writer instead (not a leave-one-out figure: the shipped models were
 trained on every writer).
 
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         pooled = {"rules": Counter(), "model": Counter(), "both": Counter()}
         unseen = {"rules": Counter(), "model": Counter(), "both": Counter()}
         new = {"rules": Counter(), "model": Counter(), "both": Counter()}
+        r9 = {"rules": Counter(), "model": Counter(), "both": Counter()}
+        old = {"rules": Counter(), "model": Counter(), "both": Counter()}  # unseen to round 8
         print(f"\n{category}: writer (support)  rules P/R/F1   model alone   rules+model  [t]")
         if args.outer_folds:
             order = sorted(held_out)
@@ -180,8 +183,12 @@ def main(argv: list[str] | None = None) -> int:
                     pooled[k].update(c)
                     if is_unseen(held):
                         unseen[k].update(c)
+                        if not held.startswith(("blind8", "train9")):
+                            old[k].update(c)
                     if held.startswith(("blind6", "train7", "blind7", "train8")):
                         new[k].update(c)
+                    if held.startswith(("blind8", "train9")):
+                        r9[k].update(c)
                 sup = cr["tp"] + cr["fn"]
                 print(f"  {held:<12} ({sup:>3})  " + "   ".join(
                     fmt(c) for c in (cr, cm, cb)) + f"  [{t}]")
@@ -189,8 +196,12 @@ def main(argv: list[str] | None = None) -> int:
             fmt(pooled[k]) for k in ("rules", "model", "both")))
         print(f"  {'unseen':<12}        " + "   ".join(
             fmt(unseen[k]) for k in ("rules", "model", "both")))
+        print(f"  {'unseen to r8':<12}        " + "   ".join(
+            fmt(old[k]) for k in ("rules", "model", "both")))
         print(f"  {'rounds 6-8':<12}        " + "   ".join(
             fmt(new[k]) for k in ("rules", "model", "both")))
+        print(f"  {'round 9':<12}        " + "   ".join(
+            fmt(r9[k]) for k in ("rules", "model", "both")))
         sys.stdout.flush()
     print(f"\nCPU {time.process_time() - started:.0f} s")
     return 0

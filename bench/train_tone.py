@@ -101,9 +101,9 @@ def writers() -> dict[str, list[dict]]:
     writer's). Train 5 is template-built: trained on, never held out as a measure. The train 6
     sets (w1-w3 of the fifth round, w4-w10 of round 5b: ten writers) are used when they are in
     tests/core/data. Blind 6 (scored once, a known set since) is four writers, told apart by the
-    id prefix (b6a... = b1 ... b6d... = b4); so is blind 7 (scored once in round 7, b7a ... b7d).
-    Train 7 and train 8 (``tone_train7_w*.jsonl``, ``tone_train8_w*.jsonl``) are read by glob, one
-    writer a file, so more can be added."""
+    id prefix (b6a... = b1 ... b6d... = b4); so are blind 7 (scored once in round 7, b7a ... b7d)
+    and blind 8 (scored once in round 8, b8a ... b8d). Train 7, 8 and 9 (``tone_train7_w*.jsonl``
+    ... ``tone_train9_w*.jsonl``) are read by glob, one writer a file, so more can be added."""
     out = {
         "corpus": load(CORPUS),
         "fresh": fresh_records(),
@@ -118,14 +118,14 @@ def writers() -> dict[str, list[dict]]:
         path = DATA / f"tone_train6_w{n}.jsonl"
         if path.exists():
             out[f"train6_w{n}"] = load(path)
-    for round_ in (6, 7):  # blind 6 and blind 7: four writers each, b6a... / b7a...
+    for round_ in (6, 7, 8):  # blind 6, 7 and 8: four writers each, b6a... / b7a... / b8a...
         path = DATA / f"tone_blind{round_}.jsonl"
         recs = load(path) if path.exists() else []
         for n, letter in enumerate("abcd", start=1):
             mine = [r for r in recs if r["id"].startswith(f"b{round_}{letter}")]
             if mine:
                 out[f"blind{round_}_b{n}"] = mine
-    for round_ in (7, 8):  # one writer a file: train 7 w11-w20, train 8 w21...
+    for round_ in (7, 8, 9):  # one writer a file: train 7 w11-w20, train 8 w21-w28, train 9 w29...
         for path in sorted(DATA.glob(f"tone_train{round_}_w*.jsonl"), key=_writer_number):
             out[f"train{round_}_w{_writer_number(path)}"] = load(path)
     return out
@@ -521,6 +521,7 @@ def train_problems(
     trained_on = sorted(f"{w} ({len(v)})" for w, v in groups.items())
     if set(categories) == set(FINDING_CATEGORIES):
         data["problems_trained_on"] = trained_on
+        data.pop("problems_trained_on_by_model", None)  # every model saw the same writers again
     else:  # some problem models keep an earlier training: say which writers each model saw
         earlier = data.get("problems_trained_on_by_model") or dict.fromkeys(
             FINDING_CATEGORIES, data["problems_trained_on"]

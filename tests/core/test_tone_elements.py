@@ -83,6 +83,10 @@ def test_the_shipped_element_models_and_vetoes_saw_every_writer():
     from train_tone import writers
 
     assert seen == set(writers())
+    # round 9: blind 8's four writers and train 9 w29-w32 among them (52 writers)
+    round9 = {*(f"blind8_b{n}" for n in range(1, 5)), *(f"train9_w{n}" for n in range(29, 33))}
+    assert round9 <= seen
+    assert len(seen) == 52
     assert set(raw["elements_trained"]) >= {"ownership", "empathy", "next_step"}
     vetoes = default_vetoes()
     assert set(vetoes) <= set(VETOED) and vetoes
