@@ -148,17 +148,17 @@ class Item:
     def __init__(self, rec: dict) -> None:
         rs = load_default_rules()
         text = quoted.blank(placeholders.blank(rec["text"], placeholders.find(rec["text"])))
-        hits, present, sents, matches = analyse_parts(text, rs, rec.get("names", ()))
+        hits, present, sents, matches, kept = analyse_parts(text, rs, rec.get("names", ()))
         self.id = rec["id"]
         self.text = text
         self.labels = rec["labels"]
         found = {h[0] for h in hits}
         self.rules = {c: (c in found) if c not in present else present[c] for c in LABELS}
         self.draft, self.sentences = features(
-            text, rs, hits, dict(present), sents, matches
+            text, rs, hits, dict(present), sents, matches, kept
         )
         self.cues = {
-            e: cue_features(text, rs, sents, matches, self.sentences, e)
+            e: cue_features(sents, matches, kept, self.sentences, e)
             for e in VETOED if present[e]
         }
         if STEMS:  # a trial: five-letter prefixes of content words

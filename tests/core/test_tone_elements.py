@@ -144,3 +144,35 @@ def test_a_next_step_with_a_day_is_found_without_the_rules_words_and_a_vague_one
     vague = "Hi Dana, we'll look into it and get back to you."
     assert _present(vague, "next_step", "update") == (False, False)
     assert "missing_next_step" in check(vague, "update").categories()
+
+
+def test_the_rules_judge_each_cue_once_and_the_veto_reads_that_judgement(monkeypatch):
+    """Round 9: analyse_parts hands out which cue matches the rules kept; the learned features
+    (``near:``) and the veto's cue sentence read that instead of asking the rules again."""
+    from ownup.core.tone import engine
+    from ownup.core.tone.learned import cue_features, features
+    from ownup.core.tone.rules import load_default_rules
+
+    rs = load_default_rules()
+    text = "It was not our mistake. That one is on us: we missed the deadline."
+    hits, present, sents, matches, kept = engine.analyse_parts(text, rs)
+    assert [m.group() for m in matches["ownership"]] == ["our mistake", "That one is on us",
+                                                         "we missed"]
+    assert kept["ownership"] == (False, True, True) and present["ownership"] is True
+    _, sentences = features(text, rs, hits, dict(present), sents, matches, kept)
+    first, second = sentences[0], sentences[1]
+    assert "near:ownership" in first.features and "near:ownership" not in second.features
+    cue = cue_features(sents, matches, kept, sentences, "ownership")
+    assert cue == frozenset("c:" + f for f in second.features)  # the kept cue's sentence only
+    # the whole check judges each cue-element match once
+    calls: list[str] = []
+    real = engine._accept
+
+    def counting(text, m, rule, sents, rs):
+        if rule.category in ("apology", "ownership", "empathy"):
+            calls.append(m.group())
+        return real(text, m, rule, sents, rs)
+
+    monkeypatch.setattr(engine, "_accept", counting)
+    check(text, "apology")
+    assert sorted(calls) == sorted(["our mistake", "That one is on us", "we missed"])

@@ -122,8 +122,8 @@ def test_a_link_without_a_circumstance_is_no_linked_circumstance():
 
 def _sentence_features(text: str) -> list[set[str]]:
     rs = load_default_rules()
-    hits, present, sents, matches = analyse_parts(text, rs)
-    _, sentences = features(text, rs, hits, dict(present), sents, matches)
+    hits, present, sents, matches, kept = analyse_parts(text, rs)
+    _, sentences = features(text, rs, hits, dict(present), sents, matches, kept)
     return [set(s.features) for s in sentences]
 
 

@@ -134,7 +134,7 @@ def check(
     gaps = placeholders.find(text)
     blanked = placeholders.blank(text, gaps)
     blanked = quoted.blank(blanked)  # the client's quoted mail is not the draft
-    hits, present, sents, matches = analyse_parts(blanked, rs, names)
+    hits, present, sents, matches, kept = analyse_parts(blanked, rs, names)
     findings = [Finding("placeholder", p.start, p.end, placeholders.MESSAGE,
                         placeholders.SUGGESTION) for p in gaps]
     findings += [Finding(cat, s, e, rule.message, rule.suggestion) for cat, s, e, rule in hits]
@@ -154,12 +154,13 @@ def check(
         todo = [m for c, m in models.items() if c not in found and not present.get(c, False)]
         check_vetoes = [(e, v) for e, v in vetoes.items() if present.get(e, False)]
         if todo or check_vetoes:
-            draft, sentences = _learned.features(blanked, rs, hits, present, sents, matches)
+            draft, sentences = _learned.features(blanked, rs, hits, present, sents, matches,
+                                                 kept)
             everything = _learned.all_features(draft, sentences)
             for element, veto in check_vetoes:
                 # round 8: a rules-found ownership or empathy the veto does not believe (a
                 # "sorry" that goes on to blame the supplier; a bare "I understand, but ...")
-                cue = _learned.cue_features(blanked, rs, sents, matches, sentences, element)
+                cue = _learned.cue_features(sents, matches, kept, sentences, element)
                 if not _learned.stands(veto, _learned.veto_features(element, draft, sentences,
                                                                      cue))[0]:
                     present[element] = False

@@ -249,16 +249,35 @@ def find_attributed_agents(
     return spans
 
 
-def find_elements(
+# Per cue element (apology, ownership, empathy), whether the rules kept each of its phrase
+# matches in context, in the order of ``matches[element]``.
+Kept = dict[str, tuple[bool, ...]]
+
+
+def accepted_cues(
     text: str, rs: Ruleset, sents: _Sentences, matches: dict[str, list[re.Match[str]]]
-) -> dict[str, bool]:
-    present: dict[str, bool] = {}
+) -> Kept:
+    """Every cue element's matches judged once: the element is present where one is kept, and
+    the learned check reads the same judgement (``near:`` where a match was set aside, the veto's
+    cue sentence where one was kept) instead of asking the rules again."""
+    kept: Kept = {}
     for element in CUE_ELEMENTS:
-        group = rs.elements[element]
-        present[element] = any(
-            _accept(text, m, group.rules[int(m.lastgroup[1:])], sents, rs)  # type: ignore[index]
+        rules = rs.elements[element].rules
+        kept[element] = tuple(
+            _accept(text, m, rules[int(m.lastgroup[1:])], sents, rs)  # type: ignore[index]
             for m in matches[element]
         )
+    return kept
+
+
+def find_elements(
+    text: str,
+    rs: Ruleset,
+    sents: _Sentences,
+    matches: dict[str, list[re.Match[str]]],
+    kept: Kept,
+) -> dict[str, bool]:
+    present = {element: any(kept[element]) for element in CUE_ELEMENTS}
     present["next_step"] = _has_next_step(text, rs, sents, matches["time"])
     return present
 
@@ -279,20 +298,22 @@ def _has_next_step(
 
 
 def analyse(text: str, rs: Ruleset, names: Iterable[str] = ()) -> tuple[list[Hit], dict[str, bool]]:
-    hits, present, _, _ = analyse_parts(text, rs, names)
+    hits, present, _, _, _ = analyse_parts(text, rs, names)
     return hits, present
 
 
 def analyse_parts(
     text: str, rs: Ruleset, names: Iterable[str] = ()
-) -> tuple[list[Hit], dict[str, bool], _Sentences, dict[str, list[re.Match[str]]]]:
-    """``analyse`` plus what the learned second opinion reads (``learned.py``): the sentences
-    and every phrase match before context filtered it."""
+) -> tuple[list[Hit], dict[str, bool], _Sentences, dict[str, list[re.Match[str]]], Kept]:
+    """``analyse`` plus what the learned second opinion reads (``learned.py``): the sentences,
+    every phrase match before context filtered it, and which cue-element matches the rules kept
+    (``accepted_cues``)."""
     sents = _Sentences(text)
     found = rs.multi.scan(text, sents.scan_starts)
     matches = dict(zip(SCANNED, found, strict=True))
     hits = find_problems(text, rs, sents, names, matches)
-    return hits, find_elements(text, rs, sents, matches), sents, matches
+    kept = accepted_cues(text, rs, sents, matches)
+    return hits, find_elements(text, rs, sents, matches, kept), sents, matches, kept
 
 
 def accepted(text: str, m: re.Match[str], rule: Rule, sents: _Sentences, rs: Ruleset) -> bool:

@@ -42,7 +42,7 @@ from importlib import resources
 from typing import Any
 
 from . import agents
-from .engine import Hit, _negated, _Sentences, accepted
+from .engine import Hit, Kept, _negated, _Sentences
 from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
 
 LABELS = (*FINDING_CATEGORIES, "apology", "ownership", "empathy", "next_step")
@@ -142,8 +142,10 @@ def features(
     present: dict[str, bool],
     sents: _Sentences,
     matches: dict[str, list[re.Match[str]]],
+    kept: Kept,
 ) -> tuple[frozenset[str], list[Sentence]]:
-    """(message-level features, per-sentence features) of one analysed message."""
+    """(message-level features, per-sentence features) of one analysed message (the parts of
+    ``engine.analyse_parts``)."""
     found = {h[0] for h in hits}
     draft: set[str] = set()
     draft.update(f"rule:{c}" for c in FINDING_CATEGORIES if c in found)
@@ -182,10 +184,8 @@ def features(
             if not any(s < m.end() and m.start() < e for s, e in spans):
                 per[sents.index(m.start())].add("near:" + c)
     for e in CUE_ELEMENTS:
-        group = rs.elements[e]
-        for m in matches[e]:
-            rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
-            if not accepted(text, m, rule, sents, rs):
+        for m, ok in zip(matches[e], kept[e], strict=True):
+            if not ok:
                 per[sents.index(m.start())].add("near:" + e)
     if CLASSES:  # round 7: who failed and why, by word class (agents.py)
         fails = ["cue:failure" in feats for feats in per]
@@ -234,20 +234,20 @@ VETOED = ("ownership", "empathy")
 
 
 def cue_features(
-    text: str,
-    rs: Ruleset,
     sents: _Sentences,
     matches: dict[str, list[re.Match[str]]],
+    kept: Kept,
     sentences: list[Sentence],
     element: str,
 ) -> frozenset[str]:
-    """The features of the sentences where the rules accepted a cue of ``element``, as ``c:``."""
-    group = rs.elements[element]
-    where = set()
-    for m in matches[element]:
-        rule = group.rules[int(m.lastgroup[1:])]  # type: ignore[index]
-        if accepted(text, m, rule, sents, rs):
-            where.add(sents.span(sents.index(m.start()))[0])
+    """The features of the sentences where the rules accepted a cue of ``element``, as ``c:``
+    (which matches they accepted: ``kept``, from ``engine.analyse_parts``; round 9, instead of
+    asking the rules again)."""
+    where = {
+        sents.span(sents.index(m.start()))[0]
+        for m, ok in zip(matches[element], kept[element], strict=True)
+        if ok
+    }
     out: set[str] = set()
     for s in sentences:
         if s.start in where:
