@@ -82,11 +82,12 @@ def test_the_shipped_element_models_and_vetoes_saw_every_writer():
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from train_tone import writers
 
-    assert seen == set(writers())
-    # round 9: blind 8's four writers and train 9 w29-w32 among them (52 writers)
+    # round 9: writers() reads blind 8's four writers and train 9 w29-w32 too (52 writers); the
+    # element models and vetoes retrained on them with the clause features added wrong empathy on
+    # the wide set (F1 below the rules': test_tone_learned) and kept round 8's 44 writers
     round9 = {*(f"blind8_b{n}" for n in range(1, 5)), *(f"train9_w{n}" for n in range(29, 33))}
-    assert round9 <= seen
-    assert len(seen) == 52
+    assert round9 <= set(writers()) and len(writers()) == 52
+    assert seen == set(writers()) - round9
     assert set(raw["elements_trained"]) >= {"ownership", "empathy", "next_step"}
     vetoes = default_vetoes()
     assert set(vetoes) <= set(VETOED) and vetoes
