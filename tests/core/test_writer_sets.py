@@ -1,6 +1,6 @@
 """The labelled sets of independent writers (issue 21, rounds 5-9; docs/quality.md): each writer
 saw no rules, code or labelled sets and wrote 200 labelled drafts and 90 inbound messages in an
-assigned voice. Blind 6, 7 and 8 (four writers each, told apart by id prefix b6a ... b8d) were
+assigned voice. Blind 6 to 9 (four writers each, told apart by id prefix b6a ... b9d) were
 kept out of every engineer's sight and scored once by the lead with a round's final; train 7
 (w11-w20), train 8 (w21-w28) and train 9 (w29-w32; one writer a file) were scored once on
 arrival, then trained on.
@@ -23,7 +23,7 @@ MOODS = {"calm", "concerned", "upset", "angry"}
 
 # (name, tone file, triage file, id prefix or "" for a file of one writer)
 BLIND = [(f"b{n}{w}", f"tone_blind{n}.jsonl", f"triage_blind{n}.jsonl", f"b{n}{w}")
-         for n in (6, 7, 8) for w in "abcd"]
+         for n in (6, 7, 8, 9) for w in "abcd"]
 TRAIN = [(f"w{n}", f"tone_train{r}_w{n}.jsonl", f"triage_train{r}_w{n}.jsonl", "")
          for r, ns in ((7, range(11, 21)), (8, range(21, 29)), (9, range(29, 33))) for n in ns]
 WRITERS = BLIND + TRAIN
@@ -54,7 +54,7 @@ def test_each_writer_wrote_200_labelled_drafts_and_90_messages(writer, tone, tri
 
 
 def test_blind_sets_hold_four_writers_each_and_nothing_else():
-    for n in (6, 7, 8):
+    for n in (6, 7, 8, 9):
         assert len(_rows(f"tone_blind{n}.jsonl")) == 800
         assert len(_rows(f"triage_blind{n}.jsonl")) == 360
 
