@@ -1,6 +1,7 @@
 """Train the tone check's learned second opinion (ownup/core/tone/learned.py) and write its weights.
 
     .venv/bin/python bench/train_tone.py [--folds 5] [--l2 0.3] [--out ownup/core/tone/learned.json]
+        (the third round's element models; refuses an --out holding later rounds' models)
     .venv/bin/python bench/train_tone.py --check   # cross-validate only, write nothing
     .venv/bin/python bench/train_tone.py --problems [--check]   # the fifth round's problem models
 
@@ -591,6 +592,24 @@ def train_elements(
     return 0
 
 
+# What the default run writes; anything else in --out came from a later round's trainer.
+THIRD_ROUND_KEYS = frozenset({"version", "trained_on", "l2", "folds", "models"})
+
+
+def refuse_to_drop_later_models(out: Path) -> None:
+    """The default run writes the third round's element models only; over a file that also holds
+    later rounds' models (the problem models, the vetoes, the round-8 element models) it would
+    drop them, so it stops and says so instead."""
+    if not out.exists():
+        return
+    later = sorted(set(json.loads(out.read_text(encoding="utf-8"))) - THIRD_ROUND_KEYS)
+    if later:
+        raise SystemExit(
+            f"{out} also holds later rounds' models ({', '.join(later)}), which this run would "
+            "drop: give --out another file, --check to write nothing, or retrain them with "
+            "--problems / --elements into this one")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--folds", type=int, default=5)
@@ -625,6 +644,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.problems:
         cats = tuple(c for c in args.categories.split(",") if c)
         return train_problems(args.out, args.floor, args.check, cats, args.inner_folds)
+    if not args.check:
+        refuse_to_drop_later_models(args.out)
     records = training_records(args.sets)
     items = [Item(r) for r in records]
     print(

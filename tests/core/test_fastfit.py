@@ -9,6 +9,8 @@ import random
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
@@ -58,3 +60,13 @@ def test_every_trainer_fits_with_fastfit():
     for module in (train_tone, train_triage, train_triage_class):
         assert module.fit is fastfit.fit, module.__name__
     assert "def fit(" not in (BENCH / "train_tone.py").read_text(encoding="utf-8")
+
+
+def test_the_default_run_refuses_to_drop_later_rounds_models(tmp_path):
+    import train_tone
+
+    out = tmp_path / "learned.json"
+    out.write_text('{"version": 1, "models": {}, "vetoes": {}, "problems_l2": 1.0}')
+    with pytest.raises(SystemExit, match="problems_l2, vetoes"):
+        train_tone.main(["--out", str(out)])
+    assert "vetoes" in out.read_text()  # untouched
