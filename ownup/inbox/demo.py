@@ -119,11 +119,14 @@ def demo_messages(workspace) -> None:
     thread_assign(thread=price.thread, owner=sam, user=sam)
 
     # Waiting on the client: acknowledged, then paused until Brightwater sends the figures.
+    # Two hours old, so the pause keeps respond time at any hour the demo loads: a routine
+    # answer is due within one business day (8.5 h of London hours), and an older request could
+    # have used it all before the pause (28 hours ago did, on a weekday afternoon).
     bank = inbound("Brightwater Bank", "asha.gill@brightwater.example", "Results day statement",
                    "Hi Sam, can you draft the results day statement? Figures to follow. Asha",
-                   now - timedelta(hours=28))
+                   now - timedelta(hours=2))
     reply(bank, sam, "Hi Asha, thanks. I'll draft it as soon as the figures arrive and send it "
-          "to you the same day.", now - timedelta(hours=27))
+          "to you the same day.", now - timedelta(hours=1))
     thread_set_status(thread=bank.thread, status="waiting_on_client", user=sam)
 
     # Answered late: a week-old request answered days after its deadline.
