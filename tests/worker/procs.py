@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from django.db import connection
 
@@ -30,3 +32,23 @@ def start_worker(tmp_path, n: int, *, queue: str, batch: int, email_url: str = "
 def logs(tmp_path) -> list[str]:
     return [(tmp_path / f).read_text()[-2000:] for f in sorted(os.listdir(tmp_path))
             if f.endswith(".log")]
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM once the worker catches it: a worker started a moment ago may still be loading
+    Python (its handler not yet installed), and the default action would kill it (-15) rather
+    than let it finish its batch and exit 0. Linux: the caught signals are in /proc's SigCgt."""
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline and not _catches_sigterm(proc.pid):
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+
+
+def _catches_sigterm(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            caught = next(line for line in status if line.startswith("SigCgt:"))
+    except (OSError, StopIteration):
+        return True  # no /proc here (or the process is gone): nothing better to wait for
+    return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))

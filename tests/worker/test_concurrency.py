@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from tests.worker.procs import logs, start_worker
+from tests.worker.procs import logs, start_worker, stop
 
 ITEMS = 10_000
 WORKERS = 4
@@ -79,8 +79,7 @@ def test_four_workers_one_killed_every_item_once(ws_a, owner, director, member, 
             assert not twice.exists()
     finally:
         for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)  # finishes the batch in hand, then exits
+            stop(p)  # SIGTERM: finishes the batch in hand, then exits
         codes = [p.wait(15) for p in procs]
     assert killed == [-signal.SIGKILL] * 2
     assert codes == [0] * WORKERS, logs(tmp_path)

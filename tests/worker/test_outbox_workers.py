@@ -20,7 +20,7 @@ from contextlib import closing
 import pytest
 
 from tests.smtp import Recorder, smtp_server
-from tests.worker.procs import logs, start_worker
+from tests.worker.procs import logs, start_worker, stop
 
 MAILS = 300
 HELD = "mail 40"
@@ -115,8 +115,7 @@ def test_paused_and_killed_workers_deliver_every_mail_once(database, tmp_path):
         finally:
             for p in procs.values():
                 p.send_signal(signal.SIGCONT)
-                if p.poll() is None:
-                    p.send_signal(signal.SIGTERM)
+                stop(p)
             codes = {n: p.wait(20) for n, p in procs.items()}
         received = list(recorder.messages)
     assert codes == {n: -signal.SIGKILL if n == killed else 0 for n in procs}, logs(tmp_path)
