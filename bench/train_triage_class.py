@@ -128,7 +128,6 @@ def choose(
     raises a rules urgent), and no writer's emergency precision under ``floor`` (or under the
     rules' own precision for that writer, where that is lower already): a pair that is good on the
     pool by being bad for one writer is not taken (round 9)."""
-    rows = [r for rs in pool for r in rs]
     need = []
     for rs in pool:
         f = figures(rs, [r for _, r, _, _ in rs])
@@ -138,15 +137,15 @@ def choose(
         for veto_at in VETO_GRID:
             if veto_at >= raise_at:
                 continue  # a veto needs stronger evidence than a raise (one score, one reading)
-            f = figures(rows, apply(rows, raise_at, veto_at))
+            # each writer's figures once; the pool's are their sums (every figure is a count)
+            per_writer = [figures(rs, apply(rs, raise_at, veto_at)) for rs in pool]
+            f = {k: sum(w[k] for w in per_writer) for k in ("tp", "predicted", "changed")}
             precision = f["tp"] / max(f["predicted"], 1)
             if precision < min_precision:
                 continue
             if floor > 0 and any(
                 w["predicted"] and w["tp"] / w["predicted"] < n - 1e-9
-                for w, n in zip(
-                    (figures(rs, apply(rs, raise_at, veto_at)) for rs in pool), need, strict=True
-                )
+                for w, n in zip(per_writer, need, strict=True)
             ):
                 continue
             key = (f["tp"], precision, -f["changed"])
