@@ -55,6 +55,7 @@ from tone_quality import (  # noqa: E402
     fresh_records,
     load,
 )
+from written import shown  # noqa: E402
 
 from ownup.core.tone import placeholders, quoted  # noqa: E402
 from ownup.core.tone.engine import analyse_parts  # noqa: E402
@@ -687,9 +688,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     size = args.out.stat().st_size
     names = ", ".join(models) or "no models"
-    shown = args.out.resolve()
-    shown = shown.relative_to(ROOT) if shown.is_relative_to(ROOT) else shown
-    print(f"wrote {shown} ({size / 1024:.0f} KiB; {names})")
+    print(f"wrote {shown(args.out)} ({size / 1024:.0f} KiB; {names})")
     return 0
 
 

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from fastfit import fit  # noqa: E402
 from triage_lowo import load_authors  # noqa: E402
+from written import shown  # noqa: E402
 
 from ownup.core import triage, triage_mood  # noqa: E402
 
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(payload, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
     size = args.out.stat().st_size
-    print(f"wrote {args.out.relative_to(ROOT)} ({size / 1024:.0f} KiB), {payload['messages']} msgs")
+    print(f"wrote {shown(args.out)} ({size / 1024:.0f} KiB), {payload['messages']} msgs")
     return 0
 
 

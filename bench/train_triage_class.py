@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from fastfit import fit  # noqa: E402
 from triage_lowo import RULES_TUNED_ON, load_authors  # noqa: E402
+from written import shown  # noqa: E402
 
 from ownup.core import triage, triage_emergency  # noqa: E402
 
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(payload, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
     size = args.out.stat().st_size
-    print(f"wrote {args.out.relative_to(ROOT)} ({size / 1024:.0f} KiB), {payload['messages']} msgs,"
+    print(f"wrote {shown(args.out)} ({size / 1024:.0f} KiB), {payload['messages']} msgs,"
           f" raise_at {raise_at}, veto_at {veto_at}, {len(model.weights)} weights")
     return 0
 
