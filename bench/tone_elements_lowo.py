@@ -3,10 +3,10 @@
     .venv/bin/python bench/tone_elements_lowo.py [--elements ownership,empathy,...]
         [--outer-folds N] [--inner-folds 5] [--floor 0.85] [--no-veto] [--shipped-only]
 
-Every labelled writer (train_tone.writers: 44 sets in round 8, train 5 among them) is held out
-in turn (or, with ``--outer-folds N``, in N groups of writers taken round-robin in name order:
-the same out-of-writer reading at a fraction of the fits); train 5 (template-built) is trained
-on, never held out. For each held-out writer, per element:
+Every labelled writer (train_tone.writers: 44 sets in round 8, 56 in round 10, train 5 among
+them) is held out in turn (or, with ``--outer-folds N``, in N groups of writers taken
+round-robin in name order: the same out-of-writer reading at a fraction of the fits); train 5
+(template-built) is trained on, never held out. For each held-out writer, per element:
 
 * ``rules``: the rules alone (``check(..., learned=False)``'s ``present``);
 * ``shipped``: rules + the shipped element model (``learned.json``; trained on the third round's
@@ -23,7 +23,7 @@ on, never held out. For each held-out writer, per element:
   ``--floor`` (0 = no veto when none reaches it).
 
 Pools at the end: every held-out writer, the unseen writers (train_tone.unseen), rounds 6-8 and
-round 9 (blind 8 and train 9, new training writers in round 9).
+round 9 (blind 8 and train 9, new training writers in round 9) and blind 9 (new in round 10).
 Needs scikit-learn (the test extra). Items are cached in .cache/tone_items.pkl (delete it after a
 rules change).
 """
@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{e}: writer (support)  " + "   ".join(f"{k} P/R/F1" for k in kinds)
               + "  [t_add, t_veto]")
         pools = {n: {k: Counter() for k in kinds}
-                 for n in ("all", "unseen", "unseen to round 8", "rounds 6-8", "round 9")}
+                 for n in ("all", "unseen", "unseen to round 8", "rounds 6-8", "round 9",
+                           "blind 9")}
         for w in held_out:
             c = per[w]
             sup = c["rules"]["tp"] + c["rules"]["fn"]
@@ -167,12 +168,14 @@ def main(argv: list[str] | None = None) -> int:
                 pools["all"][k].update(c[k])
                 if is_unseen(w):
                     pools["unseen"][k].update(c[k])
-                    if not w.startswith(("blind8", "train9")):
+                    if not w.startswith(("blind8", "train9", "blind9")):
                         pools["unseen to round 8"][k].update(c[k])
                 if w.startswith(("blind6", "train7", "blind7", "train8")):
                     pools["rounds 6-8"][k].update(c[k])
                 if w.startswith(("blind8", "train9")):
                     pools["round 9"][k].update(c[k])
+                if w.startswith("blind9"):
+                    pools["blind 9"][k].update(c[k])
         for n, pc in pools.items():
             print(f"  {n:<20} " + "   ".join(fmt(pc[k]) for k in kinds))
         sys.stdout.flush()

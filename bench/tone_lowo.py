@@ -18,10 +18,10 @@ at least ``--floor`` of the time on the training writers no rule was written bes
 (``--select unseen``, train_tone.unseen). ``--inner-folds 5`` (round 7) holds the training
 writers out in five groups for that inner reading instead of one at a time (27 fits become 5).
 The table ends with four pools: every held-out writer, the unseen writers, rounds 6-8 (blind 6,
-train 7, blind 7, train 8) and round 9 (blind 8 b1-b4 and train 9 w29-, new training writers in
-round 9). ``--shipped`` scores the shipped check
-(``learned.json``) per writer instead (not a leave-one-out figure: the shipped models were
-trained on every writer).
+train 7, blind 7, train 8), round 9 (blind 8 b1-b4 and train 9 w29-, new training writers in
+round 9) and blind 9 (b1-b4, new in round 10; "unseen to r8" leaves it out). ``--shipped`` scores
+the shipped check (``learned.json``) per writer instead (not a leave-one-out figure: the shipped
+models were trained on every writer).
 
 Needs scikit-learn (the test extra): it is used here and in bench/train_tone.py only, never at
 run time.
@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         unseen = {"rules": Counter(), "model": Counter(), "both": Counter()}
         new = {"rules": Counter(), "model": Counter(), "both": Counter()}
         r9 = {"rules": Counter(), "model": Counter(), "both": Counter()}
+        b9 = {"rules": Counter(), "model": Counter(), "both": Counter()}  # trained on in round 10
         old = {"rules": Counter(), "model": Counter(), "both": Counter()}  # unseen to round 8
         print(f"\n{category}: writer (support)  rules P/R/F1   model alone   rules+model  [t]")
         if args.outer_folds:
@@ -183,12 +184,14 @@ def main(argv: list[str] | None = None) -> int:
                     pooled[k].update(c)
                     if is_unseen(held):
                         unseen[k].update(c)
-                        if not held.startswith(("blind8", "train9")):
+                        if not held.startswith(("blind8", "train9", "blind9")):
                             old[k].update(c)
                     if held.startswith(("blind6", "train7", "blind7", "train8")):
                         new[k].update(c)
                     if held.startswith(("blind8", "train9")):
                         r9[k].update(c)
+                    if held.startswith("blind9"):
+                        b9[k].update(c)
                 sup = cr["tp"] + cr["fn"]
                 print(f"  {held:<12} ({sup:>3})  " + "   ".join(
                     fmt(c) for c in (cr, cm, cb)) + f"  [{t}]")
@@ -202,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             fmt(new[k]) for k in ("rules", "model", "both")))
         print(f"  {'round 9':<12}        " + "   ".join(
             fmt(r9[k]) for k in ("rules", "model", "both")))
+        print(f"  {'blind 9':<12}        " + "   ".join(
+            fmt(b9[k]) for k in ("rules", "model", "both")))
         sys.stdout.flush()
     print(f"\nCPU {time.process_time() - started:.0f} s")
     return 0
