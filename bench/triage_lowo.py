@@ -3,9 +3,9 @@
     .venv/bin/python bench/triage_lowo.py [--markdown] [--json OUT.json] [--errors AUTHOR]
 
 Authors (tests/core/data): the first corpus, wide + sealed (one sitting, one writer), blind 2,
-blind 3, blind 4, blind 5, train 6 w1 ... w10, the four writers of blind 6, blind 7 and blind 8
-(b6a ... b8d, split by id prefix) and every train 7, 8 and 9 writer file present
-(triage_train7_w11.jsonl, ..., triage_train8_w21.jsonl, ..., triage_train9_w29.jsonl, ...). Rules
+blind 3, blind 4, blind 5, train 6 w1 ... w10, the four writers of each of blind 6, 7, 8 and 9
+(b6a ... b9d, split by id prefix; blind 9 since round 10, after its one scoring) and every train
+7, 8 and 9 writer file present (triage_train7_w11.jsonl, ..., triage_train9_w29.jsonl, ...). Rules
 carry no per-fold training, so their figure for an author is simply the rules on that author's
 set; the rules were written beside the first nine (RULES_TUNED_ON), so only a set scored before it
 was read is an estimate (see docs/quality.md). With --held-out-model the learned parts
@@ -41,7 +41,8 @@ AUTHORS: list[tuple[str, tuple[str, ...]]] = [
 ]
 # Sets written by several writers, one author each by the writer's id prefix ("b6am001" is b6a).
 BY_PREFIX: tuple[tuple[str, int], ...] = (
-    ("triage_blind6.jsonl", 3), ("triage_blind7.jsonl", 3), ("triage_blind8.jsonl", 3)
+    ("triage_blind6.jsonl", 3), ("triage_blind7.jsonl", 3), ("triage_blind8.jsonl", 3),
+    ("triage_blind9.jsonl", 3),
 )
 # One writer a file, picked up as they land (train 7 w11, w12, ...), in writer order.
 WRITER_GLOBS: tuple[str, ...] = (

@@ -160,9 +160,15 @@ def test_exclamations_are_a_mood_signal_but_not_anger_alone():
 
 
 def test_weak_evidence_alone_is_urgent_not_emergency():
-    # A wrong price or a lawyer's name alone needs corroboration to be an emergency.
+    # A wrong price or a lawyer's name alone needs corroboration to be an emergency (the rules).
     assert classify("x", "The banner shows £5 instead of £50.").message_class == "urgent"
-    assert classify("x", "Our lawyers have written about the ad.").message_class == "urgent"
+    lawyers = "Our lawyers have written about the ad."
+    assert classify("x", lawyers, learned=False).message_class == "urgent"
+    # The 54-author emergency model (round 10) raises this bare line (z -1.39, raise_at -1.5;
+    # the 50-author one scored it -1.70): a learned opinion, shown as such, on words of the text.
+    result = classify("x", lawyers)
+    learned = {s.text for s in result.signals if s.label == "learned:emergency"}
+    assert result.message_class == "emergency" and learned <= {"Our", "lawyers", "ad"} and learned
 
 
 def test_calm_but_emergency():

@@ -4,7 +4,8 @@ assigned voice. Blind 6 to 9 (four writers each, told apart by id prefix b6a ...
 kept out of every engineer's sight and scored once by the lead with a round's final; train 7
 (w11-w20), train 8 (w21-w28) and train 9 (w29-w32; one writer a file) were scored once on
 arrival, then trained on. Blind 9, scored once at the end of round 9, is trained on since round 10
-(bench/train_tone.py writers(): blind9_b1 ... b4 by id prefix, as blind 6-8; 56 writers).
+(bench/train_tone.py writers(): blind9_b1 ... b4 by id prefix, as blind 6-8; 56 writers; the
+triage trainers and bench/triage_lowo.py: b9a ... b9d, 54 authors).
 All are known sets now: the next estimate needs a set written apart again. Shape only here: a
 floor test on them would invite tuning on them."""
 
