@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import warnings
 
 import pytest
 
@@ -226,18 +225,26 @@ def other_test_db_connections(wait: float = 5.0) -> list[tuple]:
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, checked before it is dropped: a connection a test
     left open (a thread that never closed its own, a server or worker still running) would
-    keep PostgreSQL from dropping it ("is being accessed by other users"). It is reported
-    here, named by its backend_start and last query, as a warning in the run's summary: one
-    such connection is still left by a test not yet found (session 9: idle after a
-    django_content_type query, near the end of the run), so failing the run would turn every
-    PostgreSQL run red until it is."""
+    keep PostgreSQL from dropping it ("is being accessed by other users"). The run fails,
+    naming each one by its backend_start and last query; they are ended first, so the
+    database is still dropped (tests/test_db_connections.py shows the failure)."""
     yield
     with django_db_blocker.unblock():
         left = other_test_db_connections()
+        if left:
+            _terminate_backends([row[0] for row in left])
     if left:
-        warnings.warn("connections to the test database left open by the tests "
-                      "(pid, application_name, backend_start, state, query):\n"
-                      + "\n".join(map(repr, left)), stacklevel=1)
+        pytest.fail("connections to the test database left open by the tests "
+                    "(pid, application_name, backend_start, state, query):\n"
+                    + "\n".join(map(repr, left)), pytrace=False)
+
+
+def _terminate_backends(pids: list[int]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 def _postgres_url(url: str, db: str) -> str:

@@ -50,6 +50,14 @@ def browser():
         )
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django keeps the thread's
+        # connections in a store of their own (asgiref's Local sees a running loop): every
+        # test from the first browser one to the end of the session used a second connection,
+        # which the session's end, the loop stopped, no longer sees. Closed here, or it stays
+        # open (idle after the last flush) while the test database is dropped.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
