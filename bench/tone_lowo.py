@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/tone_lowo.py [--categories excuse,blame,...] [--l2 1.0]
         [--min-authors 2] [--floor 0.88] [--inner-folds 5] [--no-classes] [--frames] [--shipped]
+        [--parties] [--story]   (round 10's trials, learned.PARTIES / learned.STORY: not shipped)
 
 Every labelled set is one writer (the first corpus, fresh, wide + sealed, blind 2, blind 3,
 blind 4, train 5, blind 5, train 6 w1 ... w10, blind 6 b1 ... b4 and every train 7 writer in
@@ -112,7 +113,17 @@ def main(argv: list[str] | None = None) -> int:
         help="with (--clauses) or without (--no-clauses) round 9's clause features "
         "(agents.clause_features); default: as learned.CLAUSES ships",
     )
+    ap.add_argument(
+        "--parties", action="store_true",
+        help="with round 10's party features (agents.party_features; a trial)",
+    )
+    ap.add_argument(
+        "--story", action="store_true",
+        help="with round 10's +story features (learned.STORY; a trial)",
+    )
     args = ap.parse_args(argv)
+    learned_module.STORY = args.story
+    learned_module.PARTIES = args.parties
     if args.clauses is not None:
         learned_module.CLAUSES = args.clauses
     learned_module.CLASSES = not args.no_classes

@@ -466,3 +466,68 @@ _CLAUSE_NAMES = {
 DESCRIBE.update(
     {f"{k}+fail": f"{v}, next to a failure or setback" for k, v in _CLAUSE_NAMES.items()}
 )
+
+
+# Round 10 (a trial behind learned.PARTIES): whose circumstance, whose hands, and what would have
+# happened. Blame and excuse told as a story name a party's circumstance ("our web guy was out",
+# "the venue's printer was broken"), the client's side as where a thing came from or waited
+# ("we didn't get the offer sheet from your GM until 9pm", "waiting on your IT team", "the version
+# your director approved"), or a counterfactual ("it would've launched if the approvals had come
+# back on time"). Each only as ``<feature>+fail``, like the clause features.
+_CIRC_MORE = re.compile(
+    r"\b(?:out of (?:the )?office|ooo|parental leave|maternity leave|paternity leave|on leave|"
+    r"(?:was|were|is|are|been) (?:out|off|away)|on site|no reception|barely any reception|"
+    r"no signal|stretched|flat out|roadworks|flood\w*|wind|gust|heatwave|migration|switched over|"
+    r"turnover|shut|closed|school hol\w*|still learning|new to|finicky|temperamental|"
+    r"unpredictable)\b",
+    re.IGNORECASE,
+)
+_SOURCE = re.compile(
+    r"\b(?:from|waiting (?:on|for)|chasing|by|until|with)\s+(?P<who>your|their|(?:the\s+)?"
+    r"[\w\-]+'s)\b|\b(?P<yours>your)\s+(?:\w+\s+){0,2}?(?:approved|sent|signed|asked|changed|"
+    r"requested|wanted|chose|picked|supplied|provided|gave|cut|moved|added|removed)\b",
+    re.IGNORECASE,
+)
+_COUNTERFACTUAL = re.compile(
+    r"\b(?:if\s+(?:\w+\s+){0,6}?had(?:n't| not)?|(?:would|could|should)(?:'ve| have)\s+"
+    r"(?:\w+\s+){0,6}?if|had (?:we|they|you) (?:known|been told|had))\b",
+    re.IGNORECASE,
+)
+
+
+def party_features(text: str, lo: int, hi: int) -> set[str]:
+    """The round-10 trial features of ``text[lo:hi]`` (one sentence), without the failure
+    context (learned.py adds ``+fail``): ``circ:<who>`` a circumstance in a clause and the kind of
+    that clause's subject, ``src:you`` / ``src:party`` the client's side or another party as where
+    a thing came from, waited or was decided, ``counterfactual`` what would have happened if."""
+    chunk = text[lo:hi].replace("\u2019", "'")
+    out: set[str] = set()
+    start = 0
+    first = True
+    for m in [*_SPLIT.finditer(chunk), None]:
+        end = m.start() if m is not None else len(chunk)
+        clause = chunk[start:end]
+        if clause.strip():
+            if _CIRCUMSTANCE.search(clause) or _CIRC_MORE.search(clause):
+                words = _WORD.findall(clause)
+                if words:
+                    out.add("circ:" + (_subject(words, first) or "none"))
+            first = False
+        start = m.end() if m is not None else len(chunk)
+    for m in _SOURCE.finditer(chunk):
+        who = (m.group("who") or m.group("yours") or "").lower()
+        out.add("src:you" if who == "your" else "src:party")
+    if _COUNTERFACTUAL.search(chunk):
+        out.add("counterfactual")
+    return out
+
+
+_PARTY_NAMES = {
+    **{f"circ:{k}": f"a circumstance of {v}" for k, v in _WHO_NAMES.items()},
+    "src:you": "the client's side as where it came from or waited",
+    "src:party": "another party as where it came from or waited",
+    "counterfactual": "what would have happened if",
+}
+DESCRIBE.update(
+    {f"{k}+fail": f"{v}, next to a failure or setback" for k, v in _PARTY_NAMES.items()}
+)

@@ -78,6 +78,13 @@ FRAMES = False
 # Shipped in round 9 (excuse +1 point out of writer, +3 on blind 8); False for the before figures
 # (bench/tone_lowo.py --no-clauses).
 CLAUSES = True
+# Round 10, a trial: a party's circumstance, the client's side as a source, a counterfactual
+# (agents.party_features) next to a failure or setback; True for bench/tone_lowo.py --parties.
+PARTIES = False
+# Round 10, a trial: in a draft with a failure or setback somewhere, the clause and party features
+# of the sentences not next to it too, as ``<feature>+story`` (a problem told as a story puts the
+# reason sentences away from the failure word); bench/tone_lowo.py --story.
+STORY = False
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -197,7 +204,7 @@ def features(
         near = agents.with_context(classes, fails)
         for i in range(n):
             per[i] |= near[i]
-    if FRAMES or CLAUSES:
+    if FRAMES or CLAUSES or PARTIES or STORY:
         setback = [False] * n
         for m in rs.setback.finditer(text, sents.scan_starts):
             setback[sents.index(m.start())] = True
@@ -209,6 +216,13 @@ def features(
                     per[i].update(f + "+fail" for f in agents.excuse_frames(text, lo, hi))
                 if CLAUSES:  # round 9: the reason clause and the subject of a trouble
                     per[i].update(f + "+fail" for f in agents.clause_features(text, lo, hi))
+                if PARTIES:  # round 10 (a trial): whose circumstance, whose hands, what if
+                    per[i].update(f + "+fail" for f in agents.party_features(text, lo, hi))
+            elif STORY and any(hurt):
+                lo, hi = sents.span(i)
+                per[i].update(f + "+story" for f in agents.clause_features(text, lo, hi))
+                if PARTIES:
+                    per[i].update(f + "+story" for f in agents.party_features(text, lo, hi))
     for i, feats in enumerate(per):
         # who the sentence is about, next to a failure: the agent of the failure, roughly
         if who[i] and "cue:failure" in feats:
