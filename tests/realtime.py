@@ -1,10 +1,10 @@
 """Servers the tests start run on real time, whatever clock the suite itself runs on.
 
-`make test` also runs the suite under Debian's faketime (a Sunday night, a Monday morning), which
-works by ``LD_PRELOAD`` of libfaketime and ``FAKETIME*`` variables. ownup's own code and
-processes keep the faked clock on purpose; a third-party server (Dovecot, nginx, an OAuth
-server) started with them would compute its timeouts and log times on a clock it was never
-meant to see, so it gets this environment instead.
+`make test` also runs the suite under Debian's faketime (a Sunday night, a Monday morning, a
+Wednesday afternoon), which works by ``LD_PRELOAD`` of libfaketime and ``FAKETIME*``
+variables. ownup's own code and processes keep the faked clock on purpose; a third-party server
+(Dovecot, nginx, an OAuth server) started with them would compute its timeouts and log times on
+a clock it was never meant to see, so it gets this environment instead.
 """
 
 from __future__ import annotations
