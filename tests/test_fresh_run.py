@@ -8,6 +8,8 @@ import sys
 import time
 import urllib.request
 
+from tests.worker.procs import stop
+
 OWNUP = [sys.executable, "-m", "ownup.cli"]
 
 
@@ -48,7 +50,7 @@ def test_fresh_database_migrates_and_serves(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
             assert b"Sign in to ownup" in r.read()
     finally:
-        server.terminate()
+        stop(server)
         server.wait(timeout=20)
 
 
@@ -80,7 +82,7 @@ def test_several_web_processes_share_the_port_and_stop_together(tmp_path):
         children = _children(server.pid)
         assert len(children) == 2
     finally:
-        server.terminate()
+        stop(server)
         server.wait(timeout=20)
     assert "(3 processes)" in server.stdout.read()
     time.sleep(0.5)

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 
 from tests.smtp import free_port
+from tests.worker.procs import stop
 
 OWNUP = [sys.executable, "-m", "ownup.cli"]
 THREADS = 4
@@ -79,7 +80,7 @@ def test_killed_database_connections_cost_no_failed_request(fresh_postgres, tmp_
             assert _burst(port, token) == [200] * (THREADS * 12), \
                 (tmp_path / "serve.log").read_text()[-3000:]
     finally:
-        server.terminate()
+        stop(server)
         server.wait(timeout=20)
 
 

@@ -23,6 +23,7 @@ import pytest
 from ownup import proxies
 from tests.smtp import free_port
 from tests.test_fresh_run import _env as fresh_env
+from tests.worker.procs import stop
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 OWNUP = [sys.executable, "-m", "ownup.cli"]
@@ -126,8 +127,9 @@ def behind_nginx(tmp_path_factory):
         _wait_for(tls_port, nginx, "nginx")
         yield tls_port, app_port, tmp_path / "var" / "ownup.sqlite3"
     finally:
+        nginx.terminate()
+        stop(app)  # once ownup catches SIGTERM: a port that accepts is not yet a handler
         for proc in (nginx, app):
-            proc.terminate()
             proc.wait(timeout=20)
 
 

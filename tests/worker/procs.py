@@ -35,9 +35,11 @@ def logs(tmp_path) -> list[str]:
 
 
 def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
-    """SIGTERM once the worker catches it: a worker started a moment ago may still be loading
-    Python (its handler not yet installed), and the default action would kill it (-15) rather
-    than let it finish its batch and exit 0. Linux: the caught signals are in /proc's SigCgt."""
+    """SIGTERM once the process catches it: a worker (or an ``ownup serve``) started a moment
+    ago may still be loading Python (its handler not yet installed), and the default action
+    would kill it (-15) rather than let it finish its batch and exit 0. Linux: the caught
+    signals are in /proc's SigCgt. Only for ownup's worker and serve, which catch SIGTERM: for
+    a process that never does, this waits the whole ``timeout`` first."""
     deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline and not _catches_sigterm(proc.pid):
         time.sleep(0.05)
