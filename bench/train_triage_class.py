@@ -86,7 +86,9 @@ def scored(model: triage_emergency.EmergencyModel, xs: list[Example]) -> list[Sc
     out = []
     for feats, rule_class, gold in xs:
         z = score(model, feats)
-        up = bool(triage_emergency.reasons(model, feats, 1))
+        up = bool(triage_emergency.reasons(model, feats, 1)) and triage_emergency.may_raise(
+            feats
+        )
         down = bool(triage_emergency.reasons(model, feats, -1)) and (
             triage_emergency.words_weight(model, feats) <= -triage_emergency.VETO_WORDS
         )

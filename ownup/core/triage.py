@@ -678,7 +678,9 @@ def _learned_class(
     z = model.quick_score(others, body_words, body_tokens, lowered[: len(subject)])
     if message_class == "emergency" and z > model.veto_at:
         return message_class  # the common cases: no feature is named
-    if message_class != "emergency" and z < model.raise_at:
+    if message_class != "emergency" and (
+        z < model.raise_at or not triage_emergency.may_raise(others)
+    ):
         return message_class
     feats = model.weighed_features(others, body_words, body_tokens, lowered[: len(subject)])
     found = triage_mood.words_of(lowered)  # once, for the (up to three) reasons

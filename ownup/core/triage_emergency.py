@@ -136,6 +136,21 @@ def features(others: Iterable[str], subject: str, body: str) -> set[str]:
     return set(others) | {"w:" + w for w in words} | {"p:" + p for p in pairs}
 
 
+GOOD_NEWS = "sig:routine:good_news"
+
+
+def may_raise(others: Iterable[str]) -> bool:
+    """Whether the model may raise this message to an emergency: not where the rules read good
+    news or a plan on schedule ("the embargo lifted at 9 ... as planned", "on track") and nothing
+    wrong (no emergency signal, no lean cue). The model weighs "already" and "embargo" towards an
+    emergency and raised such news (round 10); a guard read by the rules generalises where a
+    listed sentence would not, and an incident told beside good news still carries its signal."""
+    names = set(others)
+    if GOOD_NEWS not in names:
+        return True
+    return any(f.startswith(("sig:emergency:", "kind:lean:")) for f in names)
+
+
 def reasons(model: EmergencyModel, feats: set[str], sign: int, top: int = 3) -> list[str]:
     """The word and pair features that push most towards (``sign`` 1) or away from (-1) an
     emergency, strongest first (only those with a place in the text)."""
@@ -161,6 +176,8 @@ def decide(
     at ``veto_at``, each only where a reason has a place in the text (``locate``; without it, as
     in training, any word reason will do). Else the rules' class, "" and no spans."""
     if rule_class != "emergency" and z >= model.raise_at:
+        if not may_raise(feats):
+            return rule_class, "", []
         new, label, sign = "emergency", "learned:emergency", 1
     elif rule_class == "emergency" and z <= model.veto_at:
         if words_weight(model, feats) > -VETO_WORDS:
