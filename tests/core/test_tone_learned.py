@@ -7,6 +7,7 @@ trained on (floors, not exact outputs); a learned call never comes without a spa
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -185,10 +186,53 @@ def test_an_over_promise_call_needs_a_promise_word():
     models = _toy("overpromise", -1.0, {"w:again": 2.0, "w:every": 2.0})
     text = "To stop it happening again, every release now gets a second check of the embargo time."
     assert "overpromise" not in check(text, "other", learned=models).categories()
+    # round 10: a future alone does not make a process change a promise either
     text = "To stop it happening again, every release will get a second check from now on."
+    assert "overpromise" not in check(text, "other", learned=models).categories()
+    text = "To stop it happening again, every release will get checked so no embargo is ever missed."
     [finding] = [f for f in check(text, "other", learned=models).findings
                  if f.category == "overpromise"]
     assert text[finding.start : finding.end] == text and finding.suggestion
+
+
+def _eager(text: str) -> dict[str, Model]:
+    """A model that leans on every word of ``text`` (as the 56-writer retrain leant on promise
+    words on w17, round 10): only the reading of the sentence can stop its call."""
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("\u2019", "'"))
+    return _toy("overpromise", -1.0, {f"w:{w}": 2.0 for w in words})
+
+
+@pytest.mark.parametrize("text", [
+    # a refused promise
+    "I can't promise the keynote speaker will stay for questions, but a mic will be ready.",
+    "Nobody can guarantee the marquee will stay dry if the storm turns, and we said so.",
+    "I won't promise the regulator will answer this week; we'll chase them daily.",
+    # a dated commitment by a person
+    "We'll fold in both changes and send you the revised deck on Thursday.",
+    "I'll ring the printer at 10 tomorrow and we will confirm the new proofs by noon.",
+    # a process change
+    "From now on every press release will get a second read before it goes out.",
+    "An extra producer will be in the gallery for the remaining broadcasts.",
+    "Going forward, the media list will be checked against the opt-out file weekly.",
+])
+def test_an_over_promise_call_reads_refusals_dated_steps_and_process_changes_as_the_rules(text):
+    """Round 10: what the rules would not call an over-promise, the model may not either."""
+    models = _eager(text)
+    assert "overpromise" not in check(text, "other", learned=models).categories()
+    assert "overpromise" not in check(text, "other").categories()  # nor the shipped check
+
+
+@pytest.mark.parametrize("text", [
+    "It will never happen again.",
+    "Guaranteed first page by Friday.",
+    "You have my word it'll be perfect.",
+    "From now on it will never happen again, you have my word.",
+    "Your site will be on the first page by Friday.",
+    "Inshallah it will be fine and we will get the permit by tomorrow.",
+])
+def test_real_over_promises_still_reach_the_model(text):
+    models = _eager(text)
+    assert "overpromise" in check(text, "other", learned=models).categories()
 
 
 def test_no_span_no_call_whatever_the_score():

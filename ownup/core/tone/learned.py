@@ -108,6 +108,51 @@ _PROMISE_WORDS = frozenset(
     "going gonna".split()
 )
 _PROMISE_FEATURES = frozenset({"cue:commit", *(f"w:{w}" for w in _PROMISE_WORDS)})
+# Round 10: three sentences with a promise word that the rules do not read as over-promises. A
+# refused promise ("I can't promise the Governor will stay": the rules' refusal cue) promises
+# nothing. A dated commitment by a person ("we'll include both and send you v3 on Monday": a
+# time, and every future in it is "we" or "I" doing something) is a next step. A process change
+# ("a second engineer will be on the desk", "from now on every release will get a second check")
+# is a measure, not a guarantee. The last two stand only without an absolute or a guarantee in
+# the sentence: "guaranteed first page by Friday", "from now on it will never happen again" and
+# "you have my word it'll be perfect" stay over-promises.
+_ABSOLUTE_WORDS = frozenset(
+    "never always ever forever guarantee guaranteed guarantees guaranteeing promise promised "
+    "promises promising ensure ensures assure assured certainly definitely absolutely surely "
+    "impossible zero permanently perfect perfectly flawless flawlessly word doubt whatsoever "
+    "nothing nobody everything everyone fail".split()
+)
+_ABSOLUTE_FEATURES = frozenset(
+    {*(f"w:{w}" for w in _ABSOLUTE_WORDS), "b:no way", "b:without fail"}
+)
+_PERSON_FUTURES = frozenset({"w:we'll", "w:i'll", "b:we will", "b:i will", "b:we shall",
+                             "b:i shall", "b:we're going", "b:i'm going"})
+_PROCESS_FEATURES = frozenset({
+    "w:second", "w:extra", "w:additional", "b:double check", "b:from now",
+    "b:going forward", "b:in future", "w:henceforth", "b:from today", "b:another pair",
+})
+
+
+def _some_other_future(features: frozenset[str]) -> bool:
+    """A future whose subject is not "we" or "I" ("it will", "your site will", "you'll")."""
+    for f in features:
+        if f.startswith("b:") and f.endswith((" will", " shall")) and f not in _PERSON_FUTURES:
+            return True
+        if f.startswith("w:") and f.endswith("'ll") and f not in _PERSON_FUTURES:
+            return True
+    return False
+
+
+def promises(features: frozenset[str]) -> bool:
+    """Whether a sentence's features read as a promise an over-promise call may rest on (round 8:
+    a promise word; round 10: not refused, not a dated step by a person, not a process change)."""
+    if features.isdisjoint(_PROMISE_FEATURES) or "cue:refusal" in features:
+        return False
+    if not features.isdisjoint(_ABSOLUTE_FEATURES):
+        return True
+    if "cue:time" in features and not _some_other_future(features):
+        return False
+    return features.isdisjoint(_PROCESS_FEATURES)
 
 
 def _content(feature: str) -> bool:
@@ -337,7 +382,7 @@ def score(
         return p, None, ()
     if model.category in _NEEDS_LIVE_FAILURE and NEGATED_FAILURE in best.features:
         return p, None, ()
-    if model.category == "overpromise" and best.features.isdisjoint(_PROMISE_FEATURES):
+    if model.category == "overpromise" and not promises(best.features):
         return p, None, ()
 
     top = sorted((f for f in known & best.features if w[f] > 0), key=lambda f: (-w[f], f))[:3]
