@@ -61,11 +61,12 @@ ROUND9_WRITERS = (*(f"blind8_b{n}" for n in range(1, 5)), *(f"train9_w{n}" for n
 TRAIN9 = tuple(f"tone_{w}.jsonl" for w in ROUND9_WRITERS if w.startswith("train9"))
 # round 10: excuse and blame retrained on all 56 writers (blind 9's b9a-b9d, blind 8 and train 9
 # too); minimising and over-promise retrained on 56 broke the floors below (minimising on w1 by
-# one wrong call, over-promise on w17 by five) and keep round 8's 44 (docs/quality.md, round 10)
+# one wrong call, over-promise on w17 by five) and minimising keeps round 8's 44; over-promise on
+# 56 ships with the round-10 reading of a promise (learned.promises; docs/quality.md, round 10)
 ROUND10_WRITERS = tuple(f"blind9_b{n}" for n in range(1, 5))
 ALL_WRITERS = {*PROBLEM_WRITERS, *ROUND8_WRITERS, *ROUND9_WRITERS, *ROUND10_WRITERS}
 ROUND9_MODELS = ("excuse",)
-ROUND10_MODELS = ("excuse", "blame")
+ROUND10_MODELS = ("excuse", "blame", "overpromise")
 ROUND9_SETS = ("tone_blind8.jsonl", *TRAIN9)
 
 
@@ -79,8 +80,8 @@ def test_the_shipped_weights_load_with_a_threshold_each():
     writers = [s.split(" (")[0] for s in raw["problems_trained_on"]]
     assert set(writers) <= ALL_WRITERS
     # excuse, blame, minimising and over-promise were retrained on all 44 writers in round 8;
-    # excuse on all 52 in round 9; excuse and blame on all 56 in round 10 (minimising and
-    # over-promise retrained on 52 or 56 broke the outside-writer floors below: they keep round
+    # excuse on all 52 in round 9; excuse, blame and over-promise on all 56 in round 10
+    # (minimising retrained on 52 or 56 broke the outside-writer floors below: it keeps round
     # 8's 44, docs/quality.md)
     by_model = raw.get("problems_trained_on_by_model", {})
     for category in ROUND8_MODELS:
@@ -189,7 +190,7 @@ def test_an_over_promise_call_needs_a_promise_word():
     # round 10: a future alone does not make a process change a promise either
     text = "To stop it happening again, every release will get a second check from now on."
     assert "overpromise" not in check(text, "other", learned=models).categories()
-    text = "To stop it happening again, every release will get checked so no embargo is ever missed."
+    text = "To stop it happening again, every release gets checked so no embargo is ever missed."
     [finding] = [f for f in check(text, "other", learned=models).findings
                  if f.category == "overpromise"]
     assert text[finding.start : finding.end] == text and finding.suggestion

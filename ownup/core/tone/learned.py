@@ -120,11 +120,12 @@ _ABSOLUTE_WORDS = frozenset(
     "never always ever forever guarantee guaranteed guarantees guaranteeing promise promised "
     "promises promising ensure ensures assure assured certainly definitely absolutely surely "
     "impossible zero permanently perfect perfectly flawless flawlessly word doubt whatsoever "
-    "nothing nobody everything everyone fail".split()
-)
-_ABSOLUTE_FEATURES = frozenset(
-    {*(f"w:{w}" for w in _ABSOLUTE_WORDS), "b:no way", "b:without fail"}
-)
+    "fail".split()
+)  # "everything", "nothing" alone are no absolute ("also when there is nothing new")
+_ABSOLUTE_FEATURES = frozenset({
+    *(f"w:{w}" for w in _ABSOLUTE_WORDS), "b:no way", "b:without fail",
+    *(f"b:{w} will" for w in ("nothing", "everything", "nobody", "everyone")),
+})
 _PERSON_FUTURES = frozenset({"w:we'll", "w:i'll", "b:we will", "b:i will", "b:we shall",
                              "b:i shall", "b:we're going", "b:i'm going"})
 _PROCESS_FEATURES = frozenset({
