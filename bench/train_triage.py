@@ -4,7 +4,7 @@
     .venv/bin/python bench/train_triage.py --lowo   # leave one writer out, write nothing
 
 Trained on every labelled triage set (bench/triage_lowo.py's authors: the first corpus, wide +
-sealed, blind 2-5, train 6 w1-w10, the four writers of each of blind 6-9, train 7-9); never on a
+sealed, blind 2-5, train 6 w1-w10, the four writers of each of blind 6-10, train 7-9); never on a
 set the lead holds back. One L2-regularised logistic regression per mood, one-vs-rest (pure Python,
 L-BFGS: bench/train_tone.py's `fit`), over the features of triage_mood.features seen in at least
 MIN_DF messages. At run time the highest score wins, and the model's mood replaces the rules' only

@@ -4,7 +4,8 @@
 
 Authors (tests/core/data): the first corpus, wide + sealed (one sitting, one writer), blind 2,
 blind 3, blind 4, blind 5, train 6 w1 ... w10, the four writers of each of blind 6, 7, 8 and 9
-(b6a ... b9d, split by id prefix; blind 9 since round 10, after its one scoring) and every train
+(b6a ... b10d, split by id prefix; blind 9 since round 10, blind 10 since round 11, each after
+its scoring) and every train
 7, 8 and 9 writer file present (triage_train7_w11.jsonl, ..., triage_train9_w29.jsonl, ...). Rules
 carry no per-fold training, so their figure for an author is simply the rules on that author's
 set; the rules were written beside the first nine (RULES_TUNED_ON), so only a set scored before it
@@ -42,7 +43,7 @@ AUTHORS: list[tuple[str, tuple[str, ...]]] = [
 # Sets written by several writers, one author each by the writer's id prefix ("b6am001" is b6a).
 BY_PREFIX: tuple[tuple[str, int], ...] = (
     ("triage_blind6.jsonl", 3), ("triage_blind7.jsonl", 3), ("triage_blind8.jsonl", 3),
-    ("triage_blind9.jsonl", 3),
+    ("triage_blind9.jsonl", 3), ("triage_blind10.jsonl", 4),
 )
 # One writer a file, picked up as they land (train 7 w11, w12, ...), in writer order.
 WRITER_GLOBS: tuple[str, ...] = (
@@ -57,6 +58,16 @@ RULES_TUNED_ON = frozenset(
     ("corpus", "wide+sealed", "blind2", "blind3", "blind4", "blind5",
      "train6_w1", "train6_w2", "train6_w3", "train8_w21", "train8_w24",
      "train9_w29", "train9_w30", "train9_w31", "train9_w32")
+)
+
+
+# The writers asked to tell most emergencies flatly (docs/writer_brief.md since round 9: a
+# matter-of-fact note, a forwarded alert with "FYI", a question "is it normal that ..."): train 9
+# w29-w32, blind 9 and blind 10. Every later writer gets the same brief, so this pool, not the
+# older authors', is the estimate that matters for emergency recall (round 11).
+FLAT = frozenset(
+    ("train9_w29", "train9_w30", "train9_w31", "train9_w32",
+     "b9a", "b9b", "b9c", "b9d", "b10a", "b10b", "b10c", "b10d")
 )
 
 
@@ -201,6 +212,10 @@ def main() -> int:
     if unseen["n"]:
         table["rules unseen"] = unseen
         print(f"{'rules unseen':12} {unseen['n']:4d}  {fmt(unseen)}")
+    flat = pooled([s for name, s in table.items() if name in FLAT])
+    if flat["n"]:
+        table["flat"] = flat
+        print(f"{'flat':12} {flat['n']:4d}  {fmt(flat)}")
     print(f"{'pooled':12} {table['pooled']['n']:4d}  {fmt(table['pooled'])}")
     if args.json:
         args.json.write_text(json.dumps(table, indent=1))
