@@ -23,7 +23,8 @@ round-robin in name order: the same out-of-writer reading at a fraction of the f
   ``--floor`` (0 = no veto when none reaches it).
 
 Pools at the end: every held-out writer, the unseen writers (train_tone.unseen), rounds 6-8 and
-round 9 (blind 8 and train 9, new training writers in round 9) and blind 9 (new in round 10).
+round 9 (blind 8 and train 9, new training writers in round 9), blind 9 (new in round 10) and
+blind 10 (new in round 11; "unseen to round 9" is the unseen pool without it).
 Needs scikit-learn (the test extra). Items are cached in .cache/tone_items.pkl (delete it after a
 rules change).
 """
@@ -157,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{e}: writer (support)  " + "   ".join(f"{k} P/R/F1" for k in kinds)
               + "  [t_add, t_veto]")
         pools = {n: {k: Counter() for k in kinds}
-                 for n in ("all", "unseen", "unseen to round 8", "rounds 6-8", "round 9",
-                           "blind 9")}
+                 for n in ("all", "unseen", "unseen to round 9", "unseen to round 8",
+                           "rounds 6-8", "round 9", "blind 9", "blind 10")}
         for w in held_out:
             c = per[w]
             sup = c["rules"]["tp"] + c["rules"]["fn"]
@@ -168,14 +169,18 @@ def main(argv: list[str] | None = None) -> int:
                 pools["all"][k].update(c[k])
                 if is_unseen(w):
                     pools["unseen"][k].update(c[k])
-                    if not w.startswith(("blind8", "train9", "blind9")):
+                    if not w.startswith(("blind8", "train9", "blind9", "blind10")):
                         pools["unseen to round 8"][k].update(c[k])
+                    if not w.startswith("blind10"):
+                        pools["unseen to round 9"][k].update(c[k])
                 if w.startswith(("blind6", "train7", "blind7", "train8")):
                     pools["rounds 6-8"][k].update(c[k])
                 if w.startswith(("blind8", "train9")):
                     pools["round 9"][k].update(c[k])
-                if w.startswith("blind9"):
+                if w.startswith("blind9_"):
                     pools["blind 9"][k].update(c[k])
+                if w.startswith("blind10"):
+                    pools["blind 10"][k].update(c[k])
         for n, pc in pools.items():
             print(f"  {n:<20} " + "   ".join(fmt(pc[k]) for k in kinds))
         sys.stdout.flush()

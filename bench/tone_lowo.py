@@ -3,6 +3,7 @@
     .venv/bin/python bench/tone_lowo.py [--categories excuse,blame,...] [--l2 1.0]
         [--min-authors 2] [--floor 0.88] [--inner-folds 5] [--no-classes] [--frames] [--shipped]
         [--parties] [--story]   (round 10's trials, learned.PARTIES / learned.STORY: not shipped)
+        [--told]                (round 11's trial, learned.TOLD)
 
 Every labelled set is one writer (the first corpus, fresh, wide + sealed, blind 2, blind 3,
 blind 4, train 5, blind 5, train 6 w1 ... w10, blind 6 b1 ... b4 and every train 7 writer in
@@ -20,7 +21,8 @@ at least ``--floor`` of the time on the training writers no rule was written bes
 writers out in five groups for that inner reading instead of one at a time (27 fits become 5).
 The table ends with four pools: every held-out writer, the unseen writers, rounds 6-8 (blind 6,
 train 7, blind 7, train 8), round 9 (blind 8 b1-b4 and train 9 w29-, new training writers in
-round 9) and blind 9 (b1-b4, new in round 10; "unseen to r8" leaves it out). ``--shipped`` scores
+round 9), blind 9 (b1-b4, new in round 10; "unseen to r8" leaves it out) and blind 10 (b1-b4, new
+in round 11; "unseen to r9" is the unseen pool without it: its errors were read in round 11). ``--shipped`` scores
 the shipped check (``learned.json``) per writer instead (not a leave-one-out figure: the shipped
 models were trained on every writer).
 
@@ -121,7 +123,17 @@ def main(argv: list[str] | None = None) -> int:
         "--story", action="store_true",
         help="with round 10's +story features (learned.STORY; a trial)",
     )
+    ap.add_argument(
+        "--told", action="store_true",
+        help="with round 11's culprit and +told features (learned.TOLD; a trial)",
+    )
+    ap.add_argument(
+        "--told-narrow", action="store_true",
+        help="with --told: the culprit features only (learned.TOLD_WIDE off)",
+    )
     args = ap.parse_args(argv)
+    learned_module.TOLD = args.told
+    learned_module.TOLD_WIDE = not args.told_narrow
     learned_module.STORY = args.story
     learned_module.PARTIES = args.parties
     if args.clauses is not None:
@@ -160,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         new = {"rules": Counter(), "model": Counter(), "both": Counter()}
         r9 = {"rules": Counter(), "model": Counter(), "both": Counter()}
         b9 = {"rules": Counter(), "model": Counter(), "both": Counter()}  # trained on in round 10
+        b10 = {"rules": Counter(), "model": Counter(), "both": Counter()}  # trained on in round 11
+        old9 = {"rules": Counter(), "model": Counter(), "both": Counter()}  # unseen, not blind 10
         old = {"rules": Counter(), "model": Counter(), "both": Counter()}  # unseen to round 8
         print(f"\n{category}: writer (support)  rules P/R/F1   model alone   rules+model  [t]")
         if args.outer_folds:
@@ -195,14 +209,18 @@ def main(argv: list[str] | None = None) -> int:
                     pooled[k].update(c)
                     if is_unseen(held):
                         unseen[k].update(c)
-                        if not held.startswith(("blind8", "train9", "blind9")):
+                        if not held.startswith(("blind8", "train9", "blind9", "blind10")):
                             old[k].update(c)
+                        if not held.startswith("blind10"):
+                            old9[k].update(c)
                     if held.startswith(("blind6", "train7", "blind7", "train8")):
                         new[k].update(c)
                     if held.startswith(("blind8", "train9")):
                         r9[k].update(c)
-                    if held.startswith("blind9"):
+                    if held.startswith("blind9_"):
                         b9[k].update(c)
+                    if held.startswith("blind10"):
+                        b10[k].update(c)
                 sup = cr["tp"] + cr["fn"]
                 print(f"  {held:<12} ({sup:>3})  " + "   ".join(
                     fmt(c) for c in (cr, cm, cb)) + f"  [{t}]")
@@ -210,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             fmt(pooled[k]) for k in ("rules", "model", "both")))
         print(f"  {'unseen':<12}        " + "   ".join(
             fmt(unseen[k]) for k in ("rules", "model", "both")))
+        print(f"  {'unseen to r9':<12}        " + "   ".join(
+            fmt(old9[k]) for k in ("rules", "model", "both")))
         print(f"  {'unseen to r8':<12}        " + "   ".join(
             fmt(old[k]) for k in ("rules", "model", "both")))
         print(f"  {'rounds 6-8':<12}        " + "   ".join(
@@ -218,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             fmt(r9[k]) for k in ("rules", "model", "both")))
         print(f"  {'blind 9':<12}        " + "   ".join(
             fmt(b9[k]) for k in ("rules", "model", "both")))
+        print(f"  {'blind 10':<12}        " + "   ".join(
+            fmt(b10[k]) for k in ("rules", "model", "both")))
         sys.stdout.flush()
     print(f"\nCPU {time.process_time() - started:.0f} s")
     return 0

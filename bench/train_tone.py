@@ -105,7 +105,8 @@ def writers() -> dict[str, list[dict]]:
     tests/core/data. Blind 6 (scored once, a known set since) is four writers, told apart by the
     id prefix (b6a... = b1 ... b6d... = b4); so are blind 7 (scored once in round 7, b7a ... b7d),
     blind 8 (scored once in round 8, b8a ... b8d) and blind 9 (scored once in round 9, b9a ...
-    b9d; trained on since round 10). Train 7, 8 and 9 (``tone_train7_w*.jsonl``
+    b9d; trained on since round 10) and blind 10 (scored once in round 10, b10a ... b10d; trained
+    on since round 11). Train 7, 8 and 9 (``tone_train7_w*.jsonl``
     ... ``tone_train9_w*.jsonl``) are read by glob, one writer a file, so more can be added."""
     out = {
         "corpus": load(CORPUS),
@@ -121,7 +122,7 @@ def writers() -> dict[str, list[dict]]:
         path = DATA / f"tone_train6_w{n}.jsonl"
         if path.exists():
             out[f"train6_w{n}"] = load(path)
-    for round_ in (6, 7, 8, 9):  # blind 6 to 9: four writers each, b6a... / b7a... ... b9a...
+    for round_ in (6, 7, 8, 9, 10):  # blind 6 to 10: four writers each, b6a... ... b10a...
         path = DATA / f"tone_blind{round_}.jsonl"
         recs = load(path) if path.exists() else []
         for n, letter in enumerate("abcd", start=1):

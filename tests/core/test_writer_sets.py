@@ -7,7 +7,8 @@ arrival, then trained on. Blind 9, scored once at the end of round 9, is trained
 (bench/train_tone.py writers(): blind9_b1 ... b4 by id prefix, as blind 6-8; 56 writers; the
 triage trainers and bench/triage_lowo.py: b9a ... b9d, 54 authors). Blind 10 (b10a ... b10d) was
 scored once at the end of round 10; the triage trainers and bench/triage_lowo.py read it since
-round 11 (b10a ... b10d by id prefix, 58 authors).
+round 11 (b10a ... b10d by id prefix, 58 authors), and so do the tone trainers (writers():
+blind10_b1 ... b4 by id prefix, 60 writers).
 All are known sets now: the next estimate needs a set written apart again. Shape only here: a
 floor test on them would invite tuning on them."""
 

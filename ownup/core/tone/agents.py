@@ -531,3 +531,77 @@ _PARTY_NAMES = {
 DESCRIBE.update(
     {f"{k}+fail": f"{v}, next to a failure or setback" for k, v in _PARTY_NAMES.items()}
 )
+
+
+# Round 11 (a trial behind learned.TOLD): who the draft says caused the trouble, read in every
+# sentence of a draft with a trouble in it (a failure word, a setback or an apology anywhere),
+# not only next to the failure word: a story tells its cause a sentence or two away. ``did:<who>``
+# a clause whose subject is someone other than the agency and which tells what they did (a past
+# tense: "Canva auto-replaced the font", "the retoucher overdid the colours", "your head office
+# uploaded ..."); ``cause:<who>`` the kind of what follows "due to", "because of", "caused by",
+# "thanks to", "down to" or "by"; an organisation named by a capital (a platform, a supplier, a
+# tool) is "someone else", as in ``_subject``. Outfits the role list lacks (a company, a shop, a
+# firm) count as someone else here.
+_OUTFITS = frozenset(
+    "company companies shop firm firms service services house outfit crew contractor "
+    "aggregator retoucher installer installers landlord freight place".split()
+)
+_PAST = re.compile(
+    r"\b(?:\w{3,}ed|sent|took|ran|went|got|gave|made|put|left|lost|broke|told|said|kept|"
+    r"overdid|forgot|served|did|had|hit|cut|set|let|wrote|drew|chose|shut|threw|swapped|"
+    r"pulled|pushed|flagged|has been|keeps|(?:is|was|were|are|been|kept)\s+\w+ing)\b",
+    re.IGNORECASE,
+)
+_CAUSE_NP = re.compile(
+    r"\b(?:due to|because of|caused by|thanks to|down to|owing to|occasioned by|by|from)\s+"
+    r"((?:[\w'\u2019\-]+\s+){0,3}[\w'\u2019\-]+)",
+    re.IGNORECASE,
+)
+
+
+def _kind(words: list[str], first: bool) -> str:
+    kind = _subject(words, first)
+    if kind in ("", "thing"):
+        head = [w.lower() for w in words[:5]]
+        if any(h in _OUTFITS for h in head):
+            return "party"
+    return kind
+
+
+def culprit_features(text: str, lo: int, hi: int) -> set[str]:
+    """The round-11 trial features of ``text[lo:hi]`` (one sentence), without the draft's
+    trouble (learned.py adds ``+fail`` next to a failure or setback, ``+told`` elsewhere in a
+    troubled draft): ``did:<who>`` and ``cause:<who>`` (see above)."""
+    chunk = text[lo:hi].replace("\u2019", "'")
+    out: set[str] = set()
+    start = 0
+    first = True
+    for m in [*_SPLIT.finditer(chunk), None]:
+        end = m.start() if m is not None else len(chunk)
+        clause = chunk[start:end]
+        words = _WORD.findall(clause)
+        if words:
+            kind = _kind(words, first)
+            if kind in ("party", "system", "you", "ours") and _PAST.search(clause):
+                out.add("did:" + kind)
+            first = False
+        start = m.end() if m is not None else len(chunk)
+    for m in _CAUSE_NP.finditer(chunk):
+        kind = _kind(m.group(1).split(), False)
+        if kind and kind != "thing":
+            out.add("cause:" + kind)
+    return out
+
+
+_CULPRIT_NAMES = {
+    **{f"did:{k}": f"what {v} did" for k, v in _KINDS.items()},
+    **{f"cause:{k}": f"{v} as the cause" for k, v in _KINDS.items()},
+}
+DESCRIBE.update(
+    {f"{k}+fail": f"{v}, next to a failure or setback" for k, v in _CULPRIT_NAMES.items()}
+)
+DESCRIBE.update({f"{k}+told": f"{v}, in a draft about a trouble" for k, v in _CULPRIT_NAMES.items()})
+DESCRIBE.update(
+    {f"{k}+told": f"{v}, in a draft about a trouble"
+     for k, v in {**_CLASSES, **_CLAUSE_NAMES}.items()}
+)

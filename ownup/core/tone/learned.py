@@ -85,6 +85,12 @@ PARTIES = False
 # of the sentences not next to it too, as ``<feature>+story`` (a problem told as a story puts the
 # reason sentences away from the failure word); bench/tone_lowo.py --story.
 STORY = False
+# Round 11, a trial: who the draft says caused the trouble. In a draft with a failure, a setback or
+# an apology anywhere, agents.culprit_features next to a failure or setback (``+fail``), and in
+# every other sentence the word classes, clause and culprit features as ``<feature>+told``;
+# bench/tone_lowo.py --told.
+TOLD = False
+TOLD_WIDE = True  # False: the culprit features only (no word classes or clauses as +told)
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -250,7 +256,7 @@ def features(
         near = agents.with_context(classes, fails)
         for i in range(n):
             per[i] |= near[i]
-    if FRAMES or CLAUSES or PARTIES or STORY:
+    if FRAMES or CLAUSES or PARTIES or STORY or TOLD:
         setback = [False] * n
         for m in rs.setback.finditer(text, sents.scan_starts):
             setback[sents.index(m.start())] = True
@@ -269,6 +275,17 @@ def features(
                 per[i].update(f + "+story" for f in agents.clause_features(text, lo, hi))
                 if PARTIES:
                     per[i].update(f + "+story" for f in agents.party_features(text, lo, hi))
+        if TOLD and (any(hurt) or present.get("apology")):
+            for i in range(n):
+                lo, hi = sents.span(i)
+                told = agents.culprit_features(text, lo, hi)
+                if any(hurt[max(0, i - 1) : i + 2]):
+                    per[i].update(f + "+fail" for f in told)
+                else:
+                    if TOLD_WIDE:
+                        told |= agents.sentence_features(text, lo, hi)
+                        told |= agents.clause_features(text, lo, hi)
+                    per[i].update(f + "+told" for f in told)
     for i, feats in enumerate(per):
         # who the sentence is about, next to a failure: the agent of the failure, roughly
         if who[i] and "cue:failure" in feats:
