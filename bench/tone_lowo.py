@@ -22,9 +22,9 @@ writers out in five groups for that inner reading instead of one at a time (27 f
 The table ends with four pools: every held-out writer, the unseen writers, rounds 6-8 (blind 6,
 train 7, blind 7, train 8), round 9 (blind 8 b1-b4 and train 9 w29-, new training writers in
 round 9), blind 9 (b1-b4, new in round 10; "unseen to r8" leaves it out) and blind 10 (b1-b4, new
-in round 11; "unseen to r9" is the unseen pool without it: its errors were read in round 11). ``--shipped`` scores
-the shipped check (``learned.json``) per writer instead (not a leave-one-out figure: the shipped
-models were trained on every writer).
+in round 11; "unseen to r9" is the unseen pool without it: its errors were read in round 11).
+``--shipped`` scores the shipped check (``learned.json``) per writer instead (not a
+leave-one-out figure: the shipped models were trained on every writer).
 
 Needs scikit-learn (the test extra): it is used here and in bench/train_tone.py only, never at
 run time.

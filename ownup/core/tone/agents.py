@@ -600,7 +600,9 @@ _CULPRIT_NAMES = {
 DESCRIBE.update(
     {f"{k}+fail": f"{v}, next to a failure or setback" for k, v in _CULPRIT_NAMES.items()}
 )
-DESCRIBE.update({f"{k}+told": f"{v}, in a draft about a trouble" for k, v in _CULPRIT_NAMES.items()})
+DESCRIBE.update(
+    {f"{k}+told": f"{v}, in a draft about a trouble" for k, v in _CULPRIT_NAMES.items()}
+)
 DESCRIBE.update(
     {f"{k}+told": f"{v}, in a draft about a trouble"
      for k, v in {**_CLASSES, **_CLAUSE_NAMES}.items()}
