@@ -131,8 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         "--told-narrow", action="store_true",
         help="with --told: the culprit features only (learned.TOLD_WIDE off)",
     )
+    ap.add_argument(
+        "--told-draft", action="store_true",
+        help="with --told: the draft's culprits on every sentence instead (learned.TOLD_DRAFT)",
+    )
     args = ap.parse_args(argv)
     learned_module.TOLD = args.told
+    learned_module.TOLD_DRAFT = args.told_draft
     learned_module.TOLD_WIDE = not args.told_narrow
     learned_module.STORY = args.story
     learned_module.PARTIES = args.parties

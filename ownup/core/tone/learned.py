@@ -91,6 +91,9 @@ STORY = False
 # bench/tone_lowo.py --told.
 TOLD = False
 TOLD_WIDE = True  # False: the culprit features only (no word classes or clauses as +told)
+# True: instead, the draft's culprits as one reading on every sentence (``who:<kind>``: the kinds
+# of did:/cause: someone other than "we" anywhere in a troubled draft)
+TOLD_DRAFT = False
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -275,7 +278,14 @@ def features(
                 per[i].update(f + "+story" for f in agents.clause_features(text, lo, hi))
                 if PARTIES:
                     per[i].update(f + "+story" for f in agents.party_features(text, lo, hi))
-        if TOLD and (any(hurt) or present.get("apology")):
+        if TOLD and TOLD_DRAFT and (any(hurt) or present.get("apology")):
+            kinds: set[str] = set()
+            for i in range(n):
+                for f in agents.culprit_features(text, *sents.span(i)):
+                    kinds.add("who:" + f.partition(":")[2])
+            for i in range(n):
+                per[i].update(kinds)
+        elif TOLD and (any(hurt) or present.get("apology")):
             for i in range(n):
                 lo, hi = sents.span(i)
                 told = agents.culprit_features(text, lo, hi)
