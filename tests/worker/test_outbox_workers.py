@@ -3,7 +3,26 @@ fresh SQLite file and on a fresh PostgreSQL database. One worker is stopped (SIG
 the server holds its mail's 250, past its lease, and resumed (SIGCONT) after the others have
 sent everything; another is killed (-9) mid-run. The server gets every mail; the held mail
 twice (the one repeat SMTP cannot rule out), with its one Message-ID; at most one more mail
-twice (the kill may land in the same window); every try is counted."""
+twice (the kill may land in the same window); every try is counted.
+
+Where the stop lands is the test's to make certain, not the clock's. The workers wait
+OWNUP_SMTP_TIMEOUT for each reply; the server used to hold the 250 silently, so the test had
+to stop the worker within that timeout (then 0.15 s) of the hold: poll, read the holder from
+the database, signal. On a loaded machine it can take longer: the worker has given up on the
+250 (the mail goes back to the queue, a minute's backoff) and is stopped wherever it is next
+in its loop - the scenario this test names is then not what it ran. So the server now keeps
+the worker waiting as long as the test needs, with "250-" continuation lines while it holds
+the mail (each well within the timeout; smtplib reads a reply to its last line), and the
+paused worker's log must say it got the 250 after its claim was taken over ("claim lost while
+sending"). While it waits on the server a worker holds no transaction and no lock (each
+write of a send is its own short autocommit statement), so the others deliver meanwhile.
+
+The any-day failure (2026-12-09 16:00, loaded machine: "timed out waiting for a third of the
+mail") was the faked clock: under libfaketime a worker whose pass claimed nothing never woke
+from its idle pause, a timed Event.wait (tests/realtime.py); the worker now pauses by
+time.sleep (worker/loop.py ``Worker.idle``). Before a third is sent, the likely way to an
+empty pass is SQLite's claim (another worker took every candidate first); a late stop (the
+held mail back in the queue for its minute's backoff) reproduces the hang every time."""
 
 from __future__ import annotations
 
@@ -25,10 +44,14 @@ from tests.worker.procs import logs, start_worker, stop
 MAILS = 300
 HELD = "mail 40"
 LEASE = 2.0
+#: Each reply's wait: far above the held reply's 0.05 s continuation lines; short so the
+#: paused worker's leases (SMTP_TIMEOUT x (SMTP_STEPS + 1) = 5.5 s) run out soon.
+SMTP_TIMEOUT = 0.5
 
 
 class Holding(Recorder):
-    """Keeps the 250 for the mail with subject HELD until ``release`` is set."""
+    """Keeps the 250 for the mail with subject HELD until ``release`` is set, sending "250-"
+    continuation lines meanwhile so the worker keeps waiting past its SMTP timeout."""
 
     def __init__(self):
         super().__init__(delay=0.03)
@@ -40,7 +63,8 @@ class Holding(Recorder):
         if f"Subject: {HELD}\r\n".encode() in envelope.content and not self.holding.is_set():
             self.holding.set()
             while not self.release.is_set():
-                await asyncio.sleep(0.01)
+                await server.push("250-holding")  # the reply goes on: the sender keeps reading
+                await asyncio.sleep(0.05)
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -93,7 +117,7 @@ def test_paused_and_killed_workers_deliver_every_mail_once(database, tmp_path):
     recorder = Holding()
     with smtp_server(recorder=recorder) as (_, url):
         start = dict(queue="outbox", batch=10, email_url=url, lease=LEASE,
-                     database_url=database, OWNUP_SMTP_TIMEOUT="0.15")
+                     database_url=database, OWNUP_SMTP_TIMEOUT=str(SMTP_TIMEOUT))
         procs = {n: start_worker(tmp_path, n, **start) for n in range(3)}
         try:
             _wait(recorder.holding.is_set, 90, f"a worker to send {HELD!r}")
@@ -132,5 +156,6 @@ def test_paused_and_killed_workers_deliver_every_mail_once(database, tmp_path):
         ids = by_subject[subject]
         assert set(ids) == {headers["Message-ID"]}  # fixed at enqueue: a repeat is spotted
         assert status == "sent" and attempts >= len(ids)  # every try is counted
-    assert "claim lost" in (tmp_path / f"worker{paused}.log").read_text()
+    # stopped while waiting for the 250: it got it on resuming, its claim taken over meanwhile
+    assert "claim lost while sending" in (tmp_path / f"worker{paused}.log").read_text()
     print(f"{len(received)} deliveries of {MAILS} mails; repeats: {sorted(repeats)}")
