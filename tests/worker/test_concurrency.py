@@ -85,4 +85,5 @@ def test_four_workers_one_killed_every_item_once(ws_a, owner, director, member, 
     assert codes == [0] * WORKERS, logs(tmp_path)
     assert Notification.objects.filter(event="load", channel="email", status="sent").count() \
         == 2 * ITEMS
-    assert time.monotonic() - started < 90
+    # No bound on the run's time (tests never assert on time): on a loaded machine this took
+    # 128 s against the old "< 90" (load average 24) with every item processed once.
