@@ -135,8 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         "--told-draft", action="store_true",
         help="with --told: the draft's culprits on every sentence instead (learned.TOLD_DRAFT)",
     )
+    ap.add_argument(
+        "--told-fault", action="store_true",
+        help="with --told: only who is pinned with the trouble, as +told (learned.TOLD_FAULT)",
+    )
     args = ap.parse_args(argv)
     learned_module.TOLD = args.told
+    learned_module.TOLD_FAULT = args.told_fault
     learned_module.TOLD_DRAFT = args.told_draft
     learned_module.TOLD_WIDE = not args.told_narrow
     learned_module.STORY = args.story

@@ -94,6 +94,9 @@ TOLD_WIDE = True  # False: the culprit features only (no word classes or clauses
 # True: instead, the draft's culprits as one reading on every sentence (``who:<kind>``: the kinds
 # of did:/cause: someone other than "we" anywhere in a troubled draft)
 TOLD_DRAFT = False
+# True: instead, only who is said to be at fault, away from the failure word: the clause features
+# that pin a trouble or a reason on someone (trouble:, by:, why:, notours) as ``+told``
+TOLD_FAULT = False
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -285,6 +288,14 @@ def features(
                     kinds.add("who:" + f.partition(":")[2])
             for i in range(n):
                 per[i].update(kinds)
+        elif TOLD and TOLD_FAULT and (any(hurt) or present.get("apology")):
+            for i in range(n):
+                if not any(hurt[max(0, i - 1) : i + 2]):
+                    lo, hi = sents.span(i)
+                    per[i].update(
+                        f + "+told" for f in agents.clause_features(text, lo, hi)
+                        if f.startswith(("trouble:", "by:", "why:", "notours"))
+                    )
         elif TOLD and (any(hurt) or present.get("apology")):
             for i in range(n):
                 lo, hi = sents.span(i)
