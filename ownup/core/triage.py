@@ -655,7 +655,10 @@ def class_features(subject: str, body: str, sender: str = "") -> tuple[set[str],
         result.message_class,
     )
     lowered = _lower(masked)
-    feats = triage_emergency.features(others, lowered[: len(subject)], lowered[len(subject) + 2 :])
+    body = lowered[len(subject) + 2 :]
+    feats = triage_emergency.features(
+        others | triage_emergency.figures(body), lowered[: len(subject)], body
+    )
     return feats, result.message_class
 
 
@@ -675,6 +678,7 @@ def _learned_class(
     model = triage_emergency.load()
     if model is None:
         return message_class
+    others = others | triage_emergency.figures(lowered[len(subject) + 2 :])
     z = model.quick_score(others, body_words, body_tokens, lowered[: len(subject)])
     if message_class == "emergency" and z > model.veto_at:
         return message_class  # the common cases: no feature is named

@@ -21,6 +21,7 @@ policy keyword is never vetoed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -134,6 +135,72 @@ def features(others: Iterable[str], subject: str, body: str) -> set[str]:
     features of ``triage_mood.parts`` (signals, the rules' class and mood, shapes)."""
     words, pairs = text_words(subject, body)
     return set(others) | {"w:" + w for w in words} | {"p:" + p for p in pairs}
+
+
+# Figures a flat emergency states without an alarm word (round 11): how many (people, shares,
+# redemptions: "4,000 redemptions since 6am", "286 shares"), money, and a time of day ("filing at 3
+# today", "it's 11:35"). The words model never saw them (a word is letters only). A year, a
+# percentage, an ordinal and a figure glued to a time are not counts.
+_NUMBER_RE = re.compile(r"\d[\d,.:]*")  # a run of digits (a figure-led scan runs in C)
+_COUNT_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d{2,}")
+# what may not touch a count: before it, after it (a percentage, an ordinal, a time, a range)
+_NOT_BEFORE = frozenset(".,:/#$-\u00a3\u20ac\u20a6\u20b1")
+_NOT_AFTER_RE = re.compile(r"[\d,:/-]|\.\d|\s?(?:am|pm|%|st|nd|rd|th)\b|%")
+_CURRENCY_BEFORE_RE = re.compile(
+    r"(?:[$\u00a3\u20ac\u20a6\u20b1]|\b(?:aed|usd|cad|kes|ksh|ngn|php|eur|gbp))\s?$"
+)
+_MONEY_AFTER_RE = re.compile(r"\s?(?:k|grand)\b")
+_MILLIONS_RE = re.compile(r"\d+(?:\.\d+)?\s?m\b")
+_CLOCK_AFTER_RE = re.compile(r"(?::\d{2})?\s?(?:am|pm)\b")
+_CLOCK_RE = re.compile(r"\d{1,2}:\d{2}")
+_NOON_RE = re.compile(r"\bnoon\b")
+
+
+def figures(body: str) -> set[str]:
+    """The figure features of the client's new words (lower-cased): ``num:10+`` / ``num:1000+``
+    for a count, ``num:money``, ``num:clock``. Each run of digits is read where it stands (most
+    messages have a few), so the cost is one scan for a digit."""
+    out: set[str] = set()
+    if "noon" in body and _NOON_RE.search(body):
+        out.add("num:clock")
+    for run in _NUMBER_RE.finditer(body):
+        start = run.start()
+        before = body[max(0, start - 4) : start]
+        if _CURRENCY_BEFORE_RE.search(before):
+            out.add("num:money")
+        if not (start and body[start - 1] in _NOT_BEFORE):
+            count = _COUNT_RE.match(body, start)
+            if count is not None and not _NOT_AFTER_RE.match(body, count.end()):
+                n = int(count.group().replace(",", ""))
+                if not (len(count.group()) == 4 and 1900 <= n <= 2100):  # not a year
+                    if n >= 10:
+                        out.add("num:10+")
+                    if n >= 1000:
+                        out.add("num:1000+")
+        # a figure then "k" / "grand" / "m", or a time of day, from any digit of the run
+        for i in range(start, run.end()):
+            if body[i].isdigit() and (i == start or not body[i - 1].isdigit()):
+                if _MONEY_AFTER_RE.match(body, _digits_end(body, i)) or _MILLIONS_RE.match(
+                    body, i
+                ) and _clock_start(body, i):
+                    out.add("num:money")
+                if _CLOCK_AFTER_RE.match(body, _digits_end(body, i)) and _clock_start(body, i):
+                    out.add("num:clock")
+        if _CLOCK_RE.search(body, start, run.end()):
+            out.add("num:clock")
+    return out
+
+
+def _digits_end(text: str, i: int) -> int:
+    """The end of the digits from ``text[i]``."""
+    while i < len(text) and text[i].isdigit():
+        i += 1
+    return i
+
+
+def _clock_start(text: str, i: int) -> bool:
+    """Whether a word boundary stands before ``text[i]`` (a digit)."""
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")
 
 
 GOOD_NEWS = "sig:routine:good_news"
