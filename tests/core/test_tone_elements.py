@@ -88,11 +88,15 @@ def test_the_shipped_element_models_and_vetoes_saw_every_writer():
     # all 56 they keep every floor and the out-of-writer estimate (docs/quality.md, round 10)
     round9 = {*(f"blind8_b{n}" for n in range(1, 5)), *(f"train9_w{n}" for n in range(29, 33))}
     blind9 = {f"blind9_b{n}" for n in range(1, 5)}
-    # Round 11: blind 10's four writers (b10a-b10d) too, 60 writers; the element models keep
-    # round 10's 56 until their out-of-writer estimate on 60 is read
+    # Round 11: blind 10's four writers (b10a-b10d) too, 60 writers; ownership and empathy (and
+    # their vetoes) retrained on all 60 keep every floor and the out-of-writer estimate; next
+    # step on 60 called "The call was at 2 p.m. yesterday." a next step (test_tone.py) and keeps
+    # round 10's 56 (elements_trained_on_by_model; docs/quality.md, round 11)
     blind10 = {f"blind10_b{n}" for n in range(1, 5)}
     assert round9 | blind9 | blind10 <= set(writers()) and len(writers()) == 60
-    assert seen == set(writers()) - blind10
+    assert seen == set(writers())
+    by_model = raw.get("elements_trained_on_by_model", {})
+    assert {s.split(" (")[0] for s in by_model["next_step"]} == set(writers()) - blind10
     assert set(raw["elements_trained"]) >= {"ownership", "empathy", "next_step"}
     vetoes = default_vetoes()
     assert set(vetoes) <= set(VETOED) and vetoes
