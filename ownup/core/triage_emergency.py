@@ -204,16 +204,21 @@ def _clock_start(text: str, i: int) -> bool:
 
 
 GOOD_NEWS = "sig:routine:good_news"
+# The client's own word that it is no emergency ("this isn't a crisis", "nothing is on fire").
+DENIED = "sig:routine:not_emergency"
+GUARDS = frozenset((GOOD_NEWS, DENIED))
 
 
 def may_raise(others: Iterable[str]) -> bool:
     """Whether the model may raise this message to an emergency: not where the rules read good
-    news or a plan on schedule ("the embargo lifted at 9 ... as planned", "on track") and nothing
-    wrong (no emergency signal, no lean cue). The model weighs "already" and "embargo" towards an
-    emergency and raised such news (round 10); a guard read by the rules generalises where a
-    listed sentence would not, and an incident told beside good news still carries its signal."""
+    news or a plan on schedule ("the embargo lifted at 9 ... as planned", "on track"), or the
+    client says it is no crisis, and nothing wrong (no emergency signal, no lean cue). The model
+    weighs "already" and "embargo" towards an emergency and raised such news (round 10), and
+    round 11's raised "This isn't a crisis but a Facebook group is discussing our comments"; a
+    guard read by the rules generalises where a listed sentence would not, and an incident told
+    beside good news or a denial still carries its signal."""
     names = set(others)
-    if GOOD_NEWS not in names:
+    if not GUARDS & names:
         return True
     return any(f.startswith(("sig:emergency:", "kind:lean:")) for f in names)
 
