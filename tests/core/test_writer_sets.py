@@ -28,7 +28,7 @@ MOODS = {"calm", "concerned", "upset", "angry"}
 
 # (name, tone file, triage file, id prefix or "" for a file of one writer)
 BLIND = [(f"b{n}{w}", f"tone_blind{n}.jsonl", f"triage_blind{n}.jsonl", f"b{n}{w}")
-         for n in (6, 7, 8, 9, 10) for w in "abcd"]
+         for n in (6, 7, 8, 9, 10, 11) for w in "abcd"]
 TRAIN = [(f"w{n}", f"tone_train{r}_w{n}.jsonl", f"triage_train{r}_w{n}.jsonl", "")
          for r, ns in ((7, range(11, 21)), (8, range(21, 29)), (9, range(29, 33))) for n in ns]
 WRITERS = BLIND + TRAIN
@@ -59,7 +59,7 @@ def test_each_writer_wrote_200_labelled_drafts_and_90_messages(writer, tone, tri
 
 
 def test_blind_sets_hold_four_writers_each_and_nothing_else():
-    for n in (6, 7, 8, 9, 10):
+    for n in (6, 7, 8, 9, 10, 11):
         assert len(_rows(f"tone_blind{n}.jsonl")) == 800
         assert len(_rows(f"triage_blind{n}.jsonl")) == 360
 
