@@ -27,6 +27,7 @@ Pure regular expressions over the sentence; no parser, nothing fetched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Words that open a clause without being its subject ("So", "Unfortunately", "Also").
 _OPENERS = frozenset(
@@ -495,6 +496,19 @@ _COUNTERFACTUAL = re.compile(
 )
 
 
+def _worded_clauses(chunk: str) -> Iterator[tuple[str, list[str], bool]]:
+    """The clauses of a sentence that hold words, each with its words and whether it is the
+    sentence's first such clause (split where ``_SPLIT`` does)."""
+    start, first = 0, True
+    for m in [*_SPLIT.finditer(chunk), None]:
+        clause = chunk[start : m.start() if m is not None else len(chunk)]
+        words = _WORD.findall(clause)
+        if words:
+            yield clause, words, first
+            first = False
+        start = m.end() if m is not None else len(chunk)
+
+
 def party_features(text: str, lo: int, hi: int) -> set[str]:
     """The round-10 trial features of ``text[lo:hi]`` (one sentence), without the failure
     context (learned.py adds ``+fail``): ``circ:<who>`` a circumstance in a clause and the kind of
@@ -502,18 +516,9 @@ def party_features(text: str, lo: int, hi: int) -> set[str]:
     a thing came from, waited or was decided, ``counterfactual`` what would have happened if."""
     chunk = text[lo:hi].replace("\u2019", "'")
     out: set[str] = set()
-    start = 0
-    first = True
-    for m in [*_SPLIT.finditer(chunk), None]:
-        end = m.start() if m is not None else len(chunk)
-        clause = chunk[start:end]
-        if clause.strip():
-            if _CIRCUMSTANCE.search(clause) or _CIRC_MORE.search(clause):
-                words = _WORD.findall(clause)
-                if words:
-                    out.add("circ:" + (_subject(words, first) or "none"))
-            first = False
-        start = m.end() if m is not None else len(chunk)
+    for clause, words, first in _worded_clauses(chunk):
+        if _CIRCUMSTANCE.search(clause) or _CIRC_MORE.search(clause):
+            out.add("circ:" + (_subject(words, first) or "none"))
     for m in _SOURCE.finditer(chunk):
         who = (m.group("who") or m.group("yours") or "").lower()
         out.add("src:you" if who == "your" else "src:party")
@@ -574,18 +579,10 @@ def culprit_features(text: str, lo: int, hi: int) -> set[str]:
     troubled draft): ``did:<who>`` and ``cause:<who>`` (see above)."""
     chunk = text[lo:hi].replace("\u2019", "'")
     out: set[str] = set()
-    start = 0
-    first = True
-    for m in [*_SPLIT.finditer(chunk), None]:
-        end = m.start() if m is not None else len(chunk)
-        clause = chunk[start:end]
-        words = _WORD.findall(clause)
-        if words:
-            kind = _kind(words, first)
-            if kind in ("party", "system", "you", "ours") and _PAST.search(clause):
-                out.add("did:" + kind)
-            first = False
-        start = m.end() if m is not None else len(chunk)
+    for clause, words, first in _worded_clauses(chunk):
+        kind = _kind(words, first)
+        if kind in ("party", "system", "you", "ours") and _PAST.search(clause):
+            out.add("did:" + kind)
     for m in _CAUSE_NP.finditer(chunk):
         kind = _kind(m.group(1).split(), False)
         if kind and kind != "thing":
