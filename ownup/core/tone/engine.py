@@ -290,11 +290,50 @@ def _has_next_step(
         idx = sents.index(m.start())
         if idx in checked:
             continue
-        checked.add(idx)
         lo, hi = sents.span(idx)
+        if past_time(text, m, lo, hi, rs, sents):
+            continue  # v12: another time of the sentence may still be ahead
+        checked.add(idx)
         if rs.commitment.search(text, sents.scan_starts, lo, hi) is not None:
             return True
     return False
+
+
+# a slot or deadline something was moved or set to: "moved it to Friday", "booked for 3"
+_DESTINATION = re.compile(r"(?:\b(?:to|for|until|till|into)\s+(?:the\s+)?)$", re.IGNORECASE)
+
+
+def _clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause (engine clause breaks) of the span ``start:end`` inside its sentence."""
+    cut = lo
+    stop = hi
+    for b in _CLAUSE_BREAK.finditer(text, lo, hi):
+        if b.end() <= start:
+            cut = b.end()
+        elif b.start() >= end:
+            stop = b.start()
+            break
+    return cut, stop
+
+
+def past_time(
+    text: str, m: re.Match[str], lo: int, hi: int, rs: Ruleset, sents: _Sentences
+) -> bool:
+    """v12 (issue 21): whether a time match is already gone ("The call was at 2 p.m. yesterday",
+    "we sent it on Monday", "last Friday", "it had been scheduled for 9am"): its clause holds no
+    commitment and either a [next_step] `past` phrase, or a `told` phrase (what happened) with
+    the time not after "to / for / until" ("we moved it to Friday" points ahead; "left by noon"
+    is over).
+    "I'll call you at 3", "the fix goes live at 6 tonight", "we're sending it Monday" are not."""
+    cut, stop = _clause_of(text, m.start(), m.end(), lo, hi)
+    clause = text[cut:stop]
+    if rs.past.search(clause) is None and rs.told.search(clause) is None:
+        return False  # the common case: nothing told in the past
+    if rs.commitment.search(text, sents.scan_starts, cut, stop) is not None:
+        return False
+    if rs.past.search(clause) is not None:
+        return True
+    return _DESTINATION.search(text, max(cut, m.start() - 14), m.start()) is None
 
 
 def analyse(text: str, rs: Ruleset, names: Iterable[str] = ()) -> tuple[list[Hit], dict[str, bool]]:

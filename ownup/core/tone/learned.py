@@ -42,7 +42,7 @@ from importlib import resources
 from typing import Any
 
 from . import agents
-from .engine import Hit, Kept, _negated, _Sentences
+from .engine import Hit, Kept, _negated, _Sentences, past_time
 from .rules import CUE_ELEMENTS, FINDING_CATEGORIES, LEARNED_CUES, Ruleset
 
 LABELS = (*FINDING_CATEGORIES, "apology", "ownership", "empathy", "next_step")
@@ -97,6 +97,12 @@ TOLD_DRAFT = False
 # True: instead, only who is said to be at fault, away from the failure word: the clause features
 # that pin a trouble or a reason on someone (trouble:, by:, why:, notours) as ``+told``
 TOLD_FAULT = False
+
+
+# Round 11 (issue 21): a sentence whose every time is already gone ("The call was at 2 p.m.
+# yesterday", "we sent it on Monday": engine.past_time) is no next step: the next-step model does
+# not point at it, as the rules do not count it.
+PAST_TIME = "cue:past+time"
 
 
 # Vetoes of the fifth round, the rules' reading of a sentence applied to the problem models: a
@@ -233,8 +239,15 @@ def features(
     for name in LEARNED_CUES:
         for m in matches["cue_" + name]:
             per[sents.index(m.start())].add("cue:" + name)
+    ahead: dict[int, bool] = {}  # v12: whether a sentence has a time not already gone
     for m in matches["time"]:
-        per[sents.index(m.start())].add("cue:time")
+        i = sents.index(m.start())
+        per[i].add("cue:time")
+        if not ahead.get(i):
+            ahead[i] = not past_time(text, m, *sents.span(i), rs, sents)
+    for i, on in ahead.items():
+        if not on:
+            per[i].add(PAST_TIME)
     # a failure the rules read as negated ("Nobody on your side did anything wrong") is no failure
     failing: dict[int, bool] = {}
     for m in matches["cue_failure"]:
@@ -396,7 +409,8 @@ def score(
     of its features' weights). There is none, and so no call, when no sentence has a positive
     share; when that sentence holds a phrase of this category that the rules set aside (a
     negation, a refused promise, a kind word: ``near:<category>``), since the rules' reading of
-    context wins; or when no word of it carries weight (a finding points at words). For a
+    context wins; or when no word of it carries weight (a finding points at words). Next step
+    never points at a sentence whose every time is already gone (``PAST_TIME``, round 11). For a
     problem (a finding) the probability is the sentence's own: the bias, the rules' calls on the
     draft and that sentence's share; for an element, the draft's."""
     w = model.weights
@@ -405,7 +419,10 @@ def score(
     seen.discard(f"rule:{model.category}")
     best: Sentence | None = None
     best_share = 0.0
+    past_ok = model.category != "next_step"
     for s in sentences:
+        if not past_ok and PAST_TIME in s.features:
+            continue
         share = math.fsum(map(w.__getitem__, known & s.features))
         if share > best_share:
             best, best_share = s, share
@@ -463,7 +480,8 @@ def describe(feature: str) -> str:
     if prefix in ("w", "b"):
         return f"\u201c{rest}\u201d"
     if prefix == "cue":
-        return {"commit": "a commitment", "time": "a time"}.get(rest, f"a {rest} word")
+        return {"commit": "a commitment", "time": "a time",
+                "past+time": "a time already gone"}.get(rest, f"a {rest} word")
     if prefix == "near":
         return f"a {rest.replace('_', ' ')} phrase the rules set aside"
     if feature in agents.DESCRIBE:

@@ -69,6 +69,10 @@ class Ruleset:
     cause_words: DispatchScanner = field(repr=False, default_factory=lambda: _scanner([]))
     cause_name: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     party_end: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    # v12: a time already gone ([next_step] `past`) and what already happened (`told`), read in
+    # the clause of a time (engine.past_time)
+    past: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    told: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     multi: MultiScanner = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -149,6 +153,13 @@ def _scanner(phrases: list[str], macros: Mapping[str, str] | None = None) -> Dis
     return DispatchScanner([("c", compile_phrase(p, macros)) for p in phrases], _FLAGS)
 
 
+def _alternation(phrases: list[str], macros: Mapping[str, str]) -> re.Pattern[str]:
+    """One plain regex for a list of phrases (searched inside a clause, not scanned)."""
+    if not phrases:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(f"(?:{compile_phrase(p, macros)})" for p in phrases), _FLAGS)
+
+
 def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
     """Compile parsed rules data (the structure of rules.toml)."""
     macros = {str(k): str(v) for k, v in data.get("macros", {}).items()}
@@ -162,6 +173,8 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
     step = data.get("next_step", {})
     commitment = _scanner(list(step["commitment"]), macros)
     time = _scanner(list(step["time"]), macros)
+    past = _alternation(list(step.get("past", [])), macros)
+    told = _alternation(list(step.get("told", [])), macros)
     missing = {
         e: (str(v.get("message", "")), str(v.get("suggestion", "")))
         for e, v in data.get("missing", {}).items()
@@ -202,6 +215,8 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
         failure=failure,
         commitment=commitment,
         time=time,
+        past=past,
+        told=told,
         missing=missing,
         macros=macros,
         name_rule=name_rule,
