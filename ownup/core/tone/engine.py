@@ -299,6 +299,9 @@ def _has_next_step(
     return False
 
 
+# the engine's clause breaks and a full stop the sentence splitter passed over ("late. our team
+# will reshoot": a lower-case sentence start)
+_PAST_BREAK = re.compile(_CLAUSE_BREAK.pattern + r"|[.!?]+\s+", re.IGNORECASE)
 # a slot or deadline something was moved or set to: "moved it to Friday", "booked for 3"
 _DESTINATION = re.compile(r"(?:\b(?:to|for|until|till|into)\s+(?:the\s+)?)$", re.IGNORECASE)
 
@@ -307,7 +310,7 @@ def _clause_of(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, 
     """The clause (engine clause breaks) of the span ``start:end`` inside its sentence."""
     cut = lo
     stop = hi
-    for b in _CLAUSE_BREAK.finditer(text, lo, hi):
+    for b in _PAST_BREAK.finditer(text, lo, hi):
         if b.end() <= start:
             cut = b.end()
         elif b.start() >= end:
@@ -321,7 +324,8 @@ def past_time(
 ) -> bool:
     """v12 (issue 21): whether a time match is already gone ("The call was at 2 p.m. yesterday",
     "we sent it on Monday", "last Friday", "it had been scheduled for 9am"): its clause holds no
-    commitment and either a [next_step] `past` phrase, or a `told` phrase (what happened) with
+    commitment and no word that points ahead ([next_step] `ahead`: "will", "tomorrow", "next
+    week") and either a [next_step] `past` phrase, or a `told` phrase (what happened) with
     the time not after "to / for / until" ("we moved it to Friday" points ahead; "left by noon"
     is over).
     "I'll call you at 3", "the fix goes live at 6 tonight", "we're sending it Monday" are not."""
@@ -329,6 +333,8 @@ def past_time(
     clause = text[cut:stop]
     if rs.past.search(clause) is None and rs.told.search(clause) is None:
         return False  # the common case: nothing told in the past
+    if rs.ahead.search(clause) is not None:
+        return False
     if rs.commitment.search(text, sents.scan_starts, cut, stop) is not None:
         return False
     if rs.past.search(clause) is not None:

@@ -100,7 +100,8 @@ TOLD_FAULT = False
 
 
 # Round 11 (issue 21): a sentence whose every time is already gone ("The call was at 2 p.m.
-# yesterday", "we sent it on Monday": engine.past_time) is no next step: the next-step model does
+# yesterday", "we sent it on Monday": engine.past_time) and in which no commitment or word that
+# points ahead stands (rules.toml [next_step] `ahead`) is no next step: the next-step model does
 # not point at it, as the rules do not count it.
 PAST_TIME = "cue:past+time"
 
@@ -247,7 +248,12 @@ def features(
             ahead[i] = not past_time(text, m, *sents.span(i), rs, sents)
     for i, on in ahead.items():
         if not on:
-            per[i].add(PAST_TIME)
+            lo, hi = sents.span(i)
+            # a told sentence: every time gone and nothing in it points ahead (a time the rules
+            # do not read, "you will have them at 14h", may still be a step)
+            if (rs.ahead.search(text, lo, hi) is None
+                    and rs.commitment.search(text, sents.scan_starts, lo, hi) is None):
+                per[i].add(PAST_TIME)
     # a failure the rules read as negated ("Nobody on your side did anything wrong") is no failure
     failing: dict[int, bool] = {}
     for m in matches["cue_failure"]:

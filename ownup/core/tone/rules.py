@@ -73,6 +73,7 @@ class Ruleset:
     # the clause of a time (engine.past_time)
     past: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     told: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
+    ahead: re.Pattern[str] = field(repr=False, default=re.compile(r"(?!x)x"))
     multi: MultiScanner = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -175,6 +176,7 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
     time = _scanner(list(step["time"]), macros)
     past = _alternation(list(step.get("past", [])), macros)
     told = _alternation(list(step.get("told", [])), macros)
+    ahead = _alternation(list(step.get("ahead", [])), macros)
     missing = {
         e: (str(v.get("message", "")), str(v.get("suggestion", "")))
         for e, v in data.get("missing", {}).items()
@@ -217,6 +219,7 @@ def build_ruleset(data: Mapping[str, Any]) -> Ruleset:
         time=time,
         past=past,
         told=told,
+        ahead=ahead,
         missing=missing,
         macros=macros,
         name_rule=name_rule,
