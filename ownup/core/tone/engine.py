@@ -291,11 +291,12 @@ def _has_next_step(
         if idx in checked:
             continue
         lo, hi = sents.span(idx)
+        if rs.commitment.search(text, sents.scan_starts, lo, hi) is None:
+            checked.add(idx)
+            continue
         if past_time(text, m, lo, hi, rs, sents):
             continue  # v12: another time of the sentence may still be ahead
-        checked.add(idx)
-        if rs.commitment.search(text, sents.scan_starts, lo, hi) is not None:
-            return True
+        return True
     return False
 
 
@@ -329,10 +330,12 @@ def past_time(
     the time not after "to / for / until" ("we moved it to Friday" points ahead; "left by noon"
     is over).
     "I'll call you at 3", "the fix goes live at 6 tonight", "we're sending it Monday" are not."""
+    if rs.past.search(text, lo, hi) is None and rs.told.search(text, lo, hi) is None:
+        return False  # the common case: nothing told in the past in the whole sentence
     cut, stop = _clause_of(text, m.start(), m.end(), lo, hi)
     clause = text[cut:stop]
     if rs.past.search(clause) is None and rs.told.search(clause) is None:
-        return False  # the common case: nothing told in the past
+        return False
     if rs.ahead.search(clause) is not None:
         return False
     if rs.commitment.search(text, sents.scan_starts, cut, stop) is not None:
