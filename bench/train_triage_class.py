@@ -208,18 +208,15 @@ def lowo(
         print(f"{name:12} raise {raise_at:5.2f} veto {veto_at:6.1f}  {fmt(rules)}  ->  "
               f"{fmt(model)}  ({model['changed']} changed)")
     print(f"{'pooled':12} {'':24} {fmt(total_rules)}  ->  {fmt(total_model)}")
-    new = [n for n, _ in authors if n not in RULES_TUNED_ON]
-    if new:
-        rows = [r for n in new for r in oof[n]]
-        model_classes = [c for n in new for c in apply(oof[n], *chosen[n])]
-        print(f"{'rules unseen':12} {'':24} {fmt(figures(rows, [r for _, r, _, _ in rows]))}  ->  "
-              f"{fmt(figures(rows, model_classes))}")
-    flat = [n for n, _ in authors if n in FLAT]
-    if flat:
-        rows = [r for n in flat for r in oof[n]]
-        model_classes = [c for n in flat for c in apply(oof[n], *chosen[n])]
-        print(f"{'flat':12} {'':24} {fmt(figures(rows, [r for _, r, _, _ in rows]))}  ->  "
-              f"{fmt(figures(rows, model_classes))}")
+    for label, pool in (
+        ("rules unseen", [n for n, _ in authors if n not in RULES_TUNED_ON]),
+        ("flat", [n for n, _ in authors if n in FLAT]),
+    ):
+        if pool:
+            rows = [r for n in pool for r in oof[n]]
+            model_classes = [c for n in pool for c in apply(oof[n], *chosen[n])]
+            print(f"{label:12} {'':24} {fmt(figures(rows, [r for _, r, _, _ in rows]))}  ->  "
+                  f"{fmt(figures(rows, model_classes))}")
     return chosen
 
 

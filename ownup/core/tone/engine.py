@@ -334,13 +334,14 @@ def past_time(
         return False  # the common case: nothing told in the past in the whole sentence
     cut, stop = _clause_of(text, m.start(), m.end(), lo, hi)
     clause = text[cut:stop]
-    if rs.past.search(clause) is None and rs.told.search(clause) is None:
+    gone = rs.past.search(clause) is not None
+    if not gone and rs.told.search(clause) is None:
         return False
     if rs.ahead.search(clause) is not None:
         return False
     if rs.commitment.search(text, sents.scan_starts, cut, stop) is not None:
         return False
-    if rs.past.search(clause) is not None:
+    if gone:
         return True
     return _DESTINATION.search(text, max(cut, m.start() - 14), m.start()) is None
 
